@@ -1,0 +1,1 @@
+"""slomix_pipeline: Dagster-orchestrated stats platform for ET:Legacy communities."""
