@@ -1,0 +1,94 @@
+"""Runtime settings, read from environment variables with documented defaults.
+
+Every knob an operator may turn lives here so that the rest of the code receives plain values
+and never reads the environment itself. The table in ``docs/operations.md`` lists the same
+variables; keep both in step.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+DEFAULTS: dict[str, str] = {
+    "SLOMIX_DATA_DIR": "./data",
+    "SLOMIX_DATABASE_URL": "",  # empty: SQLite file ``warehouse.sqlite`` inside the data dir
+    "SLOMIX_SERVER_TZ": "Europe/Paris",
+    "SLOMIX_DAY_START_HOUR": "6",
+    "SLOMIX_PARTITION_START": "2026-01-01",
+    "SLOMIX_ROUND_MATCH_WINDOW_MINUTES": "45",
+    "SLOMIX_SESSION_GAP_MINUTES": "60",
+}
+
+
+class SettingsError(ValueError):
+    """A setting has a value the platform cannot work with; the message names the variable."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The resolved configuration of one process."""
+
+    data_dir: Path
+    database_url: str
+    server_tz_name: str
+    day_start_hour: int
+    partition_start: date
+    round_match_window_minutes: int
+    session_gap_minutes: int
+
+    @property
+    def server_tz(self) -> ZoneInfo:
+        return ZoneInfo(self.server_tz_name)
+
+
+def _int_setting(env: Mapping[str, str], key: str, low: int, high: int) -> int:
+    raw = env.get(key) or DEFAULTS[key]
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{key}={raw!r} is not a whole number") from exc
+    if not low <= value <= high:
+        raise SettingsError(f"{key}={value} is outside {low}..{high}")
+    return value
+
+
+def default_sqlite_url(data_dir: Path) -> str:
+    """The embedded warehouse: one SQLite file next to the landing zone, no server needed."""
+    return f"sqlite:///{(data_dir / 'warehouse.sqlite').resolve()}"
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Resolve settings from ``env`` (default: ``os.environ``), validating every value."""
+    env = os.environ if env is None else env
+    data_dir = Path(env.get("SLOMIX_DATA_DIR") or DEFAULTS["SLOMIX_DATA_DIR"]).resolve()
+    tz_name = env.get("SLOMIX_SERVER_TZ") or DEFAULTS["SLOMIX_SERVER_TZ"]
+    try:
+        ZoneInfo(tz_name)
+    except Exception as exc:
+        raise SettingsError(f"SLOMIX_SERVER_TZ={tz_name!r} is not a known IANA time zone") from exc
+    start_raw = env.get("SLOMIX_PARTITION_START") or DEFAULTS["SLOMIX_PARTITION_START"]
+    try:
+        partition_start = date.fromisoformat(start_raw)
+    except ValueError as exc:
+        raise SettingsError(f"SLOMIX_PARTITION_START={start_raw!r} is not YYYY-MM-DD") from exc
+    window = _int_setting(env, "SLOMIX_ROUND_MATCH_WINDOW_MINUTES", 1, 24 * 60)
+    gap = _int_setting(env, "SLOMIX_SESSION_GAP_MINUTES", 1, 24 * 60)
+    if window >= gap:
+        raise SettingsError(
+            "SLOMIX_ROUND_MATCH_WINDOW_MINUTES must stay below SLOMIX_SESSION_GAP_MINUTES "
+            f"({window} >= {gap}): an R1/R2 pair must never straddle two gaming sessions"
+        )
+    return Settings(
+        data_dir=data_dir,
+        database_url=env.get("SLOMIX_DATABASE_URL") or default_sqlite_url(data_dir),
+        server_tz_name=tz_name,
+        day_start_hour=_int_setting(env, "SLOMIX_DAY_START_HOUR", 0, 23),
+        partition_start=partition_start,
+        round_match_window_minutes=window,
+        session_gap_minutes=gap,
+    )

@@ -1,0 +1,120 @@
+"""Opening the warehouse: one engine per URL per process, migrated to head on first use.
+
+SQLite is the embedded default (no server for a newcomer); PostgreSQL is production. The URL comes
+from ``SLOMIX_DATABASE_URL`` via :mod:`slomix_pipeline.config`. Bare ``postgresql://`` URLs are
+pinned to psycopg2 because SQLAlchemy 2.1 would otherwise pick psycopg 3, which is not installed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
+
+_ENGINES: dict[str, Engine] = {}
+_LOCK = threading.Lock()
+_MIGRATION_LOCK_KEY = 0x51_0A_11_C5  # arbitrary constant: the advisory lock of our migrations
+
+
+def normalise_url(url: str) -> URL:
+    """Parse a database URL, pinning PostgreSQL to the psycopg2 driver."""
+    parsed = make_url(url)
+    if parsed.drivername in {"postgresql", "postgres"}:
+        parsed = parsed.set(drivername="postgresql+psycopg2")
+    return parsed
+
+
+def migrations_dir() -> Path:
+    """The Alembic script folder: ``migrations/`` at the repository root (or packaged copy)."""
+    here = Path(__file__).resolve()
+    for candidate in (here.parents[2] / "migrations", here.parents[1] / "migrations"):
+        if (candidate / "env.py").is_file():
+            return candidate
+    raise FileNotFoundError("cannot find the Alembic migrations folder (migrations/env.py)")
+
+
+def alembic_config(engine: Engine | None = None) -> Config:
+    """An Alembic config that runs against ``engine`` (shared via ``config.attributes``)."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    if engine is not None:
+        cfg.attributes["engine"] = engine
+    return cfg
+
+
+def _enable_sqlite_pragmas(engine: Engine) -> None:
+    """WAL + busy timeout: concurrent readers (UI, checks) while one run writes."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+@contextlib.contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    """Serialise concurrent upgraders (several run workers may start at once)."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _MIGRATION_LOCK_KEY})
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _MIGRATION_LOCK_KEY})
+                conn.commit()
+        return
+    database = engine.url.database
+    if engine.dialect.name == "sqlite" and database and database != ":memory:":
+        lock_path = Path(database).with_suffix(".migrate.lock")
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(lock_path, "a+") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+        return
+    yield
+
+
+def upgrade_to_head(engine: Engine) -> None:
+    """Apply every pending Alembic revision (a no-op when already at head)."""
+    with _migration_lock(engine):
+        command.upgrade(alembic_config(engine), "head")
+
+
+def open_warehouse(url: str, *, migrate: bool = True) -> Engine:
+    """The process-wide engine for ``url``, migrated to head the first time it is opened."""
+    key = str(normalise_url(url))
+    with _LOCK:
+        engine = _ENGINES.get(key)
+        if engine is None:
+            parsed = normalise_url(url)
+            if parsed.get_backend_name() == "sqlite" and parsed.database:
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(parsed, pool_pre_ping=True)
+            if engine.dialect.name == "sqlite":
+                _enable_sqlite_pragmas(engine)
+            if migrate:
+                upgrade_to_head(engine)
+            _ENGINES[key] = engine
+        return engine
+
+
+def dispose_warehouse(url: str) -> None:
+    """Forget and close the cached engine for ``url`` (tests drop their databases after this)."""
+    key = str(normalise_url(url))
+    with _LOCK:
+        engine = _ENGINES.pop(key, None)
+    if engine is not None:
+        engine.dispose()

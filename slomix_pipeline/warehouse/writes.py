@@ -1,0 +1,100 @@
+"""Idempotent partition writes: delete the partition's slice, then bulk insert, in one transaction.
+
+Every asset writes through :func:`replace_partition`, so re-running a partition (or a range, or a
+backfill in any order) leaves byte-identical tables. On PostgreSQL the insert uses ``COPY``; on
+SQLite a plain ``executemany``, which is already fast there.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, Table, and_, delete
+
+_SQLITE_CHUNK = 20_000
+
+
+@dataclass(frozen=True, slots=True)
+class TableSlice:
+    """The rows one run owns in one table: those of ``days`` (and matching ``where``)."""
+
+    table: Table
+    days: Sequence[date]
+    where: ColumnElement[bool] | None = None
+
+    def condition(self) -> ColumnElement[bool]:
+        day_column = self.table.c.gaming_day
+        days = sorted(set(self.days))
+        if len(days) > 1 and (days[-1] - days[0]).days == len(days) - 1:
+            in_days: ColumnElement[bool] = day_column.between(days[0], days[-1])
+        else:
+            in_days = day_column.in_(days)
+        return in_days if self.where is None else and_(in_days, self.where)
+
+
+def _csv_field(value: Any) -> str:
+    """One COPY CSV field: NULL is an unquoted empty field, every text value is quoted.
+
+    (Python 3.11's ``csv`` module cannot tell NULL from the empty string, hence this.)
+    """
+    if value is None:
+        return ""
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return '"' + str(value).replace('"', '""') + '"'
+
+
+def _copy_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """PostgreSQL COPY FROM STDIN in CSV form."""
+    columns = [c.name for c in table.columns]
+    buffer = io.StringIO()
+    for row in rows:
+        buffer.write(",".join([_csv_field(row.get(name)) for name in columns]))
+        buffer.write("\n")
+    buffer.seek(0)
+    quoted = ", ".join(f'"{name}"' for name in columns)
+    dbapi_conn = conn.connection.dbapi_connection
+    assert dbapi_conn is not None
+    with dbapi_conn.cursor() as cursor:
+        cursor.copy_expert(f'COPY "{table.name}" ({quoted}) FROM STDIN WITH (FORMAT csv)', buffer)
+
+
+def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Bulk insert ``rows`` (dicts keyed by column name) with the fastest path of the dialect."""
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        _copy_rows(conn, table, rows)
+        return
+    for start in range(0, len(rows), _SQLITE_CHUNK):
+        conn.execute(table.insert(), list(rows[start : start + _SQLITE_CHUNK]))
+
+
+def replace_partition(
+    conn: Connection,
+    slices_and_rows: Iterable[tuple[TableSlice, Sequence[Mapping[str, Any]]]],
+) -> dict[str, int]:
+    """Replace each slice with its rows; the caller holds the transaction. Returns rows per table.
+
+    Deletes run first for every slice (children before parents would matter only with foreign
+    keys, which the warehouse deliberately does not declare between partitioned tables), then the
+    inserts, so a failure anywhere rolls the whole partition back to its previous state.
+    """
+    pairs = list(slices_and_rows)
+    for table_slice, _rows in pairs:
+        conn.execute(delete(table_slice.table).where(table_slice.condition()))
+    written: dict[str, int] = {}
+    for table_slice, rows in pairs:
+        insert_rows(conn, table_slice.table, rows)
+        written[table_slice.table.name] = written.get(table_slice.table.name, 0) + len(rows)
+    return written

@@ -1,0 +1,90 @@
+"""Shared fixtures: a fresh warehouse on SQLite and on PostgreSQL for every warehouse test.
+
+PostgreSQL tests create a uniquely named database and drop it afterwards, so no test relies on
+state left by another. Without a server they skip with a message saying how to enable them;
+under ``CI=true`` a missing server is a failure, because CI must prove both backends.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from slomix_pipeline.warehouse.engine import dispose_warehouse
+
+PG_ADMIN_URL = os.environ.get(
+    "SLOMIX_TEST_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
+)
+
+
+def _pg_unavailable_reason() -> str | None:
+    try:
+        engine = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+    except Exception as exc:  # any connection failure means "no server here"
+        return (
+            f"PostgreSQL not reachable at {PG_ADMIN_URL} ({type(exc).__name__}); set "
+            "SLOMIX_TEST_PG_URL to an admin URL to run the PostgreSQL half of the suite"
+        )
+    return None
+
+
+_PG_REASON: str | None | bool = False  # False = not probed yet
+
+
+def pg_unavailable_reason() -> str | None:
+    global _PG_REASON
+    if _PG_REASON is False:
+        _PG_REASON = _pg_unavailable_reason()
+    return _PG_REASON  # type: ignore[return-value]
+
+
+def require_postgres() -> None:
+    """Skip (or fail under CI=true) when there is no PostgreSQL server."""
+    reason = pg_unavailable_reason()
+    if reason is None:
+        return
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI=true but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A brand-new, empty PostgreSQL database, dropped after the test."""
+    require_postgres()
+    name = f"slomix_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        dispose_warehouse(url)
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path / 'warehouse.sqlite'}"
+    try:
+        yield url
+    finally:
+        dispose_warehouse(url)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def warehouse_url(request) -> str:
+    """Runs the test once per backend: the embedded default and production."""
+    fixture = "sqlite_url" if request.param == "sqlite" else "postgres_url"
+    return request.getfixturevalue(fixture)
