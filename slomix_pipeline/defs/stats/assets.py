@@ -1,0 +1,47 @@
+"""``raw_stats_files``: the per-round stats files of a gaming-day range, as warehouse tables."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from slomix_pipeline.config import load_settings
+from slomix_pipeline.defs.partitions import gaming_days, partition_days
+from slomix_pipeline.defs.resources import LandingZoneResource, WarehouseResource
+from slomix_pipeline.defs.stats.metadata import stats_metadata
+from slomix_pipeline.ingest.stats_files import ingest_stats_days
+
+
+class StatsIngestConfig(dg.Config):
+    """Run options. ``accept_changed`` re-baselines files whose content changed after landing."""
+
+    accept_changed: bool = False
+
+
+@dg.asset(
+    partitions_def=gaming_days,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    group_name="stats",
+    kinds={"python", "sql"},
+    pool="warehouse",
+    description=(
+        "Stats files of local_stats/ parsed into rounds, player_comprehensive_stats and "
+        "weapon_comprehensive_stats (R2 rows hold R2-only values); every file is recorded in "
+        "processed_files, rejects with their reason."
+    ),
+)
+def raw_stats_files(
+    context: dg.AssetExecutionContext,
+    config: StatsIngestConfig,
+    warehouse: WarehouseResource,
+    landing: LandingZoneResource,
+) -> dg.MaterializeResult:
+    report = ingest_stats_days(
+        warehouse.get_engine(),
+        landing.path(),
+        partition_days(context),
+        load_settings(),
+        accept_changed=config.accept_changed,
+    )
+    for outcome in report.rejected:
+        context.log.warning(f"quarantined {outcome.file_name}: {outcome.reason}")
+    return dg.MaterializeResult(metadata=stats_metadata(report))

@@ -1,0 +1,58 @@
+"""Materialization metadata for ``raw_stats_files``: counts, rejects with reasons, a preview."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dagster as dg
+
+from slomix_pipeline.ingest.stats_files import StatsIngestReport
+
+_PREVIEW_ROWS = 40
+
+
+def _markdown_table(header: list[str], rows: list[list[Any]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(v).replace("|", "\\|") for v in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def stats_metadata(report: StatsIngestReport) -> dict[str, Any]:
+    counts = report.status_counts()
+    rounds = sorted(report.rounds, key=lambda r: r.stats.file.local_time)
+    preview = [
+        [
+            f"{r.stats.file.local_time:%Y-%m-%d %H:%M:%S}",
+            r.stats.map_name,
+            r.stats.round_number,
+            len(r.stats.players),
+            "orphan R2" if r.stats.is_orphan_r2 else "ok",
+            r.stats.contract.round_stopwatch_state or "-",
+            r.stats.contract.score_confidence,
+        ]
+        for r in rounds[:_PREVIEW_ROWS]
+    ]
+    rejects = [[o.file_name, o.status, o.reason or ""] for o in report.rejected]
+    players = sum(len(r.stats.players) for r in report.rounds)
+    return {
+        "days": dg.MetadataValue.text(", ".join(d.isoformat() for d in report.days)),
+        "files_seen": len(report.outcomes),
+        "files_loaded": counts.get("loaded", 0),
+        "files_rejected": counts.get("rejected", 0) + counts.get("changed", 0),
+        "files_ignored_sidecars": counts.get("ignored", 0),
+        "reject_reasons": dg.MetadataValue.json(report.reason_counts()),
+        "rounds": len(report.rounds),
+        "orphan_r2_rounds": sum(r.stats.is_orphan_r2 for r in report.rounds),
+        "players": players,
+        "bytes_read": report.bytes_read,
+        "dagster/row_count": len(report.rounds),
+        "rejected_files": dg.MetadataValue.md(
+            _markdown_table(["file", "status", "reason"], rejects) if rejects else "none"
+        ),
+        "rounds_preview": dg.MetadataValue.md(
+            _markdown_table(
+                ["file time", "map", "round", "players", "status", "stopwatch", "sides"], preview
+            )
+            + (f"\n\n… {len(rounds) - _PREVIEW_ROWS} more" if len(rounds) > _PREVIEW_ROWS else "")
+        ),
+    }

@@ -1,0 +1,330 @@
+"""Stats-file ingestion for a set of gaming days: landing zone -> parse -> R2 differential -> rows.
+
+This module is the glue between the landing zone (files), the pure parser and domain logic, and
+the warehouse writes. It knows nothing of Dagster: the ``raw_stats_files`` asset calls
+:func:`ingest_stats_days` and turns the returned report into metadata.
+
+Rules it enforces:
+- One bad file never fails the partition: it becomes a ``processed_files`` row with a status and
+  a specific reason, and no row of its round is written (never half a round).
+- The R1 of an R2 is looked up in the landing zone, not in the warehouse, so an R2 whose R1 sits
+  in the previous gaming day (or arrives later) gives the same result however partitions are run.
+- A landed file whose bytes changed since it was first ingested is quarantined (status
+  ``changed``) until an operator re-baselines it; landed files are immutable by contract.
+- A renamed copy of an already landed file (same payload under another name) is not loaded twice.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+
+from slomix_pipeline.config import Settings
+from slomix_pipeline.domain.differential import build_round_stats, find_round1
+from slomix_pipeline.domain.gaming_day import gaming_day_bounds_local, gaming_day_of_local
+from slomix_pipeline.domain.stats_records import RoundStats
+from slomix_pipeline.formats.stats_file import (
+    ParsedStatsFile,
+    StatsFileKind,
+    StatsFileName,
+    StatsFileRejected,
+    classify_stats_filename,
+    parse_stats_file,
+)
+from slomix_pipeline.landing.zone import STATS_FOLDER, LandedFile, iter_landed, sha256_hex
+from slomix_pipeline.warehouse import schema
+from slomix_pipeline.warehouse.stats_rows import StoredRound, rows_for_round
+from slomix_pipeline.warehouse.writes import TableSlice, replace_partition
+
+SOURCE = "stats"
+
+
+@dataclass(frozen=True, slots=True)
+class FileOutcome:
+    """What happened to one landed file in this run (one ``processed_files`` row)."""
+
+    file_name: str
+    kind: str
+    gaming_day: date
+    size_bytes: int
+    sha256: str
+    first_seen_sha256: str
+    status: str  # loaded | rejected | changed | ignored
+    reason: str | None = None
+    warnings: tuple[str, ...] = ()
+    round_id: int | None = None
+
+    def as_row(self) -> dict[str, object]:
+        return {
+            "source": SOURCE,
+            "file_name": self.file_name,
+            "kind": self.kind,
+            "gaming_day": self.gaming_day,
+            "size_bytes": self.size_bytes,
+            "sha256": self.sha256,
+            "first_seen_sha256": self.first_seen_sha256,
+            "status": self.status,
+            "reason": self.reason,
+            "warnings": "; ".join(self.warnings) or None,
+            "round_id": self.round_id,
+        }
+
+
+@dataclass(slots=True)
+class StatsIngestReport:
+    """The outcome of one ingestion run over ``days`` (input for asset metadata)."""
+
+    days: list[date]
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    rounds: list[StoredRound] = field(default_factory=list)
+    rows_written: dict[str, int] = field(default_factory=dict)
+    bytes_read: int = 0
+
+    @property
+    def rejected(self) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.status in {"rejected", "changed"}]
+
+    def status_counts(self) -> dict[str, int]:
+        return dict(Counter(o.status for o in self.outcomes))
+
+    def reason_counts(self) -> dict[str, int]:
+        return dict(Counter((o.reason or "").split(":")[0] for o in self.rejected))
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    landed: LandedFile
+    name: StatsFileName | None
+    gaming_day: date
+
+
+def _payload_digest(data: bytes) -> str:
+    """Hash of everything after the header line: equal for renamed mirror copies of one round."""
+    newline = data.find(b"\n")
+    return sha256_hex(data[newline + 1 :] if newline >= 0 else b"")
+
+
+def _day_of_unnamed(landed: LandedFile, settings: Settings) -> date:
+    """A file whose name carries no time is filed under the gaming day of its landing time."""
+    local = datetime.fromtimestamp(landed.mtime_ns / 1e9, settings.server_tz).replace(tzinfo=None)
+    return gaming_day_of_local(local, settings.day_start_hour)
+
+
+def _inventory(data_dir: Path, settings: Settings) -> list[_Candidate]:
+    candidates = []
+    for landed in iter_landed(data_dir, STATS_FOLDER):
+        name = classify_stats_filename(landed.name)
+        if name is None:
+            day = _day_of_unnamed(landed, settings)
+        else:
+            day = gaming_day_of_local(name.local_time, settings.day_start_hour)
+        candidates.append(_Candidate(landed, name, day))
+    return candidates
+
+
+class _ParseCache:
+    """Reads and parses each file at most once per run (R1 files serve as pairing partners)."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self._folder = data_dir / STATS_FOLDER
+        self._bytes: dict[str, bytes] = {}
+        self._parsed: dict[str, ParsedStatsFile | StatsFileRejected] = {}
+
+    def data(self, file_name: str) -> bytes:
+        if file_name not in self._bytes:
+            self._bytes[file_name] = (self._folder / file_name).read_bytes()
+        return self._bytes[file_name]
+
+    def parsed(self, file_name: str) -> ParsedStatsFile | StatsFileRejected:
+        if file_name not in self._parsed:
+            try:
+                self._parsed[file_name] = parse_stats_file(file_name, self.data(file_name))
+            except StatsFileRejected as exc:
+                self._parsed[file_name] = exc
+        return self._parsed[file_name]
+
+
+def _r1_pool(candidates: Iterable[_Candidate]) -> list[StatsFileName]:
+    return [
+        c.name
+        for c in candidates
+        if c.name is not None and c.name.kind == StatsFileKind.STATS and c.name.round_number == 1
+    ]
+
+
+def plan_stats_days(
+    data_dir: Path,
+    days: Sequence[date],
+    settings: Settings,
+    first_seen: Mapping[str, str],
+    *,
+    accept_changed: bool = False,
+) -> StatsIngestReport:
+    """Decide every file's outcome and build every row for ``days``; no database access.
+
+    ``first_seen`` maps file names to the SHA-256 recorded when each was first ingested.
+    """
+    report = StatsIngestReport(days=sorted(set(days)))
+    wanted = set(report.days)
+    window = timedelta(minutes=settings.round_match_window_minutes)
+    first_start, _ = gaming_day_bounds_local(report.days[0], settings.day_start_hour)
+    inventory = _inventory(data_dir, settings)
+    # R1 partners may precede the first day (a night crossing the day boundary).
+    pairing_pool = [n for n in _r1_pool(inventory) if n.local_time >= first_start - window]
+    cache = _ParseCache(data_dir)
+    seen_payloads: dict[str, str] = {}
+
+    for cand in sorted(inventory, key=lambda c: c.landed.name):
+        if cand.gaming_day not in wanted:
+            continue
+        data = cache.data(cand.landed.name)
+        report.bytes_read += len(data)
+        digest = sha256_hex(data)
+        baseline = first_seen.get(cand.landed.name, digest)
+        if accept_changed:
+            baseline = digest
+        base = {
+            "file_name": cand.landed.name,
+            "gaming_day": cand.gaming_day,
+            "size_bytes": len(data),
+            "sha256": digest,
+            "first_seen_sha256": baseline,
+        }
+        if cand.name is None:
+            report.outcomes.append(
+                FileOutcome(
+                    kind="unknown",
+                    status="rejected",
+                    reason="bad_filename: expected YYYY-MM-DD-HHMMSS-<map>-round-<N>.txt",
+                    **base,
+                )
+            )
+            continue
+        kind = cand.name.kind.value
+        if cand.name.kind != StatsFileKind.STATS:
+            report.outcomes.append(
+                FileOutcome(kind=kind, status="ignored", reason=f"sidecar_{kind}", **base)
+            )
+            continue
+        if baseline != digest:
+            report.outcomes.append(
+                FileOutcome(
+                    kind=kind,
+                    status="changed",
+                    reason=(
+                        f"content_changed_after_landing: first ingested with sha256 {baseline}, "
+                        f"now {digest}; restore the file or re-run with accept_changed"
+                    ),
+                    **base,
+                )
+            )
+            continue
+        payload = _payload_digest(data)
+        if payload in seen_payloads:
+            report.outcomes.append(
+                FileOutcome(
+                    kind=kind,
+                    status="rejected",
+                    reason=f"duplicate_payload_of: {seen_payloads[payload]}",
+                    **base,
+                )
+            )
+            continue
+        parsed = cache.parsed(cand.landed.name)
+        if isinstance(parsed, StatsFileRejected):
+            report.outcomes.append(
+                FileOutcome(kind=kind, status="rejected", reason=str(parsed), **base)
+            )
+            continue
+        seen_payloads[payload] = cand.landed.name
+        round_stats, extra_warnings = _round_stats(parsed, pairing_pool, cache, settings)
+        stored = StoredRound.build(round_stats, digest, settings)
+        report.rounds.append(stored)
+        report.outcomes.append(
+            FileOutcome(
+                kind=kind,
+                status="loaded",
+                warnings=round_stats.warnings + extra_warnings,
+                round_id=stored.round_id,
+                **base,
+            )
+        )
+    return report
+
+
+def _round_stats(
+    parsed: ParsedStatsFile,
+    pairing_pool: Sequence[StatsFileName],
+    cache: _ParseCache,
+    settings: Settings,
+) -> tuple[RoundStats, tuple[str, ...]]:
+    """Per-round stats; an R2 is differenced against its R1 when that R1 parsed cleanly."""
+    if parsed.file.round_number != 2:
+        return build_round_stats(parsed), ()
+    r1_name = find_round1(parsed.file, pairing_pool, settings.round_match_window_minutes)
+    if r1_name is None:
+        return build_round_stats(parsed, None), ()
+    r1 = cache.parsed(r1_name.name)
+    if isinstance(r1, StatsFileRejected):
+        # The partner exists but is unusable: an honest orphan beats a guessed differential.
+        return build_round_stats(parsed, None), (f"r1_rejected:{r1_name.name}:{r1.reason}",)
+    return build_round_stats(parsed, r1), ()
+
+
+def _previous_first_seen(engine: Engine, names: Iterable[str]) -> dict[str, str]:
+    table = schema.processed_files
+    names = list(names)
+    found: dict[str, str] = {}
+    with engine.connect() as conn:
+        for start in range(0, len(names), 500):
+            chunk = names[start : start + 500]
+            query = select(table.c.file_name, table.c.first_seen_sha256).where(
+                table.c.source == SOURCE, table.c.file_name.in_(chunk)
+            )
+            found.update({row.file_name: row.first_seen_sha256 for row in conn.execute(query)})
+    return found
+
+
+def ingest_stats_days(
+    engine: Engine,
+    data_dir: Path,
+    days: Sequence[date],
+    settings: Settings,
+    *,
+    accept_changed: bool = False,
+) -> StatsIngestReport:
+    """Rebuild the stats tables for ``days`` from the landing zone, in one transaction."""
+    names = [c.landed.name for c in _inventory(data_dir, settings) if c.gaming_day in set(days)]
+    first_seen = _previous_first_seen(engine, names)
+    report = plan_stats_days(data_dir, days, settings, first_seen, accept_changed=accept_changed)
+    round_rows: list[dict[str, object]] = []
+    player_rows: list[dict[str, object]] = []
+    weapon_rows: list[dict[str, object]] = []
+    for stored in report.rounds:
+        r, p, w = rows_for_round(stored)
+        round_rows.append(r)
+        player_rows.extend(p)
+        weapon_rows.extend(w)
+    with engine.begin() as conn:
+        report.rows_written = replace_partition(
+            conn,
+            [
+                (
+                    TableSlice(
+                        schema.processed_files,
+                        report.days,
+                        where=schema.processed_files.c.source == SOURCE,
+                    ),
+                    [o.as_row() for o in report.outcomes],
+                ),
+                (TableSlice(schema.rounds, report.days), round_rows),
+                (TableSlice(schema.player_comprehensive_stats, report.days), player_rows),
+                (TableSlice(schema.weapon_comprehensive_stats, report.days), weapon_rows),
+            ],
+        )
+    return report
