@@ -13,7 +13,7 @@ from sqlalchemy import Engine, create_engine
 
 from slomix_pipeline.config import load_settings
 from slomix_pipeline.warehouse.engine import normalise_url
-from slomix_pipeline.warehouse.schema import metadata
+from slomix_pipeline.warehouse.all_tables import metadata
 
 target_metadata = metadata
 

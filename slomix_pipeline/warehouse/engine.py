@@ -88,9 +88,9 @@ def _migration_lock(engine: Engine) -> Iterator[None]:
 
 
 def upgrade_to_head(engine: Engine) -> None:
-    """Apply every pending Alembic revision (a no-op when already at head)."""
+    """Apply every pending Alembic revision on every branch (a no-op when up to date)."""
     with _migration_lock(engine):
-        command.upgrade(alembic_config(engine), "head")
+        command.upgrade(alembic_config(engine), "heads")
 
 
 def open_warehouse(url: str, *, migrate: bool = True) -> Engine:

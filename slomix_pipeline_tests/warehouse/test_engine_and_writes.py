@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 
 from slomix_pipeline.warehouse.engine import normalise_url, open_warehouse
-from slomix_pipeline.warehouse.schema import metadata
+from slomix_pipeline.warehouse.all_tables import metadata
 from slomix_pipeline.warehouse.writes import TableSlice, insert_rows, replace_partition
 
 

@@ -1,0 +1,12 @@
+"""Every warehouse table, registered on one ``MetaData`` (Alembic env and schema tests use this).
+
+Each source keeps its tables in its own module (``schema.py`` for stats files, ``schema_lua.py``,
+``schema_proximity.py``, ...); importing them here registers them on the shared metadata.
+"""
+
+from __future__ import annotations
+
+from slomix_pipeline.warehouse import schema
+from slomix_pipeline.warehouse.schema import metadata
+
+__all__ = ["metadata", "schema"]
