@@ -36,7 +36,7 @@ def _pg_unavailable_reason() -> str | None:
     return None
 
 
-_PG_REASON: str | None | bool = False  # False = not probed yet
+_PG_REASON: str | bool | None = False  # False = not probed yet
 
 
 def pg_unavailable_reason() -> str | None:

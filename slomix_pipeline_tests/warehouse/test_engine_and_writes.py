@@ -19,8 +19,8 @@ from sqlalchemy import (
     select,
 )
 
-from slomix_pipeline.warehouse.engine import normalise_url, open_warehouse
 from slomix_pipeline.warehouse.all_tables import metadata
+from slomix_pipeline.warehouse.engine import normalise_url, open_warehouse
 from slomix_pipeline.warehouse.writes import TableSlice, insert_rows, replace_partition
 
 
