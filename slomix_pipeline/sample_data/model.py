@@ -1,0 +1,299 @@
+"""Records of the simulated community play: the single source every sample-data renderer reads.
+
+The simulation produces *true, round-only* values. Renderers turn them into what each real
+producer writes (the c0rnp0rn stats file with its cumulative round 2, the Lua webhook and gametime
+files, the proximity tracker), and ``truth.py`` derives what the pipeline must compute from those
+files. Keeping one model for all of them is what lets a test say "the stored value is right"
+instead of "the parser returned something".
+
+Everything here is immutable. ``SimPlayerRound.weapons`` is a plain ``dict`` (kept picklable); it is
+built once by the simulator and must be treated as read-only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+AXIS = 1
+ALLIES = 2
+
+WEAPON_NAMES: tuple[str, ...] = (
+    "WS_KNIFE",
+    "WS_KNIFE_KBAR",
+    "WS_LUGER",
+    "WS_COLT",
+    "WS_MP40",
+    "WS_THOMPSON",
+    "WS_STEN",
+    "WS_FG42",
+    "WS_PANZERFAUST",
+    "WS_BAZOOKA",
+    "WS_FLAMETHROWER",
+    "WS_GRENADE",
+    "WS_MORTAR",
+    "WS_MORTAR2",
+    "WS_DYNAMITE",
+    "WS_AIRSTRIKE",
+    "WS_ARTILLERY",
+    "WS_SATCHEL",
+    "WS_GRENADELAUNCHER",
+    "WS_LANDMINE",
+    "WS_MG42",
+    "WS_BROWNING",
+    "WS_CARBINE",
+    "WS_KAR98",
+    "WS_GARAND",
+    "WS_K43",
+    "WS_MP34",
+    "WS_SYRINGE",
+)
+"""Weapon id (= bit number = emit order in the stats file) -> the stored ``WS_*`` name."""
+
+WeaponTuple = tuple[int, int, int, int, int]
+"""(hits, shots, kills, deaths, headshots): the order the stats file writes them in."""
+
+END_OBJECTIVE = "objective"
+END_TIME_EXPIRED = "time_expired"
+END_SURRENDER = "surrender"
+
+
+@dataclass(frozen=True, slots=True)
+class SimPlayer:
+    """A community member (or an Omni-bot) with a stable identity across nights.
+
+    ``guid32`` is the full ``cl_guid`` (32 uppercase hex for humans). Bots get ``OMNIBOT`` followed
+    by digits, so their 8-character stats-file GUID is always ``OMNIBOT0`` and collides, as in the
+    real game.
+    """
+
+    guid32: str
+    raw_name: str
+    clean_name: str
+    is_bot: bool
+
+    @property
+    def guid8(self) -> str:
+        """The truncated GUID the stats file carries."""
+        return self.guid32[:8]
+
+
+@dataclass(frozen=True, slots=True)
+class SimPlayerRound:
+    """One player's TRUE values for one round only (never cumulative).
+
+    Field names follow the stats-file TAB block (reference section 3.3). Derived totals (kills,
+    deaths, shots, ...) are properties over ``weapons`` so they can never disagree with it.
+    ``versus`` holds (opponent guid32, kills on them, deaths by them) for the endstats side-car.
+    Spawn fields feed the Lua spawn statistics: ``spawns`` counts real respawns (revives are not
+    spawns), ``dead_seconds`` is the total time spent dead and ``max_respawn_seconds`` the longest
+    single wait.
+    """
+
+    player: SimPlayer
+    team: int
+    player_class: str
+    weapons: dict[int, WeaponTuple]
+    damage_given: int
+    damage_received: int
+    team_damage_given: int
+    team_damage_received: int
+    gibs: int
+    self_kills: int
+    team_kills: int
+    team_gibs: int
+    xp: int
+    killing_spree: int
+    death_spree: int
+    kill_assists: int
+    kill_steals: int
+    headshot_kills: int
+    objectives_stolen: int
+    objectives_returned: int
+    dynamites_planted: int
+    dynamites_defused: int
+    times_revived: int
+    useful_kills: int
+    denied_playtime: int
+    multikill_2x: int
+    multikill_3x: int
+    multikill_4x: int
+    multikill_5x: int
+    multikill_6x: int
+    useless_kills: int
+    full_selfkills: int
+    repairs_constructions: int
+    revives_given: int
+    time_played_tenths: int
+    time_dead_tenths: int
+    reconnected_in_this_round: bool
+    joined_in_this_round: bool
+    entered_at_seconds: int
+    spawns: int
+    dead_seconds: int
+    max_respawn_seconds: int
+    versus: tuple[tuple[str, int, int], ...]
+
+    def __hash__(self) -> int:
+        """Hashable despite the ``weapons`` dict (hashes a subset of the compared fields)."""
+        return hash((self.player, self.team, tuple(self.weapons.items()), self.damage_given))
+
+    @property
+    def kills(self) -> int:
+        return sum(w[2] for w in self.weapons.values())
+
+    @property
+    def deaths(self) -> int:
+        return sum(w[3] for w in self.weapons.values())
+
+    @property
+    def headshots(self) -> int:
+        """Headshot *hits* summed over weapons (not headshot kills, which is TAB 14)."""
+        return sum(w[4] for w in self.weapons.values())
+
+    @property
+    def shots(self) -> int:
+        return sum(w[1] for w in self.weapons.values())
+
+    @property
+    def hits(self) -> int:
+        return sum(w[0] for w in self.weapons.values())
+
+    @property
+    def time_played_seconds(self) -> int:
+        return self.time_played_tenths * 6
+
+    @property
+    def avg_respawn_seconds(self) -> int:
+        """What the Lua reports: whole seconds dead per death, floored; 0 without deaths."""
+        deaths = self.deaths
+        return self.dead_seconds // deaths if deaths else 0
+
+
+@dataclass(frozen=True, slots=True)
+class SimRound:
+    """One stopwatch half as it really happened, with the times every producer needs.
+
+    Local datetimes are naive server wall clock (Europe/Paris); the unix fields are the same
+    instants as UTC epochs. ``timelimit_seconds`` is the limit in force for this half: the map's
+    limit in R1, the time to beat in R2 (so it can be fractional in minutes: 446 s = 7.4333 min).
+    ``actual_duration_seconds`` excludes pauses; ``duration_ms`` is the engine's measurement the
+    stats header carries. ``pauses`` are (offset from round start in wall seconds, length).
+    """
+
+    map_name: str
+    round_number: int
+    start_local: datetime
+    end_local: datetime
+    file_written_local: datetime
+    endstats_written_local: datetime | None
+    warmup_seconds: int
+    map_timelimit_seconds: int
+    timelimit_seconds: int
+    actual_duration_seconds: int
+    duration_ms: int
+    pauses: tuple[tuple[int, int], ...]
+    end_reason: str
+    winner_team: int
+    defender_team: int
+    attacker_team: int
+    surrender_team: int
+    surrender_caller_guid32: str
+    round_start_unix: int
+    round_end_unix: int
+    players: tuple[SimPlayerRound, ...]
+
+    @property
+    def total_pause_seconds(self) -> int:
+        return sum(length for _, length in self.pauses)
+
+    @property
+    def pause_count(self) -> int:
+        return len(self.pauses)
+
+    @property
+    def pause_windows_unix(self) -> tuple[tuple[int, int], ...]:
+        """Pauses as (start, end) epochs, the way the Lua reports them."""
+        return tuple(
+            (self.round_start_unix + offset, self.round_start_unix + offset + length)
+            for offset, length in self.pauses
+        )
+
+    @property
+    def warmup_start_unix(self) -> int:
+        return self.round_start_unix - self.warmup_seconds
+
+    @property
+    def timelimit_minutes(self) -> float:
+        """The ``timelimit`` cvar: float minutes, fractional for most R2 halves."""
+        return self.timelimit_seconds / 60
+
+    def player(self, guid32: str) -> SimPlayerRound | None:
+        """The player's record in this round, or None when they did not play it."""
+        for p in self.players:
+            if p.player.guid32 == guid32:
+                return p
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class SimMapPlay:
+    """An R1 and the R2 that follows it on the same map.
+
+    ``r1_file_missing`` marks the orphan case: R1 was played (the Lua saw it) but its stats file
+    never reached the landing zone. ``r2`` is None for an abandoned map (R1 only).
+    """
+
+    map_name: str
+    play_index: int
+    r1: SimRound
+    r2: SimRound | None
+    r1_file_missing: bool = False
+
+    @property
+    def rounds(self) -> tuple[SimRound, ...]:
+        return (self.r1,) if self.r2 is None else (self.r1, self.r2)
+
+
+@dataclass(frozen=True, slots=True)
+class SimNight:
+    """One evening of play; ``date`` is the gaming day (starting 06:00 local) it began on."""
+
+    date: date
+    map_plays: tuple[SimMapPlay, ...]
+
+    @property
+    def rounds(self) -> tuple[SimRound, ...]:
+        return tuple(r for play in self.map_plays for r in play.rounds)
+
+
+@dataclass(frozen=True, slots=True)
+class SimMalformedFile:
+    """A stats file the sample landing zone deliberately breaks, with the reason it must trigger.
+
+    ``source`` is a real round whose player lines are reused, so the damage looks like what a
+    crash or a disk problem does to a genuine file.
+    """
+
+    local_time: datetime
+    map_name: str
+    round_number: int
+    reason: str
+    source: SimRound
+
+
+@dataclass(frozen=True, slots=True)
+class SimCorpus:
+    """The whole simulation: deterministic for a seed."""
+
+    seed: int
+    nights: tuple[SimNight, ...]
+    malformed: tuple[SimMalformedFile, ...] = ()
+
+    @property
+    def map_plays(self) -> tuple[SimMapPlay, ...]:
+        return tuple(play for night in self.nights for play in night.map_plays)
+
+    @property
+    def rounds(self) -> tuple[SimRound, ...]:
+        return tuple(r for night in self.nights for r in night.rounds)
