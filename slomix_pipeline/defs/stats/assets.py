@@ -1,6 +1,7 @@
 """``raw_stats_files``: the per-round stats files of a gaming-day range, as warehouse tables."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: Dagster resolves the Config and resource
+# parameter types from the real annotations at decoration time.
 
 import dagster as dg
 
