@@ -21,6 +21,8 @@ from slomix_pipeline.formats.stats_file import classify_stats_filename
 from slomix_pipeline.landing.zone import STATS_FOLDER, iter_landed
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+"""Console shows warnings (quarantined files) and errors; the full log is in the instance."""
 
 
 def landed_stats_days(data_dir: Path, settings: Settings) -> list[date]:
@@ -83,5 +85,6 @@ def materialize_range(
         tags=range_tags(ordered[0], ordered[-1]),
         selection=selection,
         raise_on_error=False,
+        run_config=QUIET_LOGS,
     )
     return RangeRun(result.run_id, result.success, ordered[0], ordered[-1])
