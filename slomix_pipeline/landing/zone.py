@@ -20,7 +20,12 @@ STATS_FOLDER = "local_stats"
 GAMETIMES_FOLDER = "local_gametimes"
 PROXIMITY_FOLDER = "local_proximity"
 WEBHOOK_FOLDER = "webhook_drops"
-LANDING_FOLDERS: tuple[str, ...] = (STATS_FOLDER, GAMETIMES_FOLDER, PROXIMITY_FOLDER, WEBHOOK_FOLDER)
+LANDING_FOLDERS: tuple[str, ...] = (
+    STATS_FOLDER,
+    GAMETIMES_FOLDER,
+    PROXIMITY_FOLDER,
+    WEBHOOK_FOLDER,
+)
 
 TEMP_PREFIX = ".landing-"
 """Temporary files carry this prefix; inventories skip them so a half-written file is invisible."""

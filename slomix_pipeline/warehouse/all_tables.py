@@ -6,6 +6,7 @@ Each source keeps its tables in its own module (``schema.py`` for stats files, `
 
 from __future__ import annotations
 
+import slomix_pipeline.warehouse.schema_lua  # noqa: F401  (registers the Lua tables)
 from slomix_pipeline.warehouse import schema
 from slomix_pipeline.warehouse.schema import metadata
 

@@ -1,0 +1,103 @@
+"""Lua round timing assets: both delivery channels into ``lua_events``, then the merged rounds.
+
+``webhook_drops`` and ``gametime_files`` each own their source's slice of ``lua_events`` and
+``processed_files``; ``lua_round_teams`` depends on both and rebuilds ``lua_round_teams`` and
+``lua_spawn_stats`` from ``lua_events`` alone. All the work happens in
+:mod:`slomix_pipeline.ingest.lua_events`; these functions only wire resources and report.
+"""
+
+# No ``from __future__ import annotations`` here: Dagster inspects the ``context`` annotation of
+# an asset without a Config parameter as written, and a string annotation fails its check.
+import dagster as dg
+
+from slomix_pipeline.config import load_settings
+from slomix_pipeline.defs.lua.metadata import round_teams_metadata, source_metadata
+from slomix_pipeline.defs.partitions import gaming_days, partition_days
+from slomix_pipeline.defs.resources import LandingZoneResource, WarehouseResource
+from slomix_pipeline.domain.lua_events import SOURCE_GAMETIME, SOURCE_WEBHOOK
+from slomix_pipeline.ingest.lua_events import (
+    LuaIngestReport,
+    build_lua_round_teams_days,
+    ingest_lua_source_days,
+)
+
+_GROUP = "lua"
+
+
+def _ingest(
+    context: dg.AssetExecutionContext,
+    warehouse: WarehouseResource,
+    landing: LandingZoneResource,
+    source: str,
+) -> dg.MaterializeResult:
+    report: LuaIngestReport = ingest_lua_source_days(
+        warehouse.get_engine(), landing.path(), partition_days(context), load_settings(), source
+    )
+    for outcome in report.rejected:
+        context.log.warning(f"quarantined {source} file {outcome.file_name}: {outcome.reason}")
+    return dg.MaterializeResult(metadata=source_metadata(report))
+
+
+@dg.asset(
+    partitions_def=gaming_days,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    group_name=_GROUP,
+    kinds={"python", "sql"},
+    pool="warehouse",
+    description=(
+        "STATS_READY bodies landed by the webhook receiver in webhook_drops/, parsed into "
+        "lua_events (source=webhook); every file is recorded in processed_files, objective pings "
+        "as ignored, broken bodies as rejected with their reason."
+    ),
+)
+def webhook_drops(
+    context: dg.AssetExecutionContext,
+    warehouse: WarehouseResource,
+    landing: LandingZoneResource,
+) -> dg.MaterializeResult:
+    return _ingest(context, warehouse, landing, SOURCE_WEBHOOK)
+
+
+@dg.asset(
+    partitions_def=gaming_days,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    group_name=_GROUP,
+    kinds={"python", "sql"},
+    pool="warehouse",
+    description=(
+        "Gametime fallback files of local_gametimes/ parsed into lua_events (source=gametime), "
+        "the only carrier of per-player spawn stats; every file is recorded in processed_files."
+    ),
+)
+def gametime_files(
+    context: dg.AssetExecutionContext,
+    warehouse: WarehouseResource,
+    landing: LandingZoneResource,
+) -> dg.MaterializeResult:
+    return _ingest(context, warehouse, landing, SOURCE_GAMETIME)
+
+
+@dg.asset(
+    deps=[webhook_drops, gametime_files],
+    partitions_def=gaming_days,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    group_name=_GROUP,
+    kinds={"python", "sql"},
+    pool="warehouse",
+    description=(
+        "One row per real round end (map, round, round start, round end) merged from every "
+        "delivery in lua_events (webhook preferred, earliest arrival first), with first-seen and "
+        "last-update times; lua_spawn_stats holds the per-player respawn figures."
+    ),
+)
+def lua_round_teams(
+    context: dg.AssetExecutionContext,
+    warehouse: WarehouseResource,
+) -> dg.MaterializeResult:
+    report = build_lua_round_teams_days(warehouse.get_engine(), partition_days(context))
+    if report.quarantined:
+        context.log.warning(
+            f"{len(report.quarantined)} Lua file(s) of these days are quarantined "
+            "(see the quarantined_files metadata)"
+        )
+    return dg.MaterializeResult(metadata=round_teams_metadata(report))
