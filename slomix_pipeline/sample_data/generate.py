@@ -55,6 +55,13 @@ def _renderer_name(renderer: Renderer, taken: Mapping[str, int]) -> str:
     return name
 
 
+def default_renderers() -> tuple[Renderer, ...]:
+    """The renderers of the non-stats landing folders, in a fixed order."""
+    from slomix_pipeline.sample_data.lua_files import write_lua_files
+
+    return (write_lua_files,)
+
+
 def generate_landing_zone(
     data_dir: Path,
     seed: int = 7,
@@ -62,9 +69,15 @@ def generate_landing_zone(
     start_date: date = date(2026, 2, 10),
     rounds_per_night: int | None = None,
     include_malformed: bool = True,
-    extra_renderers: Sequence[Renderer] = (),
+    extra_renderers: Sequence[Renderer] | None = None,
 ) -> GenerationReport:
-    """Simulate and write ``data_dir/local_stats/*.txt`` (+ whatever the extra renderers write)."""
+    """Simulate and write ``data_dir/local_stats/*.txt`` plus the other landing folders.
+
+    ``extra_renderers=None`` means every renderer of :func:`default_renderers` (gametimes,
+    webhook drops, proximity); pass ``()`` to write the stats files only.
+    """
+    if extra_renderers is None:
+        extra_renderers = default_renderers()
     corpus = simulate(
         seed=seed, nights=nights, start_date=start_date, rounds_per_night=rounds_per_night
     )
