@@ -1,0 +1,452 @@
+"""R1 pairing, the R2 differential, and per-round player statistics.
+
+In stopwatch mode the engine keeps most session counters across the half-time swap, so an R2
+file holds R1+R2 values for every weapon tuple, TAB 0-7 (damage, gibs, self/team kills), TAB 20
+(bullets fired) and TAB 22 (time played). The Lua's per-round arrays (TAB 9-19, 25, 27-37) are
+already R2-only. This module turns a parsed file (plus, for an R2, its R1) into R2-only values:
+
+* cumulative fields: R2 - R1; per-round fields: R2 as written;
+* derived values are recomputed from the R2-only numbers (accuracy, kd, efficiency, dpm,
+  time_dead_ratio, time_played_percent, tank_meatshield); the Lua's TAB 21 dpm and TAB 26 kd
+  are ignored (the latter uses kills+1 when there are no deaths);
+* a player whose ANY cumulative counter is lower in R2 than in R1 reconnected and got fresh
+  counters: all their cumulative fields come from R2 as written, ``counter_reset`` is set and
+  every dropped field is named once. Nothing is ever clamped, so no value can be negative and
+  no drop goes unnoticed (upstream counted damage twice and needed a threshold of drops);
+* time played comes from exact integer tenths of a minute (R2 - R1) x 6 s, never from floats
+  (upstream truncated 1.1999999999999997 min to 71 s instead of 72 s).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from datetime import timedelta
+from operator import attrgetter
+
+from slomix_pipeline.domain.contract import build_contract
+from slomix_pipeline.domain.stats_records import (
+    PlayerRoundStats,
+    RoundStats,
+    TimeSource,
+    WeaponRoundStats,
+    new_player_round_stats,
+    new_weapon_round_stats,
+)
+from slomix_pipeline.formats.stats_file import (
+    ParsedStatsFile,
+    PlayerLine,
+    StatsFileKind,
+    StatsFileName,
+    StatsHeader,
+    WeaponLine,
+)
+
+DEFAULT_WINDOW_MINUTES = 45
+
+# Monotone cumulative counters of the TAB block (TAB 0-7 and 20), in storage order.
+CUMULATIVE_FIELDS: tuple[str, ...] = (
+    "damage_given",
+    "damage_received",
+    "team_damage_given",
+    "team_damage_received",
+    "gibs",
+    "self_kills",
+    "team_kills",
+    "team_gibs",
+    "bullets_fired",
+)
+_TOTAL_FIELDS = ("kills", "deaths", "headshots", "shots_total", "hits_total")
+_WEAPON_FIELDS = ("hits", "shots", "kills", "deaths", "headshots")
+_cumulative_of = attrgetter(*CUMULATIVE_FIELDS)
+_ZERO_CUMULATIVE = (0,) * len(CUMULATIVE_FIELDS)
+
+# --------------------------------------------------------------------------------------------
+# Pairing
+# --------------------------------------------------------------------------------------------
+
+
+def find_round1(
+    r2: StatsFileName,
+    candidates: Iterable[StatsFileName],
+    window_minutes: int = DEFAULT_WINDOW_MINUTES,
+) -> StatsFileName | None:
+    """The R1 stats file an R2 continues, or None (the R2 is then an orphan).
+
+    A candidate must be a STATS round-1 file of the same map (case-insensitive), strictly earlier
+    than the R2 and at most ``window_minutes`` before it; the latest such file wins (a restarted
+    R1 is superseded by the replay). Dates play no role, so a pair across midnight is found
+    however many other R1 files of that map exist (upstream only looked at the previous day when
+    the R2's own day had no R1 of the map at all).
+    """
+    if window_minutes < 0:
+        raise ValueError(f"window_minutes must be >= 0, got {window_minutes}")
+    window = timedelta(minutes=window_minutes)
+    zero = timedelta(0)
+    map_key = r2.map_name.lower()
+    best: StatsFileName | None = None
+    for c in candidates:
+        if c.kind is not StatsFileKind.STATS or c.round_number != 1:
+            continue
+        if c.map_name.lower() != map_key:
+            continue
+        delta = r2.local_time - c.local_time
+        if delta <= zero or delta > window:
+            continue
+        if best is None or (c.local_time, c.name) > (best.local_time, best.name):
+            best = c
+    return best
+
+
+# --------------------------------------------------------------------------------------------
+# Derived metrics
+# --------------------------------------------------------------------------------------------
+
+
+def tank_meatshield(damage_received: int, deaths: int) -> float:
+    """The Lua's "tank/meatshield" score for the given damage taken and deaths.
+
+    (damage received / deaths) / 130, or (damage received + 1) / 130 without deaths; only when
+    more than 1000 damage was received and the score exceeds 3, else 0; rounded half-up to 0.1.
+    """
+    if damage_received <= 1000:
+        return 0.0
+    value = (damage_received / deaths if deaths else damage_received + 1) / 130
+    return math.floor(value * 10 + 0.5) / 10 if value > 3 else 0.0
+
+
+def _dead_ratio(dead_tenths: int, played_tenths: int) -> float:
+    return round(dead_tenths * 100 / played_tenths, 1) if played_tenths > 0 else 0.0
+
+
+def _percent_differential(r1: PlayerLine, r2: PlayerLine, played_tenths: int) -> float:
+    """R2-only share of time played: the time-weighted difference of two cumulative ratios."""
+    if played_tenths <= 0:
+        return 0.0
+    value = (
+        r2.time_played_percent * r2.time_played_tenths
+        - r1.time_played_percent * r1.time_played_tenths
+    ) / played_tenths
+    return round(min(max(value, 0.0), 100.0), 1)
+
+
+def _header_time(header: StatsHeader) -> tuple[int, str]:
+    """Fallback time for players without a TAB 22 value: the header's measured duration."""
+    if header.round_duration_ms is not None:
+        seconds = header.round_duration_ms // 1000
+        if header.map_time_seconds:
+            seconds = min(seconds, header.map_time_seconds)
+        return seconds, TimeSource.HEADER_DURATION
+    if header.actual_time_seconds:
+        return header.actual_time_seconds, TimeSource.HEADER_ACTUAL_TIME
+    return 0, TimeSource.NONE
+
+
+def _raw_weapon_rows(weapons: tuple[WeaponLine, ...]) -> tuple[WeaponRoundStats, ...]:
+    return tuple(
+        [
+            new_weapon_round_stats(
+                w.weapon_id,
+                w.weapon_name,
+                w.hits,
+                w.shots,
+                w.kills,
+                w.deaths,
+                w.headshots,
+                w.hits * 100 / w.shots if w.shots else 0.0,
+            )
+            for w in weapons
+        ]
+    )
+
+
+def _assemble(
+    p: PlayerLine,
+    weapons: tuple[WeaponRoundStats, ...],
+    cumulative: tuple[int, ...] | list[int],
+    seconds: int,
+    time_source: str,
+    dead_ratio: float,
+    played_percent: float,
+    meatshield: float,
+    reset_fields: tuple[str, ...],
+    joined_in_r2: bool,
+) -> PlayerRoundStats:
+    """One PlayerRoundStats; per-round TAB fields always come from ``p`` as written.
+
+    Positional on purpose (57 keyword arguments cost ~4 us per player in argument binding);
+    the comments name each field and the tests check every field's value.
+    """
+    kills = deaths = headshots = shots = hits = 0
+    for w in weapons:
+        kills += w.kills
+        deaths += w.deaths
+        headshots += w.headshots
+        shots += w.shots
+        hits += w.hits
+    damage_given = cumulative[0]
+    return new_player_round_stats(
+        p.player_key,  # player_guid
+        p.guid8,
+        p.clean_name,  # player_name
+        p.raw_name,
+        p.team,
+        p.is_bot,
+        kills,
+        deaths,
+        headshots,
+        shots,  # shots_total
+        hits,  # hits_total
+        hits * 100 / shots if shots else 0.0,  # accuracy
+        kills / deaths if deaths else float(kills),  # kd_ratio
+        kills * 100 / (kills + deaths) if kills + deaths else 0.0,  # efficiency
+        damage_given * 60 / seconds if seconds > 0 else 0.0,  # dpm
+        damage_given,
+        cumulative[1],  # damage_received
+        cumulative[2],  # team_damage_given
+        cumulative[3],  # team_damage_received
+        cumulative[4],  # gibs
+        cumulative[5],  # self_kills
+        cumulative[6],  # team_kills
+        cumulative[7],  # team_gibs
+        played_percent,  # time_played_percent
+        p.xp,
+        p.killing_spree,  # killing_spree_best
+        p.death_spree,  # death_spree_worst
+        p.kill_assists,
+        p.kill_steals,
+        p.headshot_kills,
+        p.objectives_stolen,
+        p.objectives_returned,
+        p.dynamites_planted,
+        p.dynamites_defused,
+        p.times_revived,
+        cumulative[8],  # bullets_fired
+        meatshield,  # tank_meatshield
+        dead_ratio,  # time_dead_ratio
+        p.time_dead_tenths / 10,  # time_dead_minutes
+        seconds,  # time_played_seconds
+        seconds / 60,  # time_played_minutes
+        p.useful_kills,  # most_useful_kills
+        p.denied_playtime,
+        p.multikill_2x,  # double_kills
+        p.multikill_3x,  # triple_kills
+        p.multikill_4x,  # quad_kills
+        p.multikill_5x,  # multi_kills
+        p.multikill_6x,  # mega_kills
+        p.useless_kills,
+        p.full_selfkills,
+        p.repairs_constructions,  # constructions
+        p.revives_given,
+        time_source,
+        bool(reset_fields),  # counter_reset
+        reset_fields,  # counter_reset_fields
+        joined_in_r2,
+        weapons,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Per-player paths
+# --------------------------------------------------------------------------------------------
+
+
+def _single_round_player(
+    p: PlayerLine, fallback: tuple[int, str], joined_in_r2: bool
+) -> PlayerRoundStats:
+    """Values as written: an R1, an orphan R2 (cumulative!), or a player who joined in R2."""
+    if p.time_played_tenths > 0:
+        seconds, source = p.time_played_tenths * 6, TimeSource.TAB22
+    else:
+        seconds, source = fallback
+    return _assemble(
+        p,
+        _raw_weapon_rows(p.weapons),
+        _cumulative_of(p) if p.has_extended else _ZERO_CUMULATIVE,
+        seconds,
+        source,
+        p.time_dead_ratio,
+        p.time_played_percent,
+        p.tank_meatshield,
+        (),
+        joined_in_r2,
+    )
+
+
+def _totals(weapons: tuple[WeaponLine, ...]) -> tuple[int, int, int, int, int]:
+    kills = deaths = headshots = shots = hits = 0
+    for w in weapons:
+        kills += w.kills
+        deaths += w.deaths
+        headshots += w.headshots
+        shots += w.shots
+        hits += w.hits
+    return kills, deaths, headshots, shots, hits
+
+
+def _dropped_fields(
+    r1: PlayerLine, r2: PlayerLine, cum1: tuple[int, ...], cum2: tuple[int, ...]
+) -> tuple[str, ...]:
+    """Every monotone counter that is lower in R2 than in R1, each named once, in a fixed order.
+
+    Order: weapon totals, TAB counters, time played, then ``WS_NAME.field`` by weapon id. A
+    weapon of R1 missing from R2 dropped to zero (the Lua writes every weapon with activity,
+    and cumulative activity cannot vanish without a reconnect). Only runs on the rare path.
+    """
+    names = [
+        name
+        for name, a, b in zip(_TOTAL_FIELDS, _totals(r1.weapons), _totals(r2.weapons), strict=True)
+        if b < a
+    ]
+    names += [name for name, a, b in zip(CUMULATIVE_FIELDS, cum1, cum2, strict=True) if b < a]
+    if r2.time_played_tenths < r1.time_played_tenths:
+        names.append("time_played_minutes")
+    after = {w.weapon_id: w for w in r2.weapons}
+    for w in r1.weapons:
+        o = after.get(w.weapon_id)
+        before_values = (w.hits, w.shots, w.kills, w.deaths, w.headshots)
+        after_values = (0,) * 5 if o is None else (o.hits, o.shots, o.kills, o.deaths, o.headshots)
+        names += [
+            f"{w.weapon_name}.{field}"
+            for field, a, b in zip(_WEAPON_FIELDS, before_values, after_values, strict=True)
+            if b < a
+        ]
+    return tuple(names)
+
+
+def _differential_player(
+    r1: PlayerLine, r2: PlayerLine, fallback: tuple[int, str]
+) -> PlayerRoundStats:
+    """R2-only values of a player present in both rounds (see the module docstring)."""
+    cum1 = _cumulative_of(r1) if r1.has_extended else _ZERO_CUMULATIVE
+    cum2 = _cumulative_of(r2) if r2.has_extended else _ZERO_CUMULATIVE
+    cumulative = [b - a for a, b in zip(cum1, cum2, strict=True)]
+    played = r2.time_played_tenths - r1.time_played_tenths
+    dropped = min(cumulative) < 0 or played < 0
+    before = {w.weapon_id: w for w in r1.weapons}
+    rows = []
+    for w in r2.weapons:
+        o = before.pop(w.weapon_id, None)
+        if o is None:
+            h, s, k, d, hs = w.hits, w.shots, w.kills, w.deaths, w.headshots
+        else:
+            h = w.hits - o.hits
+            s = w.shots - o.shots
+            k = w.kills - o.kills
+            d = w.deaths - o.deaths
+            hs = w.headshots - o.headshots
+            if h < 0 or s < 0 or k < 0 or d < 0 or hs < 0:
+                dropped = True
+                break
+        rows.append(
+            new_weapon_round_stats(
+                w.weapon_id, w.weapon_name, h, s, k, d, hs, h * 100 / s if s else 0.0
+            )
+        )
+    if before and any(
+        w.hits or w.shots or w.kills or w.deaths or w.headshots for w in before.values()
+    ):
+        dropped = True  # an R1 weapon with activity is missing from R2
+
+    if dropped:  # reconnect: the R2 counters restarted from zero, they ARE the R2 values
+        played = r2.time_played_tenths
+        if played > 0:
+            seconds, source = played * 6, TimeSource.TAB22_AFTER_RESET
+        else:
+            seconds, source = fallback
+        return _assemble(
+            r2,
+            _raw_weapon_rows(r2.weapons),
+            cum2,
+            seconds,
+            source,
+            _dead_ratio(r2.time_dead_tenths, played),
+            r2.time_played_percent,
+            tank_meatshield(cum2[1], _totals(r2.weapons)[1]),
+            _dropped_fields(r1, r2, cum1, cum2),
+            False,
+        )
+
+    deaths = 0
+    for row in rows:
+        deaths += row.deaths
+    return _assemble(
+        r2,
+        tuple(rows),
+        cumulative,
+        played * 6,
+        TimeSource.TAB22_DIFFERENTIAL,
+        _dead_ratio(r2.time_dead_tenths, played),
+        _percent_differential(r1, r2, played),
+        tank_meatshield(cumulative[1], deaths),
+        (),
+        False,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Rounds
+# --------------------------------------------------------------------------------------------
+
+
+def _check_pair(r2: ParsedStatsFile, r1: ParsedStatsFile) -> None:
+    if r2.file.round_number != 2:
+        raise ValueError(f"{r2.file.name}: an R1 partner is only valid for a round-2 file")
+    if r1.file.round_number != 1:
+        raise ValueError(f"{r1.file.name} is not a round-1 file")
+    if r1.file.map_name.lower() != r2.file.map_name.lower():
+        raise ValueError(f"{r1.file.name} and {r2.file.name} are different maps")
+
+
+def build_round_stats(parsed: ParsedStatsFile, r1: ParsedStatsFile | None = None) -> RoundStats:
+    """Per-round stats of one parsed file.
+
+    A round-1 file gives its values as written (``r1`` must be None). A round-2 file with its R1
+    gives R2-only values via the differential; without an R1 it is an orphan
+    (``is_orphan_r2``) whose values are the raw cumulative ones. Players only in R1 produce no
+    R2 row (warning ``r1_only_player@<key>``); no match-summary (round 0) rows exist.
+    """
+    file, header = parsed.file, parsed.header
+    warnings = list(parsed.warnings)
+    fallback = _header_time(header)
+    players: list[PlayerRoundStats]
+    if r1 is None:
+        joined = False
+        players = [_single_round_player(p, fallback, joined) for p in parsed.players]
+        is_orphan = file.round_number == 2
+        if is_orphan:
+            warnings.append("orphan_r2")
+    else:
+        _check_pair(parsed, r1)
+        is_orphan = False
+        before = {p.player_key: p for p in r1.players}
+        players = []
+        for p in parsed.players:
+            p1 = before.pop(p.player_key, None)
+            if p1 is None:
+                players.append(_single_round_player(p, fallback, True))
+                continue
+            stats = _differential_player(p1, p, fallback)
+            if stats.counter_reset:
+                warnings.append(f"counter_reset@{stats.player_guid}")
+            players.append(stats)
+        warnings.extend(f"r1_only_player@{key}" for key in before)
+    bots = sum(1 for p in players if p.is_bot)
+    humans = len(players) - bots
+    duration_ms = header.round_duration_ms
+    return RoundStats(
+        file=file,
+        header=header,
+        round_number=file.round_number,
+        map_name=header.map_name or file.map_name,
+        players=tuple(players),
+        is_orphan_r2=is_orphan,
+        r1_file_name=None if r1 is None else r1.file.name,
+        differential_applied=r1 is not None,
+        round_duration_seconds=None if duration_ms is None else duration_ms // 1000,
+        bot_player_count=bots,
+        human_player_count=humans,
+        is_bot_round=bots > 0 and (humans == 0 or bots > humans),
+        contract=build_contract(header, file.round_number),
+        warnings=tuple(warnings),
+    )
