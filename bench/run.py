@@ -92,7 +92,7 @@ def bench_backfill(data_dir: Path, database_url: str) -> dict[str, float]:
     from slomix_pipeline.config import load_settings
     from slomix_pipeline.defs.resources import LandingZoneResource, WarehouseResource
     from slomix_pipeline.defs.stats.assets import raw_stats_files
-    from slomix_pipeline.runner import landed_stats_days, range_tags
+    from slomix_pipeline.runner import QUIET_LOGS, landed_stats_days, range_tags
     from slomix_pipeline.warehouse.engine import open_warehouse
 
     settings = load_settings()
@@ -108,6 +108,7 @@ def bench_backfill(data_dir: Path, database_url: str) -> dict[str, float]:
             },
             instance=instance,
             tags=range_tags(days[0], days[-1]),
+            run_config=QUIET_LOGS,
         )
         seconds = time.perf_counter() - started
     assert result.success
