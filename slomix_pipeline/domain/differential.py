@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from datetime import timedelta
-from operator import attrgetter
+from operator import attrgetter, sub
 
 from slomix_pipeline.domain.contract import build_contract
 from slomix_pipeline.domain.stats_records import (
@@ -31,6 +31,7 @@ from slomix_pipeline.domain.stats_records import (
     TimeSource,
     WeaponRoundStats,
     new_player_round_stats,
+    new_round_stats,
     new_weapon_round_stats,
 )
 from slomix_pipeline.formats.stats_file import (
@@ -59,6 +60,10 @@ CUMULATIVE_FIELDS: tuple[str, ...] = (
 _TOTAL_FIELDS = ("kills", "deaths", "headshots", "shots_total", "hits_total")
 _WEAPON_FIELDS = ("hits", "shots", "kills", "deaths", "headshots")
 _cumulative_of = attrgetter(*CUMULATIVE_FIELDS)
+# Records store the plain string value of a TimeSource (a str column, no enum type leaking).
+_TAB22 = TimeSource.TAB22.value
+_TAB22_DIFFERENTIAL = TimeSource.TAB22_DIFFERENTIAL.value
+_TAB22_AFTER_RESET = TimeSource.TAB22_AFTER_RESET.value
 _ZERO_CUMULATIVE = (0,) * len(CUMULATIVE_FIELDS)
 
 # --------------------------------------------------------------------------------------------
@@ -81,17 +86,17 @@ def find_round1(
     """
     if window_minutes < 0:
         raise ValueError(f"window_minutes must be >= 0, got {window_minutes}")
-    window = timedelta(minutes=window_minutes)
-    zero = timedelta(0)
+    end = r2.local_time
+    start = end - timedelta(minutes=window_minutes)
     map_key = r2.map_name.lower()
     best: StatsFileName | None = None
     for c in candidates:
-        if c.kind is not StatsFileKind.STATS or c.round_number != 1:
+        # Cheapest test first: callers often pass every R1 of a backfill.
+        if not start <= c.local_time < end:
+            continue
+        if c.round_number != 1 or c.kind is not StatsFileKind.STATS:
             continue
         if c.map_name.lower() != map_key:
-            continue
-        delta = r2.local_time - c.local_time
-        if delta <= zero or delta > window:
             continue
         if best is None or (c.local_time, c.name) > (best.local_time, best.name):
             best = c
@@ -120,7 +125,11 @@ def _dead_ratio(dead_tenths: int, played_tenths: int) -> float:
 
 
 def _percent_differential(r1: PlayerLine, r2: PlayerLine, played_tenths: int) -> float:
-    """R2-only share of time played: the time-weighted difference of two cumulative ratios."""
+    """R2-only share of time played: the time-weighted difference of two cumulative ratios.
+
+    (R2% x R2 minutes - R1% x R1 minutes) / R2-only minutes, to 0.1. Kept within 0..100: both
+    ratios and minutes are written rounded to 0.1, which can push the result just outside.
+    """
     if played_tenths <= 0:
         return 0.0
     value = (
@@ -136,33 +145,37 @@ def _header_time(header: StatsHeader) -> tuple[int, str]:
         seconds = header.round_duration_ms // 1000
         if header.map_time_seconds:
             seconds = min(seconds, header.map_time_seconds)
-        return seconds, TimeSource.HEADER_DURATION
+        return seconds, TimeSource.HEADER_DURATION.value
     if header.actual_time_seconds:
-        return header.actual_time_seconds, TimeSource.HEADER_ACTUAL_TIME
-    return 0, TimeSource.NONE
+        return header.actual_time_seconds, TimeSource.HEADER_ACTUAL_TIME.value
+    return 0, TimeSource.NONE.value
 
 
-def _raw_weapon_rows(weapons: tuple[WeaponLine, ...]) -> tuple[WeaponRoundStats, ...]:
-    return tuple(
-        [
+def _raw_weapon_rows(
+    weapons: tuple[WeaponLine, ...],
+) -> tuple[tuple[WeaponRoundStats, ...], tuple[int, int, int, int, int]]:
+    """Weapon rows as written, and their (kills, deaths, headshots, shots, hits) totals."""
+    rows = []
+    kills = deaths = headshots = shots = hits = 0
+    for w in weapons:
+        h, s, k, d, hs = w.hits, w.shots, w.kills, w.deaths, w.headshots
+        rows.append(
             new_weapon_round_stats(
-                w.weapon_id,
-                w.weapon_name,
-                w.hits,
-                w.shots,
-                w.kills,
-                w.deaths,
-                w.headshots,
-                w.hits * 100 / w.shots if w.shots else 0.0,
+                w.weapon_id, w.weapon_name, h, s, k, d, hs, h * 100 / s if s else 0.0
             )
-            for w in weapons
-        ]
-    )
+        )
+        kills += k
+        deaths += d
+        headshots += hs
+        shots += s
+        hits += h
+    return tuple(rows), (kills, deaths, headshots, shots, hits)
 
 
 def _assemble(
     p: PlayerLine,
     weapons: tuple[WeaponRoundStats, ...],
+    totals: tuple[int, int, int, int, int],
     cumulative: tuple[int, ...] | list[int],
     seconds: int,
     time_source: str,
@@ -174,16 +187,11 @@ def _assemble(
 ) -> PlayerRoundStats:
     """One PlayerRoundStats; per-round TAB fields always come from ``p`` as written.
 
-    Positional on purpose (57 keyword arguments cost ~4 us per player in argument binding);
-    the comments name each field and the tests check every field's value.
+    ``totals`` = (kills, deaths, headshots, shots, hits) summed over ``weapons``. Positional on
+    purpose (57 keyword arguments cost ~4 us per player in argument binding); the comments
+    name each field and the tests check every field's value.
     """
-    kills = deaths = headshots = shots = hits = 0
-    for w in weapons:
-        kills += w.kills
-        deaths += w.deaths
-        headshots += w.headshots
-        shots += w.shots
-        hits += w.hits
+    kills, deaths, headshots, shots, hits = totals
     damage_given = cumulative[0]
     return new_player_round_stats(
         p.player_key,  # player_guid
@@ -256,12 +264,14 @@ def _single_round_player(
 ) -> PlayerRoundStats:
     """Values as written: an R1, an orphan R2 (cumulative!), or a player who joined in R2."""
     if p.time_played_tenths > 0:
-        seconds, source = p.time_played_tenths * 6, TimeSource.TAB22
+        seconds, source = p.time_played_tenths * 6, _TAB22
     else:
         seconds, source = fallback
+    rows, totals = _raw_weapon_rows(p.weapons)
     return _assemble(
         p,
-        _raw_weapon_rows(p.weapons),
+        rows,
+        totals,
         _cumulative_of(p) if p.has_extended else _ZERO_CUMULATIVE,
         seconds,
         source,
@@ -320,11 +330,12 @@ def _differential_player(
     """R2-only values of a player present in both rounds (see the module docstring)."""
     cum1 = _cumulative_of(r1) if r1.has_extended else _ZERO_CUMULATIVE
     cum2 = _cumulative_of(r2) if r2.has_extended else _ZERO_CUMULATIVE
-    cumulative = [b - a for a, b in zip(cum1, cum2, strict=True)]
+    cumulative = list(map(sub, cum2, cum1))
     played = r2.time_played_tenths - r1.time_played_tenths
-    dropped = min(cumulative) < 0 or played < 0
+    dropped = played < 0 or min(cumulative) < 0
     before = {w.weapon_id: w for w in r1.weapons}
     rows = []
+    kills = deaths = headshots = shots = hits = 0
     for w in r2.weapons:
         o = before.pop(w.weapon_id, None)
         if o is None:
@@ -343,6 +354,11 @@ def _differential_player(
                 w.weapon_id, w.weapon_name, h, s, k, d, hs, h * 100 / s if s else 0.0
             )
         )
+        kills += k
+        deaths += d
+        headshots += hs
+        shots += s
+        hits += h
     if before and any(
         w.hits or w.shots or w.kills or w.deaths or w.headshots for w in before.values()
     ):
@@ -351,31 +367,31 @@ def _differential_player(
     if dropped:  # reconnect: the R2 counters restarted from zero, they ARE the R2 values
         played = r2.time_played_tenths
         if played > 0:
-            seconds, source = played * 6, TimeSource.TAB22_AFTER_RESET
+            seconds, source = played * 6, _TAB22_AFTER_RESET
         else:
             seconds, source = fallback
+        raw_rows, raw_totals = _raw_weapon_rows(r2.weapons)
         return _assemble(
             r2,
-            _raw_weapon_rows(r2.weapons),
+            raw_rows,
+            raw_totals,
             cum2,
             seconds,
             source,
             _dead_ratio(r2.time_dead_tenths, played),
             r2.time_played_percent,
-            tank_meatshield(cum2[1], _totals(r2.weapons)[1]),
+            tank_meatshield(cum2[1], raw_totals[1]),
             _dropped_fields(r1, r2, cum1, cum2),
             False,
         )
 
-    deaths = 0
-    for row in rows:
-        deaths += row.deaths
     return _assemble(
         r2,
         tuple(rows),
+        (kills, deaths, headshots, shots, hits),
         cumulative,
         played * 6,
-        TimeSource.TAB22_DIFFERENTIAL,
+        _TAB22_DIFFERENTIAL,
         _dead_ratio(r2.time_dead_tenths, played),
         _percent_differential(r1, r2, played),
         tank_meatshield(cumulative[1], deaths),
@@ -411,8 +427,7 @@ def build_round_stats(parsed: ParsedStatsFile, r1: ParsedStatsFile | None = None
     fallback = _header_time(header)
     players: list[PlayerRoundStats]
     if r1 is None:
-        joined = False
-        players = [_single_round_player(p, fallback, joined) for p in parsed.players]
+        players = [_single_round_player(p, fallback, False) for p in parsed.players]
         is_orphan = file.round_number == 2
         if is_orphan:
             warnings.append("orphan_r2")
@@ -434,7 +449,7 @@ def build_round_stats(parsed: ParsedStatsFile, r1: ParsedStatsFile | None = None
     bots = sum(1 for p in players if p.is_bot)
     humans = len(players) - bots
     duration_ms = header.round_duration_ms
-    return RoundStats(
+    return new_round_stats(
         file=file,
         header=header,
         round_number=file.round_number,

@@ -28,7 +28,7 @@ class TimeSource(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class WeaponRoundStats:
-    """One weapon of one player in one round; ``accuracy`` = hits / shots x 100 (0 without shots)."""
+    """One weapon of one player in one round; ``accuracy`` = hits / shots x 100, 0 without shots."""
 
     weapon_id: int
     weapon_name: str
@@ -138,3 +138,5 @@ new_weapon_round_stats = fast_constructor(WeaponRoundStats)
 """Fast positional/keyword constructor for WeaponRoundStats (hot path of the differential)."""
 new_player_round_stats = fast_constructor(PlayerRoundStats)
 """Fast constructor for PlayerRoundStats (hot path of the differential)."""
+new_round_stats = fast_constructor(RoundStats)
+"""Fast constructor for RoundStats (one per file, but files come by the thousand)."""

@@ -9,8 +9,9 @@ Layout (see the stats-files reference for every field):
 * line 1, backslash separated: ``host\\map\\config\\round\\defender\\winner\\limit\\next[\\ms]``;
 * one line per player: ``guid8\\name\\rounds\\team\\<mask> h s k d hs ... \\t<38 TAB fields>``.
 
-Parsing is written as one tight pass per line (``str.split`` plus ``map(int, ...)`` over slices)
-because ingestion re-parses whole landing zones on backfills; see ``bench/parse_micro.py``.
+Each player line first tries a fast path for the writer's exact layout (bytes, number tokens
+looked up in tables); anything unusual goes to the reference parser, which decides and words
+the rejection. Both end in the same records (a test checks it); see ``bench/parse_micro.py``.
 """
 
 from __future__ import annotations
@@ -113,10 +114,21 @@ EXTENDED_FIELD_NAMES: tuple[str, ...] = (
 EXTENDED_FIELD_COUNT = 38
 FLOAT_FIELD_INDICES: frozenset[int] = frozenset({8, 21, 22, 23, 24, 25, 26})
 _MAX_WEAPON_BIT = 27
+# No count in a stats file comes near 18 digits. Longer digit runs are corruption, and int()
+# refuses strings past 4,300 digits with ValueError, which must never escape the parser.
+_MAX_DIGITS = 18
+
+
+def _small_int(text: str | bytes) -> int | None:
+    """ASCII digits (at most 18) as an int, else None (no signs, spaces, '_' or Unicode digits)."""
+    if len(text) <= _MAX_DIGITS and text.isdigit() and text.isascii():
+        return int(text)
+    return None
+
 
 REJECTION_REASONS: frozenset[str] = frozenset(
     {
-        "bad_filename",  # the name is not YYYY-MM-DD-HHMMSS-<map>-round-<N>... or its date is invalid
+        "bad_filename",  # not YYYY-MM-DD-HHMMSS-<map>-round-<N>..., or an impossible date
         "not_a_stats_file",  # a side-car (endstats, _ws) or unknown kind was handed to the parser
         "invalid_round_number",  # the file-name round is not 1 or 2
         "empty_file",  # no bytes, or only whitespace
@@ -214,9 +226,9 @@ class StatsFileName:
 
 _STAMP = r"([0-9]{4})-([0-9]{2})-([0-9]{2})-([0-9]{2})([0-9]{2})([0-9]{2})-"
 # Greedy map: the LAST "-round-N" is the round, so a map name may itself contain "-round-".
-_STEM_RE = re.compile(_STAMP + r"([^/\\]+)-round-([0-9]+)", re.ASCII)
+_STEM_RE = re.compile(_STAMP + r"([^/\\]+)-round-([0-9]{1,9})", re.ASCII)
 # Lazy map: for unknown suffixes, the first "-round-N" ends the map.
-_UNKNOWN_RE = re.compile(_STAMP + r"([^/\\]+?)-round-([0-9]+)(.*)", re.ASCII | re.DOTALL)
+_UNKNOWN_RE = re.compile(_STAMP + r"([^/\\]+?)-round-([0-9]{1,9})(.*)", re.ASCII | re.DOTALL)
 _SUFFIXES: tuple[tuple[str, StatsFileKind], ...] = (
     ("-endstats.txt", StatsFileKind.ENDSTATS),
     ("_ws.txt", StatsFileKind.WEAPON_DUMP),
@@ -369,6 +381,8 @@ class ParsedStatsFile:
 
 _new_weapon_line = fast_constructor(WeaponLine)
 _new_player_line = fast_constructor(PlayerLine)
+_new_stats_header = fast_constructor(StatsHeader)
+_new_parsed_stats_file = fast_constructor(ParsedStatsFile)
 
 # --------------------------------------------------------------------------------------------
 # Small value parsers
@@ -384,7 +398,13 @@ def parse_clock_text(text: str | None) -> int | None:
     if text is None:
         return None
     s = text.strip()
+    if len(s) in (4, 5) and s[-3] == ":" and s.isascii():  # the common "M:SS" / "MM:SS"
+        minutes, seconds = s[:-3], s[-2:]
+        if minutes.isdigit() and seconds.isdigit() and seconds < "60":
+            return int(minutes) * 60 + int(seconds)
     if not s or not s.isascii():
+        return None
+    if len(s) > _MAX_DIGITS:
         return None
     if ":" in s:
         parts = s.split(":")
@@ -412,7 +432,12 @@ def _tenths(text: str, field: str) -> int:
     """A ``%.1f`` minutes value as exact integer tenths ("2.3" -> 23); raises _LineError."""
     s = text.strip()
     whole, dot, frac = s.partition(".")
-    if not whole.isdigit() or (frac and not frac.isdigit()) or (dot and not frac):
+    if (
+        len(s) > _MAX_DIGITS
+        or not (whole.isdigit() and whole.isascii())
+        or (frac and not (frac.isdigit() and frac.isascii()))
+        or (dot and not frac)
+    ):
         raise _LineError(f"{field} {text!r} is not a non-negative decimal number of minutes")
     if frac[1:].strip("0"):
         raise _LineError(f"{field} {text!r} has more precision than tenths of a minute")
@@ -449,10 +474,10 @@ def _side(text: str, name: str, default: int, allowed: tuple[int, ...], warnings
     if not value:
         warnings.append(f"{name}_missing")
         return default
-    if not (value.isdigit() and value.isascii()):
+    number = _small_int(value)
+    if number is None:
         warnings.append(f"{name}_non_numeric")
         return default
-    number = int(value)
     if number not in allowed:
         warnings.append(f"{name}_out_of_range")
     return number
@@ -493,14 +518,12 @@ def _parse_header(line: str, file: StatsFileName) -> StatsHeader:
         warnings.append("map_name_missing")
     elif map_name.lower() != file.map_name.lower():
         warnings.append("map_name_mismatch")
-    round_text = parts[3].strip()
-    if round_text.isdigit() and round_text.isascii():
-        header_round = int(round_text)
-        if header_round != file.round_number:
-            warnings.append("header_round_mismatch")
-    else:
+    header_round = _small_int(parts[3].strip())
+    if header_round is None:
         header_round = 0
         warnings.append("header_round_non_numeric")
+    elif header_round != file.round_number:
+        warnings.append("header_round_mismatch")
     defender = _side(parts[4], "defender", 1, (1, 2), warnings)
     winner = _side(parts[5], "winner", 0, (0, 1, 2), warnings)
     map_time_text, actual_time_text = parts[6].strip(), parts[7].strip()
@@ -513,7 +536,7 @@ def _parse_header(line: str, file: StatsFileName) -> StatsHeader:
     duration_ms = _round_duration_ms(parts, warnings)
     if len(parts) > 9:
         warnings.append("header_extra_fields")
-    return StatsHeader(
+    return _new_stats_header(
         server_name=parts[0],
         map_name=map_name,
         config_name=parts[2],
@@ -540,20 +563,28 @@ class _LineError(Exception):
 
 
 # Set bits of a 28-bit weapon mask, by 7-bit chunk: four lookups and a concatenation give the
-# (id, name) pairs in ascending order, whatever the mask (no unbounded cache, no bit loop).
-_MASK_CHUNKS: tuple[tuple[tuple[tuple[int, str], ...], ...], ...] = tuple(
-    tuple(
-        tuple((base + bit, WEAPON_NAMES[base + bit]) for bit in range(7) if chunk >> bit & 1)
-        for chunk in range(128)
-    )
+# weapon ids (and names) in ascending order, whatever the mask, without a bit loop.
+_MASK_CHUNKS: tuple[tuple[tuple[int, ...], ...], ...] = tuple(
+    tuple(tuple(base + bit for bit in range(7) if chunk >> bit & 1) for chunk in range(128))
     for base in (0, 7, 14, 21)
 )
+# Players keep their class loadout, so a few hundred masks cover a whole landing zone.
+_MASK_CACHE_SIZE = 4096
+_mask_cache: dict[int, tuple[tuple[int, ...], tuple[str, ...]]] = {}
 
 
-def _weapons_of_mask(mask: int) -> tuple[tuple[int, str], ...]:
-    """(id, name) for each set bit of a mask < 2**28, ascending: the order groups are written."""
+def _weapons_of_mask(mask: int) -> tuple[tuple[int, ...], tuple[str, ...]]:
+    """Ids and ``WS_*`` names of the set bits of a mask < 2**28, ascending (the write order)."""
+    known = _mask_cache.get(mask)
+    if known is not None:
+        return known
     low, mid, high, top = _MASK_CHUNKS
-    return low[mask & 127] + mid[mask >> 7 & 127] + high[mask >> 14 & 127] + top[mask >> 21]
+    ids = low[mask & 127] + mid[mask >> 7 & 127] + high[mask >> 14 & 127] + top[mask >> 21]
+    known = (ids, tuple(map(WEAPON_NAMES.__getitem__, ids)))
+    if len(_mask_cache) >= _MASK_CACHE_SIZE:
+        _mask_cache.clear()
+    _mask_cache[mask] = known
+    return known
 
 
 _NO_EXTENDED: tuple[Any, ...] = tuple(
@@ -615,21 +646,21 @@ def _parse_weapons(weapon_text: str) -> tuple[WeaponLine, ...]:
         try:
             numbers.append(int(token))
         except ValueError:
-            raise _LineError(f"weapon block value {token!r} is not an integer") from None
+            raise _LineError(f"weapon block value {token[:40]!r} is not an integer") from None
     mask = numbers[0]
     if mask < 0 or mask >> (_MAX_WEAPON_BIT + 1):
         raise _LineError(f"weapon mask {mask} uses bits outside 0..{_MAX_WEAPON_BIT}")
-    slots = _weapons_of_mask(mask)
-    if len(numbers) != 1 + 5 * len(slots):
+    ids, names = _weapons_of_mask(mask)
+    if len(numbers) != 1 + 5 * len(ids):
         raise _LineError(
-            f"weapon mask {mask} announces {len(slots)} weapons = {5 * len(slots)} values, "
+            f"weapon mask {mask} announces {len(ids)} weapons = {5 * len(ids)} values, "
             f"found {len(numbers) - 1}"
         )
     if min(numbers) < 0:
         raise _LineError(f"negative weapon value {min(numbers)}")
     return tuple(
         _new_weapon_line(wid, wname, *numbers[k : k + 5])
-        for (wid, wname), k in zip(slots, range(1, len(numbers), 5), strict=True)
+        for wid, wname, k in zip(ids, names, range(1, len(numbers), 5), strict=True)
     )
 
 
@@ -648,10 +679,10 @@ def _parse_extended(ext_text: str) -> tuple[list[Any], int, int]:
         except ValueError:
             kind = "a number" if is_float else "an integer"
             raise _LineError(
-                f"TAB {i} ({EXTENDED_FIELD_NAMES[i]}) {text!r} is not {kind}"
+                f"TAB {i} ({EXTENDED_FIELD_NAMES[i]}) {text[:40]!r} is not {kind}"
             ) from None
         if is_float and not math.isfinite(value):
-            raise _LineError(f"TAB {i} ({EXTENDED_FIELD_NAMES[i]}) {text!r} is not finite")
+            raise _LineError(f"TAB {i} ({EXTENDED_FIELD_NAMES[i]}) {text[:40]!r} is not finite")
         values.append(value)
     played = _tenths(ext[22], "TAB 22 (time_played_minutes)")
     dead = _tenths(ext[25], "TAB 25 (time_dead_minutes)")
@@ -667,11 +698,12 @@ def _parse_player_line(line: str, line_number: int, warnings: list[str]) -> Play
             f"found {len(parts)} in {line[:80]!r}"
         )
     guid_text, raw_name, rounds_text, team_text, rest = parts
-    rounds_text, team_text = rounds_text.strip(), team_text.strip()
-    if not (rounds_text.isdigit() and rounds_text.isascii()):
-        raise _LineError(f"rounds {rounds_text!r} is not a non-negative integer")
-    if not (team_text.isdigit() and team_text.isascii()):
-        raise _LineError(f"team {team_text!r} is not a non-negative integer")
+    rounds = _small_int(rounds_text.strip())
+    if rounds is None:
+        raise _LineError(f"rounds {rounds_text.strip()[:40]!r} is not a non-negative integer")
+    team = _small_int(team_text.strip())
+    if team is None:
+        raise _LineError(f"team {team_text.strip()[:40]!r} is not a non-negative integer")
     # ASCII only and no '_': int()/float() would otherwise accept Unicode digits and "1_000".
     bad = next((c for c in rest if not c.isascii() or c in "_\\"), None)
     if bad is not None:
@@ -687,8 +719,8 @@ def _parse_player_line(line: str, line_number: int, warnings: list[str]) -> Play
         line_number,
         guid_text.strip(),
         raw_name,
-        int(rounds_text),
-        int(team_text),
+        rounds,
+        team,
         weapons,
         extended,
         played,
@@ -697,7 +729,7 @@ def _parse_player_line(line: str, line_number: int, warnings: list[str]) -> Play
     )
 
 
-# -- fast path: the canonical layout, all numbers of a file in one json.loads ----------------
+# -- fast path: the writer's exact layout, number tokens looked up in tables ------------------
 
 
 # Canonical number tokens map straight to their values: one dict lookup per token through
@@ -715,10 +747,9 @@ _EXT_LOOKUPS = tuple(
 def _canonical_token(token: bytes, is_float: bool) -> int | float | None:
     """A token the tables do not hold: plain digits (int) or digits '.' digit (float)."""
     if not is_float:
-        return int(token) if token.isdigit() else None
-    if token[-2:-1] == b"." and token[:-2].isdigit() and token[-1:].isdigit():
-        return float(token)
-    return None
+        return _small_int(token)
+    digits_dot_digit = token[-2:-1] == b"." and token[:-2].isdigit() and token[-1:].isdigit()
+    return float(token) if digits_dot_digit and len(token) <= _MAX_DIGITS else None
 
 
 def _fill_misses(values: list[Any], tokens: list[bytes], float_slots: frozenset[int]) -> bool:
@@ -734,6 +765,23 @@ def _fill_misses(values: list[Any], tokens: list[bytes], float_slots: frozenset[
 
 _NO_FLOAT_SLOTS: frozenset[int] = frozenset()
 
+# The same few dozen regulars appear in file after file: remember each (guid, raw name) pair's
+# decoded identity instead of decoding, colour-stripping and hashing it on every line.
+_IDENTITY_CACHE_SIZE = 4096
+_identities: dict[tuple[bytes, bytes], tuple[str, str, str, str, bool]] = {}
+
+
+def _identity(guid: bytes, raw: bytes) -> tuple[str, str, str, str, bool]:
+    """(guid8, raw name, clean name, player key, is bot) of a line's first two fields."""
+    guid8 = guid.decode("utf-8", errors="replace").strip()
+    raw_name = raw.decode("utf-8", errors="replace")
+    clean_name = strip_colour_codes(raw_name)
+    key, is_bot = player_key_for(guid8, clean_name)
+    if len(_identities) >= _IDENTITY_CACHE_SIZE:
+        _identities.clear()  # bounded; refilled by the players actually seen
+    identity = _identities[(guid, raw)] = (guid8, raw_name, clean_name, key, is_bot)
+    return identity
+
 
 def _parse_player_line_fast(
     line: bytes, line_number: int, warnings: list[str]
@@ -748,23 +796,21 @@ def _parse_player_line_fast(
     parts = line.split(b"\\", 4)
     if len(parts) != 5:
         return None
-    guid, raw, rounds, team_text, rest = parts
+    guid, raw, rounds_text, team_text, rest = parts
     tab = rest.find(b"\t")
-    if tab < 0 or not (rounds.isdigit() and team_text.isdigit()):
+    rounds = _small_int(rounds_text)
+    team = _small_int(team_text)
+    if tab < 0 or rounds is None or team is None:
         return None
     weapon_tokens = rest[:tab].split()
     ext_tokens = rest[tab + 1 :].split(b"\t")
     if len(ext_tokens) != EXTENDED_FIELD_COUNT or not weapon_tokens:
         return None
-    mask_token = weapon_tokens[0]
-    if not mask_token.isdigit():
+    mask = _small_int(weapon_tokens[0])
+    if mask is None or mask >> 28:
         return None
-    mask = int(mask_token)
-    if mask >> 28:
-        return None
-    slots = _weapons_of_mask(mask)
-    start = 1 + 5 * len(slots)
-    if len(weapon_tokens) != start:
+    ids, names = _weapons_of_mask(mask)
+    if len(weapon_tokens) != 1 + 5 * len(ids):
         return None
     values = list(map(_INT_TOKENS.get, weapon_tokens))
     values[0] = mask
@@ -783,21 +829,15 @@ def _parse_player_line_fast(
     dead = _TENTH_TOKENS.get(ext_tokens[25])
     if played is None or dead is None:
         return None  # beyond 999.9 minutes: let the reference path read the digits
-    weapons = tuple(
-        [
-            _new_weapon_line(
-                wid, wname, values[k], values[k + 1], values[k + 2], values[k + 3], values[k + 4]
-            )
-            for (wid, wname), k in zip(slots, range(1, start, 5))  # noqa: B905 - lengths checked
-        ]
-    )
-    team = int(team_text)
-    if team > 3 or not slots:
+    groups = iter(values)
+    next(groups)  # the mask; then five values per weapon, taken in step by map()
+    weapons = tuple(map(_new_weapon_line, ids, names, groups, groups, groups, groups, groups))
+    if team > 3 or not ids:
         _line_warnings(line_number, team, weapons, warnings)
-    raw_name = raw.decode("utf-8", errors="replace")
-    clean_name = strip_colour_codes(raw_name)
-    guid8 = guid.decode("utf-8", errors="replace").strip()
-    key, is_bot = player_key_for(guid8, clean_name)
+    identity = _identities.get((guid, raw))
+    if identity is None:
+        identity = _identity(guid, raw)
+    guid8, raw_name, clean_name, key, is_bot = identity
     return _new_player_line(
         line_number,
         guid8,
@@ -805,7 +845,7 @@ def _parse_player_line_fast(
         raw_name,
         clean_name,
         is_bot,
-        int(rounds),
+        rounds,
         team,
         weapons,
         True,
@@ -924,4 +964,4 @@ def parse_stats_file(name: str, data: bytes) -> ParsedStatsFile:
         warnings.append("missing_final_newline")
     if len({p.player_key for p in players}) != len(players):
         players = _disambiguate(players, warnings)
-    return ParsedStatsFile(file, header, tuple(players), tuple(warnings))
+    return _new_parsed_stats_file(file, header, tuple(players), tuple(warnings))
