@@ -41,8 +41,7 @@ def _corpus(data_dir: Path, rounds: int) -> None:
 
 
 def bench_read_and_parse(data_dir: Path) -> dict[str, float]:
-    from slomix_pipeline.domain.differential import build_round_stats, find_round1
-
+    from slomix_pipeline.domain.differential import Round1Index, build_round_stats
     from slomix_pipeline.formats.stats_file import (
         StatsFileKind,
         StatsFileRejected,
@@ -57,7 +56,7 @@ def bench_read_and_parse(data_dir: Path) -> dict[str, float]:
     read_seconds = time.perf_counter() - started
     classified = {n: classify_stats_filename(n) for n in names}
     stats_names = [n for n, c in classified.items() if c and c.kind == StatsFileKind.STATS]
-    r1_pool = [classified[n] for n in stats_names if classified[n].round_number == 1]
+    r1_index = Round1Index(classified[n] for n in stats_names)
     total_bytes = sum(len(blobs[n]) for n in stats_names)
 
     started = time.perf_counter()
@@ -71,7 +70,7 @@ def bench_read_and_parse(data_dir: Path) -> dict[str, float]:
     for result in parsed.values():
         r1 = None
         if result.file.round_number == 2:
-            partner = find_round1(result.file, r1_pool)
+            partner = r1_index.find(result.file)
             r1 = parsed.get(partner.name) if partner else None
         build_round_stats(result, r1)
         rounds += 1

@@ -103,6 +103,24 @@ def find_round1(
     return best
 
 
+class Round1Index:
+    """R1 candidates grouped by map, so pairing a backfill's R2s is not quadratic.
+
+    ``find`` answers exactly what :func:`find_round1` answers over all candidates.
+    """
+
+    def __init__(self, candidates: Iterable[StatsFileName]) -> None:
+        self._by_map: dict[str, list[StatsFileName]] = {}
+        for c in candidates:
+            if c.round_number == 1 and c.kind is StatsFileKind.STATS:
+                self._by_map.setdefault(c.map_name.lower(), []).append(c)
+
+    def find(
+        self, r2: StatsFileName, window_minutes: int = DEFAULT_WINDOW_MINUTES
+    ) -> StatsFileName | None:
+        return find_round1(r2, self._by_map.get(r2.map_name.lower(), ()), window_minutes)
+
+
 # --------------------------------------------------------------------------------------------
 # Derived metrics
 # --------------------------------------------------------------------------------------------

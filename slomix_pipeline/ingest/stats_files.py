@@ -25,7 +25,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 
 from slomix_pipeline.config import Settings
-from slomix_pipeline.domain.differential import build_round_stats, find_round1
+from slomix_pipeline.domain.differential import Round1Index, build_round_stats
 from slomix_pipeline.domain.gaming_day import gaming_day_bounds_local, gaming_day_of_local
 from slomix_pipeline.domain.stats_records import RoundStats
 from slomix_pipeline.formats.stats_file import (
@@ -175,7 +175,7 @@ def plan_stats_days(
     first_start, _ = gaming_day_bounds_local(report.days[0], settings.day_start_hour)
     inventory = _inventory(data_dir, settings)
     # R1 partners may precede the first day (a night crossing the day boundary).
-    pairing_pool = [n for n in _r1_pool(inventory) if n.local_time >= first_start - window]
+    pairing = Round1Index(n for n in _r1_pool(inventory) if n.local_time >= first_start - window)
     cache = _ParseCache(data_dir)
     seen_payloads: dict[str, str] = {}
 
@@ -242,7 +242,7 @@ def plan_stats_days(
             )
             continue
         seen_payloads[payload] = cand.landed.name
-        round_stats, extra_warnings = _round_stats(parsed, pairing_pool, cache, settings)
+        round_stats, extra_warnings = _round_stats(parsed, pairing, cache, settings)
         stored = StoredRound.build(round_stats, digest, settings)
         report.rounds.append(stored)
         report.outcomes.append(
@@ -259,14 +259,14 @@ def plan_stats_days(
 
 def _round_stats(
     parsed: ParsedStatsFile,
-    pairing_pool: Sequence[StatsFileName],
+    pairing: Round1Index,
     cache: _ParseCache,
     settings: Settings,
 ) -> tuple[RoundStats, tuple[str, ...]]:
     """Per-round stats; an R2 is differenced against its R1 when that R1 parsed cleanly."""
     if parsed.file.round_number != 2:
         return build_round_stats(parsed), ()
-    r1_name = find_round1(parsed.file, pairing_pool, settings.round_match_window_minutes)
+    r1_name = pairing.find(parsed.file, settings.round_match_window_minutes)
     if r1_name is None:
         return build_round_stats(parsed, None), ()
     r1 = cache.parsed(r1_name.name)

@@ -862,3 +862,25 @@ def test_edge_19_no_match_summary_rows_at_all() -> None:
     assert all(s.differential_applied for s in results)
     assert "match_summary" not in {f.name for f in dataclasses.fields(RoundStats)}
     assert results[1].players[0].kills == 1
+
+
+def test_round1_index_answers_like_find_round1_over_every_candidate() -> None:
+    """The per-map index is an optimisation only: same answer as the linear search."""
+    from datetime import datetime, timedelta
+
+    from slomix_pipeline.domain.differential import Round1Index, find_round1
+    from slomix_pipeline.formats.stats_file import classify_stats_filename
+
+    base = datetime(2026, 2, 10, 20, 0, 0)
+    names = []
+    for i in range(60):
+        t = base + timedelta(minutes=7 * i)
+        for map_name in ("supply", "Supply", "etl_adlernest", "te_escape2"):
+            for rnd in (1, 2):
+                names.append(f"{t:%Y-%m-%d-%H%M%S}-{map_name}-round-{rnd}.txt")
+    files = [classify_stats_filename(n) for n in names]
+    index = Round1Index(files)
+    r2s = [f for f in files if f.round_number == 2]
+    assert r2s
+    for r2 in r2s:
+        assert index.find(r2, 45) == find_round1(r2, files, 45)
