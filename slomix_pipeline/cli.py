@@ -78,11 +78,19 @@ def _cmd_materialize(args: argparse.Namespace, *, quiet_header: bool = False) ->
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
+    from slomix_pipeline.formats.acknowledgements import render_acknowledgements
+    from slomix_pipeline.landing.zone import write_atomically
     from slomix_pipeline.sample_data import generate_landing_zone
+    from slomix_pipeline.sample_data.acknowledgements import known_losses
 
     settings = _settings_for(args)
     print(f"==> generating sample nights (seed {args.seed}) into {settings.data_dir}")
-    generate_landing_zone(settings.data_dir, seed=args.seed, nights=args.nights)
+    report = generate_landing_zone(settings.data_dir, seed=args.seed, nights=args.nights)
+    acks_path = settings.acknowledgements_path
+    losses = known_losses(report.corpus, settings.server_tz)
+    if losses and not acks_path.exists():
+        write_atomically(acks_path.parent, acks_path.name, render_acknowledgements(losses))
+        print(f"==> acknowledged {len(losses)} planted loss(es) for the gates in {acks_path}")
     print("==> materializing every asset for every sample gaming day (one single-run backfill)")
     args.first = args.last = None
     code = _cmd_materialize(args, quiet_header=True)

@@ -22,6 +22,7 @@ DEFAULTS: dict[str, str] = {
     "SLOMIX_PARTITION_START": "2026-01-01",
     "SLOMIX_ROUND_MATCH_WINDOW_MINUTES": "45",
     "SLOMIX_SESSION_GAP_MINUTES": "60",
+    "SLOMIX_GATE_ACKNOWLEDGEMENTS": "",  # empty: gate_acknowledgements.yaml in the data dir
 }
 
 
@@ -40,6 +41,7 @@ class Settings:
     partition_start: date
     round_match_window_minutes: int
     session_gap_minutes: int
+    acknowledgements_path: Path
 
     @property
     def server_tz(self) -> ZoneInfo:
@@ -91,4 +93,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         partition_start=partition_start,
         round_match_window_minutes=window,
         session_gap_minutes=gap,
+        acknowledgements_path=Path(
+            env.get("SLOMIX_GATE_ACKNOWLEDGEMENTS") or data_dir / "gate_acknowledgements.yaml"
+        ).resolve(),
     )

@@ -58,8 +58,9 @@ def _renderer_name(renderer: Renderer, taken: Mapping[str, int]) -> str:
 def default_renderers() -> tuple[Renderer, ...]:
     """The renderers of the non-stats landing folders, in a fixed order."""
     from slomix_pipeline.sample_data.lua_files import write_lua_files
+    from slomix_pipeline.sample_data.proximity_files import write_proximity_files
 
-    return (write_lua_files,)
+    return (write_lua_files, write_proximity_files)
 
 
 def generate_landing_zone(

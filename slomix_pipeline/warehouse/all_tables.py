@@ -7,6 +7,8 @@ Each source keeps its tables in its own module (``schema.py`` for stats files, `
 from __future__ import annotations
 
 import slomix_pipeline.warehouse.schema_lua  # noqa: F401  (registers the Lua tables)
+import slomix_pipeline.warehouse.schema_proximity as _proximity  # noqa: F401  (its tables)
+import slomix_pipeline.warehouse.schema_sessions as _sessions  # noqa: F401  (links, sessions)
 from slomix_pipeline.warehouse import schema
 from slomix_pipeline.warehouse.schema import metadata
 

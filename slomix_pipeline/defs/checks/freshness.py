@@ -1,0 +1,113 @@
+"""Stats freshness: during active hours, stats files keep arriving.
+
+An unpartitioned, non-blocking WARN check on ``raw_stats_files``, run on a schedule (a check that
+only ran when the asset materialized could never notice that nothing arrives). It compares the
+newest stored round's file time (the round end on the server clock, not the time a run happened
+to re-process an old day) with the wall clock, counting only time inside the current active
+window.
+
+Environment (all optional):
+
+- ``SLOMIX_FRESHNESS_ACTIVE_HOURS``: server-clock window ``HH:MM-HH:MM`` (default
+  ``19:00-01:00``; an end before the start wraps past midnight, ``00:00-24:00`` is all day).
+- ``SLOMIX_FRESHNESS_WINDOW_MINUTES``: longest accepted silence inside the window (default 60,
+  1..1440).
+- ``SLOMIX_FRESHNESS_CRON``: when the schedule evaluates the check (default ``*/15 * * * *``,
+  server time zone). The schedule starts STOPPED unless ``SLOMIX_SENSORS_DEFAULT_RUNNING=1``.
+"""
+
+# No ``from __future__ import annotations`` in modules under defs/ (Dagster reads annotations).
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import dagster as dg
+
+from slomix_pipeline.config import load_settings
+from slomix_pipeline.defs.checks.render import single_result
+from slomix_pipeline.defs.resources import WarehouseResource
+from slomix_pipeline.defs.sensors import default_sensor_status
+from slomix_pipeline.domain import gaming_day
+from slomix_pipeline.domain.gates import ActiveHours, freshness_gate, parse_active_hours
+from slomix_pipeline.warehouse.gate_reads import read_newest_round
+
+FRESHNESS_DEFAULTS: dict[str, str] = {
+    "SLOMIX_FRESHNESS_ACTIVE_HOURS": "19:00-01:00",
+    "SLOMIX_FRESHNESS_WINDOW_MINUTES": "60",
+    "SLOMIX_FRESHNESS_CRON": "*/15 * * * *",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FreshnessSettings:
+    active_hours: ActiveHours
+    window_s: int
+    cron: str
+
+
+def freshness_settings(env: Mapping[str, str] | None = None) -> FreshnessSettings:
+    """The freshness knobs from the environment; a bad value names its variable."""
+    env = os.environ if env is None else env
+
+    def get(key: str) -> str:
+        return env.get(key) or FRESHNESS_DEFAULTS[key]
+
+    try:
+        hours = parse_active_hours(get("SLOMIX_FRESHNESS_ACTIVE_HOURS"))
+    except ValueError as exc:
+        raise ValueError(f"SLOMIX_FRESHNESS_ACTIVE_HOURS: {exc}") from exc
+    raw = get("SLOMIX_FRESHNESS_WINDOW_MINUTES")
+    try:
+        minutes = int(raw)
+    except ValueError as exc:
+        raise ValueError(f"SLOMIX_FRESHNESS_WINDOW_MINUTES={raw!r} is not a whole number") from exc
+    if not 1 <= minutes <= 24 * 60:
+        raise ValueError(f"SLOMIX_FRESHNESS_WINDOW_MINUTES={minutes} is outside 1..1440")
+    return FreshnessSettings(hours, minutes * 60, get("SLOMIX_FRESHNESS_CRON"))
+
+
+@dg.asset_check(
+    asset="raw_stats_files",
+    description=(
+        "Freshness: during SLOMIX_FRESHNESS_ACTIVE_HOURS (server clock) the newest stored "
+        "stats round is at most SLOMIX_FRESHNESS_WINDOW_MINUTES old (only time inside the "
+        "active window counts). Warns, never blocks; evaluated by stats_freshness_schedule."
+    ),
+)
+def stats_freshness(
+    context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+) -> dg.AssetCheckResult:
+    cfg = freshness_settings()
+    with warehouse.get_engine().connect() as conn:
+        newest = read_newest_round(conn)
+    result = freshness_gate(
+        gaming_day.utc_now_epoch(),
+        newest[0] if newest else None,
+        newest_label=newest[1] if newest else None,
+        active_hours=cfg.active_hours,
+        window_s=cfg.window_s,
+        tz=load_settings().server_tz,
+    )
+    if not result.passed:
+        context.log.warning(result.summary)
+    return single_result(result, severity=dg.AssetCheckSeverity.WARN)
+
+
+stats_freshness_job = dg.define_asset_job(
+    "stats_freshness_job",
+    selection=dg.AssetSelection.checks(stats_freshness),
+    description="Evaluates the stats freshness check alone (no materialization).",
+)
+
+stats_freshness_schedule = dg.ScheduleDefinition(
+    name="stats_freshness_schedule",
+    job=stats_freshness_job,
+    cron_schedule=freshness_settings().cron,
+    execution_timezone=load_settings().server_tz_name,
+    default_status=(
+        dg.DefaultScheduleStatus.RUNNING
+        if default_sensor_status() == dg.DefaultSensorStatus.RUNNING
+        else dg.DefaultScheduleStatus.STOPPED
+    ),
+    description="Runs stats_freshness every SLOMIX_FRESHNESS_CRON tick.",
+)

@@ -1,0 +1,154 @@
+"""Gate results -> Dagster check results: markdown tables, coverage metadata, one per partition.
+
+A check run over a single-run range judges each gaming day on its own. Dagster 1.13 records a
+plain ``AssetCheckResult`` of a range run against *no* partition (the per-day records stay
+"planned"), so :func:`emit` also yields one ``AssetCheckEvaluation`` per day, carrying the
+partition key: a failing day then shows as failed in the instance and in the UI, whichever way
+it was run. The final ``AssetCheckResult`` combines all days (it is what blocks downstream).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+import dagster as dg
+
+from slomix_pipeline.config import load_settings
+from slomix_pipeline.domain.gates import (
+    GateFailure,
+    GateResult,
+    Summarizer,
+    apply_acknowledgements,
+    combine,
+)
+from slomix_pipeline.formats.acknowledgements import parse_acknowledgements
+
+MAX_TABLE_ROWS = 200
+"""Failures listed per table; the rest are counted (metadata stays small on a bad backfill)."""
+
+
+def _cell(value: object) -> str:
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def failures_table(failures: Sequence[GateFailure], limit: int = MAX_TABLE_ROWS) -> str:
+    """The failures as a markdown table (subject, reason, detail), or ``none``."""
+    if not failures:
+        return "none"
+    table = markdown_table(
+        ["subject", "reason", "detail"], [[f.subject, f.reason, f.detail] for f in failures[:limit]]
+    )
+    if len(failures) > limit:
+        table += f"\n\n… {len(failures) - limit} more failure(s) not listed"
+    return table
+
+
+def _coverage_value(value: Any) -> Any:
+    if isinstance(value, bool) or value is None:
+        return dg.MetadataValue.text(str(value))
+    if isinstance(value, int | float):
+        return value
+    if isinstance(value, Mapping):
+        return dg.MetadataValue.json(dict(value))
+    return dg.MetadataValue.text(str(value))
+
+
+def acknowledgement_notes(check_name: str) -> dict[tuple[str, str], str]:
+    """The operator's acknowledgements for one check: (subject, reason) -> note.
+
+    Read from ``SLOMIX_GATE_ACKNOWLEDGEMENTS`` (default ``gate_acknowledgements.yaml`` in the data
+    dir); a missing file means none, a malformed one fails the check with the parser's message.
+    """
+    path = load_settings().acknowledgements_path
+    if not path.is_file():
+        return {}
+    entries = parse_acknowledgements(path.read_bytes(), str(path))
+    return {(e.subject, e.reason): e.note for e in entries if e.check == check_name}
+
+
+def gate_metadata(result: GateResult, days: Sequence[date]) -> dict[str, Any]:
+    """Summary, failure table and reason counts, then every coverage figure."""
+    meta: dict[str, Any] = {
+        "days": dg.MetadataValue.text(", ".join(d.isoformat() for d in days)),
+        "summary": dg.MetadataValue.text(result.summary),
+        "failures": dg.MetadataValue.md(failures_table(result.failures)),
+        "failure_count": len(result.failures),
+        "failure_reasons": dg.MetadataValue.json(result.reason_counts()),
+    }
+    if result.acknowledged:
+        meta["acknowledged"] = dg.MetadataValue.md(
+            markdown_table(
+                ["subject", "reason", "detail", "operator note"],
+                [[f.subject, f.reason, f.detail, note] for f, note in result.acknowledged],
+            )
+        )
+    for key, value in result.coverage.items():
+        meta[f"coverage/{key}"] = _coverage_value(value)
+    return meta
+
+
+def _per_day_table(results: Mapping[date, GateResult]) -> str:
+    rows = [
+        [day.isoformat(), "passed" if r.passed else "FAILED", len(r.failures), r.summary]
+        for day, r in sorted(results.items())
+    ]
+    return markdown_table(["day", "verdict", "failures", "summary"], rows)
+
+
+def emit(
+    context: dg.AssetCheckExecutionContext,
+    results: Mapping[date, GateResult],
+    summarize: Summarizer,
+    *,
+    severity: dg.AssetCheckSeverity = dg.AssetCheckSeverity.ERROR,
+) -> Iterator[dg.AssetCheckResult | dg.AssetCheckEvaluation]:
+    """Yield the check's results for the run's days (see the module docstring)."""
+    spec = next(iter(context.check_specs))
+    notes = acknowledgement_notes(spec.name)
+    if notes:
+        results = {day: apply_acknowledgements(r, notes) for day, r in results.items()}
+    days = sorted(results)
+    if not context.has_partition_key:
+        for day in days:
+            result = results[day]
+            yield dg.AssetCheckEvaluation(
+                asset_key=spec.asset_key,
+                check_name=spec.name,
+                passed=result.passed,
+                metadata=gate_metadata(result, [day]),
+                severity=severity,
+                description=result.summary,
+                blocking=spec.blocking,
+                partition=day.isoformat(),
+            )
+    overall = results[days[0]] if len(days) == 1 else combine(results.values(), summarize)
+    metadata = gate_metadata(overall, days)
+    if len(days) > 1:
+        metadata["per_day"] = dg.MetadataValue.md(_per_day_table(results))
+    yield dg.AssetCheckResult(
+        passed=overall.passed,
+        metadata=metadata,
+        severity=severity,
+        description=overall.summary,
+    )
+
+
+def single_result(
+    result: GateResult,
+    *,
+    severity: dg.AssetCheckSeverity = dg.AssetCheckSeverity.ERROR,
+) -> dg.AssetCheckResult:
+    """An unpartitioned check's result (freshness)."""
+    meta = gate_metadata(result, [])
+    del meta["days"]
+    return dg.AssetCheckResult(
+        passed=result.passed, metadata=meta, severity=severity, description=result.summary
+    )

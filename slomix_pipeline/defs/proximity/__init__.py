@@ -1,0 +1,1 @@
+"""Proximity tracker asset: ``proximity_engagements``."""

@@ -1,0 +1,1 @@
+"""Linking and gaming-session assets: ``linked_rounds`` and ``session_aggregates``."""
