@@ -12,8 +12,8 @@ from alembic import context
 from sqlalchemy import Engine, create_engine
 
 from slomix_pipeline.config import load_settings
-from slomix_pipeline.warehouse.engine import normalise_url
 from slomix_pipeline.warehouse.all_tables import metadata
+from slomix_pipeline.warehouse.engine import normalise_url
 
 target_metadata = metadata
 

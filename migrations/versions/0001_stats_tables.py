@@ -200,7 +200,6 @@ def upgrade() -> None:
         batch_op.create_index("ix_weapon_stats_day", ["gaming_day"], unique=False)
 
 
-
 def downgrade() -> None:
     with op.batch_alter_table("weapon_comprehensive_stats", schema=None) as batch_op:
         batch_op.drop_index("ix_weapon_stats_day")

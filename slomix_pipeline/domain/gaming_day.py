@@ -28,7 +28,7 @@ def local_to_epoch(local: datetime, tz: ZoneInfo) -> int:
 
     In the repeated hour of a DST fall-back the first occurrence (``fold=0``) is taken, and a time
     inside the spring-forward gap is read with the pre-transition offset; both are documented
-    ambiguities of a clock that carries no offset, and ``is_ambiguous_local`` lets callers flag them.
+    ambiguities of a clock that carries no offset; ``is_ambiguous_local`` lets callers flag them.
     """
     return int(local.replace(tzinfo=tz, fold=0).timestamp())
 
