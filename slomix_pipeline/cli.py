@@ -71,7 +71,7 @@ def _cmd_materialize(args: argparse.Namespace, *, quiet_header: bool = False) ->
     with dg.DagsterInstance.get() as instance:
         run = materialize_range(days, instance)
     elapsed = time.perf_counter() - started
-    print_summary(settings, days, elapsed)
+    print_summary(settings, days, elapsed, run.gates)
     status = "SUCCESS" if run.success else "FAILURE"
     print(f"\nDagster run {run.run_id}: {status} (DAGSTER_HOME={home})")
     return 0 if run.success else 2

@@ -19,6 +19,7 @@ from slomix_pipeline.config import Settings
 from slomix_pipeline.domain.gaming_day import gaming_day_of_local
 from slomix_pipeline.formats.stats_file import classify_stats_filename
 from slomix_pipeline.landing.zone import STATS_FOLDER, iter_landed
+from slomix_pipeline.summary import GateVerdict
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
@@ -53,6 +54,7 @@ class RangeRun:
     success: bool
     first_day: date
     last_day: date
+    gates: tuple[GateVerdict, ...] = ()
 
 
 def range_tags(first: date, last: date) -> dict[str, str]:
@@ -87,4 +89,11 @@ def materialize_range(
         raise_on_error=False,
         run_config=QUIET_LOGS,
     )
-    return RangeRun(result.run_id, result.success, ordered[0], ordered[-1])
+    verdicts = {}
+    for evaluation in result.get_asset_check_evaluations():
+        if evaluation.partition is None:  # the range-wide verdict, not the per-day records
+            verdicts[evaluation.check_name] = GateVerdict(
+                evaluation.check_name, evaluation.passed, evaluation.description or ""
+            )
+    gates = tuple(verdicts[name] for name in sorted(verdicts))
+    return RangeRun(result.run_id, result.success, ordered[0], ordered[-1], gates)

@@ -1,58 +1,101 @@
-"""The short warehouse summary printed by ``slomix-pipeline demo`` / ``materialize``."""
+"""The short summary printed by ``slomix-pipeline demo`` / ``materialize``: one line per stage.
+
+Everything is read back from the warehouse (what was committed, not what a run believed), plus
+the gate verdicts of the run that just finished.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Integer, func, select
+from sqlalchemy import Connection, Table, func, select
 
 from slomix_pipeline.config import Settings
-from slomix_pipeline.warehouse import schema
+from slomix_pipeline.warehouse import schema, schema_lua, schema_proximity, schema_sessions
 from slomix_pipeline.warehouse.engine import open_warehouse
 
 
-def print_summary(settings: Settings, days: list[date], elapsed_seconds: float) -> None:
-    """Files, rounds, players and rejects of ``days``, read back from the warehouse."""
-    engine = open_warehouse(settings.database_url)
-    pf, rounds, players = (
-        schema.processed_files,
-        schema.rounds,
-        schema.player_comprehensive_stats,
+@dataclass(frozen=True, slots=True)
+class GateVerdict:
+    check: str
+    passed: bool
+    description: str
+
+
+def _count(conn: Connection, table: Table, days: Sequence[date], *where) -> int:  # type: ignore[no-untyped-def]
+    query = select(func.count()).select_from(table)
+    query = query.where(table.c.gaming_day.between(days[0], days[-1]), *where)
+    return int(conn.execute(query).scalar_one())
+
+
+def _grouped(conn: Connection, column, days: Sequence[date], *where) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    table = column.table
+    query = (
+        select(column, func.count())
+        .where(table.c.gaming_day.between(days[0], days[-1]), *where)
+        .group_by(column)
     )
-    in_days = pf.c.gaming_day.between(days[0], days[-1])
+    return {str(k): int(v) for k, v in conn.execute(query).all()}
+
+
+def _fmt(counts: dict[str, int]) -> str:
+    return ", ".join(f"{v} {k}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1])) or "none"
+
+
+def print_summary(
+    settings: Settings,
+    days: list[date],
+    elapsed_seconds: float,
+    gates: Sequence[GateVerdict] = (),
+) -> None:
+    """Files, rounds, players, rejects, Lua, proximity, links, sessions and gates of ``days``."""
+    engine = open_warehouse(settings.database_url)
+    pf = schema.processed_files
     with engine.connect() as conn:
-        by_status = dict(
-            conn.execute(
-                select(pf.c.status, func.count())
-                .where(in_days, pf.c.source == "stats")
-                .group_by(pf.c.status)
-            ).all()
-        )
+        stats_status = _grouped(conn, pf.c.status, days, pf.c.source == "stats")
         rejects = conn.execute(
-            select(pf.c.file_name, pf.c.reason)
-            .where(in_days, pf.c.source == "stats", pf.c.status.in_(["rejected", "changed"]))
-            .order_by(pf.c.file_name)
-        ).all()
-        round_count, orphan_count = conn.execute(
-            select(
-                func.count(), func.coalesce(func.sum(rounds.c.is_orphan_r2.cast(Integer)), 0)
-            ).where(rounds.c.gaming_day.between(days[0], days[-1]))
-        ).one()
-        player_rows, distinct_players = conn.execute(
-            select(func.count(), func.count(players.c.player_guid.distinct())).where(
-                players.c.gaming_day.between(days[0], days[-1])
+            select(pf.c.source, pf.c.file_name, pf.c.reason)
+            .where(
+                pf.c.gaming_day.between(days[0], days[-1]),
+                pf.c.status.in_(["rejected", "changed"]),
             )
-        ).one()
-    total = sum(by_status.values())
+            .order_by(pf.c.source, pf.c.file_name)
+        ).all()
+        rounds = _count(conn, schema.rounds, days)
+        orphans = _count(conn, schema.rounds, days, schema.rounds.c.is_orphan_r2.is_(True))
+        player_rows = _count(conn, schema.player_comprehensive_stats, days)
+        players = conn.execute(
+            select(func.count(schema.player_comprehensive_stats.c.player_guid.distinct())).where(
+                schema.player_comprehensive_stats.c.gaming_day.between(days[0], days[-1])
+            )
+        ).scalar_one()
+        lua_by_sources = _grouped(conn, schema_lua.lua_round_teams.c.sources, days)
+        prox_files = _count(conn, schema_proximity.proximity_files, days)
+        engagements = _count(conn, schema_proximity.combat_engagement, days)
+        links = _grouped(conn, schema_sessions.round_links.c.link_reason, days)
+        sessions = _count(conn, schema_sessions.gaming_sessions, days)
+        session_players = _count(conn, schema_sessions.session_player_stats, days)
+    total = sum(stats_status.values())
+    rejected = stats_status.get("rejected", 0) + stats_status.get("changed", 0)
     print(f"\nSummary for gaming days {days[0]} .. {days[-1]} ({elapsed_seconds:.1f} s)")
     print(
-        f"  stats files : {total} seen, {by_status.get('loaded', 0)} loaded, "
-        f"{by_status.get('ignored', 0)} side-cars ignored, "
-        f"{by_status.get('rejected', 0) + by_status.get('changed', 0)} rejected"
+        f"  stats files : {total} seen, {stats_status.get('loaded', 0)} loaded, "
+        f"{stats_status.get('ignored', 0)} side-cars ignored, {rejected} rejected"
     )
-    print(f"  rounds      : {round_count} ({orphan_count} orphan R2)")
-    print(f"  players     : {distinct_players} distinct, {player_rows} player-round rows")
+    print(f"  rounds      : {rounds} ({orphans} orphan R2)")
+    print(f"  players     : {players} distinct, {player_rows} player-round rows")
+    print(f"  lua rounds  : {sum(lua_by_sources.values())} ({_fmt(lua_by_sources)})")
+    print(f"  proximity   : {prox_files} files, {engagements} engagements")
+    print(f"  round links : {_fmt(links)}")
+    print(f"  sessions    : {sessions} gaming sessions, {session_players} session-player rows")
     if rejects:
         print("  rejects     :")
-        for name, reason in rejects:
-            print(f"    {name}: {reason}")
+        for source, name, reason in rejects:
+            print(f"    [{source}] {name}: {reason}")
+    if gates:
+        print("  gates       :")
+        for gate in gates:
+            verdict = "passed" if gate.passed else "FAILED"
+            print(f"    {gate.check:<24} {verdict:<7} {gate.description}")

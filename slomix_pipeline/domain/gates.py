@@ -108,7 +108,7 @@ def apply_acknowledgements(result: GateResult, notes: Mapping[tuple[str, str], s
 
     ``notes`` maps (subject, reason) to the operator's note. An acknowledgement never hides a
     failure: it is reported as acknowledged, and an acknowledgement that matches nothing changes
-    nothing.
+    nothing. The summary keeps the gate's own words and says how many failures were accepted.
     """
     kept = [f for f in result.failures if (f.subject, f.reason) not in notes]
     accepted = tuple(
@@ -116,8 +116,8 @@ def apply_acknowledgements(result: GateResult, notes: Mapping[tuple[str, str], s
     )
     if not accepted:
         return result
-    summary = result.summary
-    summary += f" ({len(accepted)} acknowledged failure(s) accepted by the operator)"
+    total = len(result.failures) + len(result.acknowledged)
+    summary = f"{result.summary} [{len(accepted)} of {total} acknowledged by the operator]"
     return GateResult(
         not kept, tuple(kept), result.coverage, summary, result.acknowledged + accepted
     )
