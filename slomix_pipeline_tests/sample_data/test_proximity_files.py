@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -138,10 +137,8 @@ def test_a_large_corpus_is_capped_and_spread(corpus: SimCorpus, monkeypatch) -> 
     }
 
 
-def test_default_generation_includes_proximity_and_stays_fast(tmp_path: Path) -> None:
-    started = time.perf_counter()
+def test_default_generation_includes_proximity(tmp_path: Path) -> None:
+    """Generation speed is a benchmark figure (bench/run.py prints it), not a unit-test assert."""
     report = generate_landing_zone(tmp_path, seed=7, nights=3)
-    elapsed = time.perf_counter() - started
     assert report.renderer_files["write_proximity_files"] == 48
     assert len(list((tmp_path / PROXIMITY_FOLDER).iterdir())) == 48
-    assert elapsed < 3.0, f"took {elapsed:.1f} s"
