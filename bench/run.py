@@ -3,6 +3,7 @@
     .venv/bin/python bench/run.py                 # ~1,000 rounds, SQLite and PostgreSQL
     .venv/bin/python bench/run.py --rounds 5000   # bigger corpus
     .venv/bin/python bench/run.py --no-postgres   # without a server
+    .venv/bin/python bench/run.py --live          # also the live-latency benchmark (daemon)
 
 Measures, on a generated corpus of stats files:
 - raw read: reading every file's bytes (the floor any parser sits on);
@@ -10,6 +11,9 @@ Measures, on a generated corpus of stats files:
 - full backfill: one single-run Dagster materialization of ``raw_stats_files`` over every gaming
   day of the corpus, into a fresh SQLite file and a fresh PostgreSQL database (Dagster overhead,
   inventory, parsing, hashing and the transactional write included).
+- proximity: parse + derive + load of ~1.5 MB tracker files (``bench/proximity_load.py``);
+- live latency (``--live``): a real daemon, rounds landed one by one, time until their session
+  aggregates are committed (``bench/live_latency.py``).
 Peak RSS is the process's high-water mark (``ru_maxrss``) after each phase.
 """
 
@@ -148,6 +152,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=1000, help="approximate corpus size")
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--proximity-files", type=int, default=24)
+    parser.add_argument("--live", action="store_true", help="run the live-latency benchmark too")
     parser.add_argument(
         "--pg-admin-url",
         default=os.environ.get(
@@ -182,7 +188,20 @@ def main() -> int:
                 f"{b['files']} files, {b['rounds']} rounds -> {b['files_per_s']:,.0f} files/s, "
                 f"{b['rounds_per_s']:,.0f} rounds/s  peak RSS {_peak_rss_mb():.0f} MB"
             )
-    return 0
+    print("\n-- proximity (bench/proximity_load.py)")
+    sys.path.insert(0, str(REPO / "bench"))
+    import proximity_load
+
+    prox_args = ["--files", str(args.proximity_files), "--sqlite"]
+    if args.no_postgres:
+        prox_args.append("--no-postgres")
+    code = proximity_load.main(prox_args)
+    if args.live:
+        print("\n-- live latency (bench/live_latency.py)")
+        import live_latency
+
+        code = code or live_latency.main([])
+    return code
 
 
 if __name__ == "__main__":

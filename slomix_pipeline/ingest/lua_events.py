@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -59,6 +58,7 @@ from slomix_pipeline.domain.lua_events import (
 )
 from slomix_pipeline.formats.gametime import GAMETIME_NAME_RE, parse_gametime_file
 from slomix_pipeline.formats.webhook import parse_webhook_body
+from slomix_pipeline.ingest.outcomes import FileOutcome, OutcomeCounts
 from slomix_pipeline.landing.zone import (
     GAMETIMES_FOLDER,
     WEBHOOK_FOLDER,
@@ -205,36 +205,6 @@ def pauses_json(pauses: Iterable[LuaPause]) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class LuaFileOutcome:
-    """What happened to one landed Lua file in this run (one ``processed_files`` row)."""
-
-    source: str
-    file_name: str
-    kind: str
-    gaming_day: date
-    size_bytes: int
-    sha256: str
-    status: str  # loaded | ignored | rejected
-    reason: str | None = None
-    warnings: tuple[str, ...] = ()
-
-    def as_row(self) -> dict[str, object]:
-        return {
-            "source": self.source,
-            "file_name": self.file_name,
-            "kind": self.kind,
-            "gaming_day": self.gaming_day,
-            "size_bytes": self.size_bytes,
-            "sha256": self.sha256,
-            "first_seen_sha256": self.sha256,
-            "status": self.status,
-            "reason": self.reason,
-            "warnings": "; ".join(self.warnings) or None,
-            "round_id": None,
-        }
-
-
-@dataclass(frozen=True, slots=True)
 class LandedEvent:
     """A parsed event with its delivery and the partition it belongs to."""
 
@@ -263,27 +233,17 @@ class LandedEvent:
 
 
 @dataclass(slots=True)
-class LuaIngestReport:
+class LuaIngestReport(OutcomeCounts):
     """The outcome of one source's ingestion over ``days`` (input for asset metadata)."""
 
     source: str
     days: list[date]
-    outcomes: list[LuaFileOutcome] = field(default_factory=list)
+    outcomes: list[FileOutcome] = field(default_factory=list)
     events: list[LandedEvent] = field(default_factory=list)
     rows_written: dict[str, int] = field(default_factory=dict)
     files_parsed: int = 0
     files_before_window: int = 0
     bytes_read: int = 0
-
-    @property
-    def rejected(self) -> list[LuaFileOutcome]:
-        return [o for o in self.outcomes if o.status == "rejected"]
-
-    def status_counts(self) -> dict[str, int]:
-        return dict(Counter(o.status for o in self.outcomes))
-
-    def reason_counts(self) -> dict[str, int]:
-        return dict(Counter((o.reason or "").split(":")[0] for o in self.rejected))
 
 
 def _kind_from_name(source: str, name: str) -> str:
@@ -310,7 +270,7 @@ def _outcome(
     data: bytes,
     parsed: LuaRoundEnd | IgnoredMessage | LuaRejection,
     day: date,
-) -> LuaFileOutcome:
+) -> FileOutcome:
     base = {
         "source": source,
         "file_name": landed.name,
@@ -320,16 +280,16 @@ def _outcome(
     }
     if isinstance(parsed, LuaRoundEnd):
         kind = "gametime" if source == SOURCE_GAMETIME else "stats_ready"
-        return LuaFileOutcome(kind=kind, status="loaded", warnings=parsed.warnings, **base)
+        return FileOutcome(kind=kind, status="loaded", warnings=parsed.warnings, **base)
     kind = _kind_from_name(source, landed.name)
     if isinstance(parsed, IgnoredMessage):
-        return LuaFileOutcome(
+        return FileOutcome(
             kind=parsed.kind,
             status="ignored",
             reason=f"not_stats_ready:{parsed.kind}: {parsed.detail}",
             **base,
         )
-    return LuaFileOutcome(
+    return FileOutcome(
         kind=kind, status="rejected", reason=f"{parsed.reason.value}: {parsed.detail}", **base
     )
 

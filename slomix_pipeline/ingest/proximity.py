@@ -75,6 +75,7 @@ from slomix_pipeline.formats.proximity import (
     parse_proximity_file,
     parse_proximity_filename,
 )
+from slomix_pipeline.ingest.outcomes import FileOutcome, OutcomeCounts
 from slomix_pipeline.landing.zone import PROXIMITY_FOLDER, LandedFile, iter_landed, sha256_hex
 from slomix_pipeline.warehouse import schema, schema_lua, schema_proximity
 from slomix_pipeline.warehouse.writes import TableSlice, insert_rows, replace_partition
@@ -86,7 +87,6 @@ __all__ = [
     "SOURCE",
     "STATS_CANDIDATE",
     "PlannedFile",
-    "ProximityFileOutcome",
     "ProximityFileResult",
     "ProximityFileSummary",
     "ProximityIngestReport",
@@ -95,6 +95,7 @@ __all__ = [
     "file_gaming_day",
     "ingest_proximity_days",
     "link_stats_round",
+    "peek_header",
     "plan_proximity_days",
     "process_proximity_file",
     "read_round_candidates",
@@ -296,7 +297,8 @@ def _header_only(head: bytes, complete: bool) -> bytes:
     return head[:end]
 
 
-def _peek_header(path: Path, name: str) -> ProximityHeader:
+def peek_header(path: Path, name: str) -> ProximityHeader:
+    """The header of a landed proximity file, reading only its first bytes (sensors use it)."""
     with open(path, "rb") as handle:
         head = handle.read(HEADER_PEEK_BYTES)
     block = _header_only(head, complete=len(head) < HEADER_PEEK_BYTES)
@@ -341,7 +343,7 @@ def plan_proximity_days(
         ):
             skipped += 1
             continue
-        header = _peek_header(folder / landed.name, landed.name) if is_engagements else None
+        header = peek_header(folder / landed.name, landed.name) if is_engagements else None
         day, source, note = file_gaming_day(header, landed.name, landed.mtime_ns, settings)
         if day in wanted:
             planned.append(PlannedFile(landed, day, source, note, is_engagements))
@@ -349,36 +351,6 @@ def plan_proximity_days(
 
 
 # ------------------------------------------------------------------------------ one file
-
-
-@dataclass(frozen=True, slots=True)
-class ProximityFileOutcome:
-    """What happened to one landed file in this run (one ``processed_files`` row)."""
-
-    file_name: str
-    kind: str
-    gaming_day: date
-    size_bytes: int
-    sha256: str
-    status: str  # loaded | rejected | ignored
-    reason: str | None = None
-    warnings: tuple[str, ...] = ()
-    round_id: int | None = None
-
-    def as_row(self) -> dict[str, object]:
-        return {
-            "source": SOURCE,
-            "file_name": self.file_name,
-            "kind": self.kind,
-            "gaming_day": self.gaming_day,
-            "size_bytes": self.size_bytes,
-            "sha256": self.sha256,
-            "first_seen_sha256": self.sha256,
-            "status": self.status,
-            "reason": self.reason,
-            "warnings": "; ".join(self.warnings) or None,
-            "round_id": self.round_id,
-        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -429,7 +401,7 @@ class ProximityFileSummary:
 class ProximityFileResult:
     """The outcome of one file; ``summary`` and ``derived`` only when it loaded."""
 
-    outcome: ProximityFileOutcome
+    outcome: FileOutcome
     summary: ProximityFileSummary | None = None
     derived: ProximityDerived | None = None
 
@@ -590,12 +562,12 @@ def process_proximity_file(
     except Exception as exc:  # the parser never raises on content; be safe anyway
         reason = f"parse_error: {type(exc).__name__}: {exc}"
         return ProximityFileResult(
-            ProximityFileOutcome(kind=KIND, status="rejected", reason=reason, **base)
+            FileOutcome(source=SOURCE, kind=KIND, status="rejected", reason=reason, **base)
         )
     unusable = _unusable(parsed)
     if unusable is not None:
         return ProximityFileResult(
-            ProximityFileOutcome(kind=KIND, status="rejected", reason=unusable, **base)
+            FileOutcome(source=SOURCE, kind=KIND, status="rejected", reason=unusable, **base)
         )
     header = parsed.header
     key = map_key(header.map_name or "")
@@ -621,12 +593,12 @@ def process_proximity_file(
     except Exception as exc:  # a derivation bug must not take the partition down with it
         reason = f"derive_error: {type(exc).__name__}: {exc}"
         return ProximityFileResult(
-            ProximityFileOutcome(kind=KIND, status="rejected", reason=reason, **base)
+            FileOutcome(source=SOURCE, kind=KIND, status="rejected", reason=reason, **base)
         )
     too_large = _out_of_range(header, derived)
     if too_large is not None:
         return ProximityFileResult(
-            ProximityFileOutcome(kind=KIND, status="rejected", reason=too_large, **base)
+            FileOutcome(source=SOURCE, kind=KIND, status="rejected", reason=too_large, **base)
         )
     summary = ProximityFileSummary(
         source_file=name,
@@ -667,7 +639,8 @@ def process_proximity_file(
         ignored_sections=_joined([f"{s.name}({s.rows})" for s in parsed.ignored_sections]),
         notes=_joined([*parsed.notes, *derived.notes]),
     )
-    outcome = ProximityFileOutcome(
+    outcome = FileOutcome(
+        source=SOURCE,
         kind=KIND,
         status="loaded",
         warnings=_warnings(parsed, decision, ref is not None, extra),
@@ -681,26 +654,16 @@ def process_proximity_file(
 
 
 @dataclass(slots=True)
-class ProximityIngestReport:
+class ProximityIngestReport(OutcomeCounts):
     """The outcome of one ingestion run over ``days`` (input for asset metadata)."""
 
     days: list[date]
-    outcomes: list[ProximityFileOutcome] = field(default_factory=list)
+    outcomes: list[FileOutcome] = field(default_factory=list)
     files: list[ProximityFileSummary] = field(default_factory=list)
     rows_written: dict[str, int] = field(default_factory=dict)
     bytes_read: int = 0
     files_not_opened: int = 0
     candidates: int = 0
-
-    @property
-    def rejected(self) -> list[ProximityFileOutcome]:
-        return [o for o in self.outcomes if o.status == "rejected"]
-
-    def status_counts(self) -> dict[str, int]:
-        return dict(Counter(o.status for o in self.outcomes))
-
-    def reason_counts(self) -> dict[str, int]:
-        return dict(Counter((o.reason or "").split(":")[0] for o in self.rejected))
 
     def identity_reasons(self) -> dict[str, int]:
         return dict(Counter(f.identity_reason for f in self.files))
@@ -751,7 +714,8 @@ def _results(
         base = {"file_name": name, "gaming_day": item.gaming_day, "size_bytes": len(data)}
         if not item.is_engagements:
             yield ProximityFileResult(
-                ProximityFileOutcome(
+                FileOutcome(
+                    source=SOURCE,
                     kind="unknown",
                     status="ignored",
                     reason=f"not_an_engagements_file: expected *{ENGAGEMENTS_SUFFIX}",
@@ -762,7 +726,8 @@ def _results(
             continue
         if sha in seen:
             yield ProximityFileResult(
-                ProximityFileOutcome(
+                FileOutcome(
+                    source=SOURCE,
                     kind=KIND,
                     status="rejected",
                     reason=f"duplicate_payload_of: {seen[sha]}",

@@ -16,7 +16,6 @@ Rules it enforces:
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -36,6 +35,7 @@ from slomix_pipeline.formats.stats_file import (
     classify_stats_filename,
     parse_stats_file,
 )
+from slomix_pipeline.ingest.outcomes import FileOutcome, OutcomeCounts
 from slomix_pipeline.landing.zone import STATS_FOLDER, LandedFile, iter_landed, sha256_hex
 from slomix_pipeline.warehouse import schema
 from slomix_pipeline.warehouse.stats_rows import StoredRound, rows_for_round
@@ -44,39 +44,8 @@ from slomix_pipeline.warehouse.writes import TableSlice, replace_partition
 SOURCE = "stats"
 
 
-@dataclass(frozen=True, slots=True)
-class FileOutcome:
-    """What happened to one landed file in this run (one ``processed_files`` row)."""
-
-    file_name: str
-    kind: str
-    gaming_day: date
-    size_bytes: int
-    sha256: str
-    first_seen_sha256: str
-    status: str  # loaded | rejected | changed | ignored
-    reason: str | None = None
-    warnings: tuple[str, ...] = ()
-    round_id: int | None = None
-
-    def as_row(self) -> dict[str, object]:
-        return {
-            "source": SOURCE,
-            "file_name": self.file_name,
-            "kind": self.kind,
-            "gaming_day": self.gaming_day,
-            "size_bytes": self.size_bytes,
-            "sha256": self.sha256,
-            "first_seen_sha256": self.first_seen_sha256,
-            "status": self.status,
-            "reason": self.reason,
-            "warnings": "; ".join(self.warnings) or None,
-            "round_id": self.round_id,
-        }
-
-
 @dataclass(slots=True)
-class StatsIngestReport:
+class StatsIngestReport(OutcomeCounts):
     """The outcome of one ingestion run over ``days`` (input for asset metadata)."""
 
     days: list[date]
@@ -84,16 +53,6 @@ class StatsIngestReport:
     rounds: list[StoredRound] = field(default_factory=list)
     rows_written: dict[str, int] = field(default_factory=dict)
     bytes_read: int = 0
-
-    @property
-    def rejected(self) -> list[FileOutcome]:
-        return [o for o in self.outcomes if o.status in {"rejected", "changed"}]
-
-    def status_counts(self) -> dict[str, int]:
-        return dict(Counter(o.status for o in self.outcomes))
-
-    def reason_counts(self) -> dict[str, int]:
-        return dict(Counter((o.reason or "").split(":")[0] for o in self.rejected))
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +148,7 @@ def plan_stats_days(
         if accept_changed:
             baseline = digest
         base = {
+            "source": SOURCE,
             "file_name": cand.landed.name,
             "gaming_day": cand.gaming_day,
             "size_bytes": len(data),

@@ -47,7 +47,6 @@ from slomix_pipeline.config import Settings
 from slomix_pipeline.domain.gaming_day import gaming_day_of_epoch, gaming_day_of_local
 from slomix_pipeline.domain.lua_events import LuaRoundEnd, gaming_day_of
 from slomix_pipeline.formats.gametime import parse_gametime_file
-from slomix_pipeline.formats.proximity import parse_proximity_file
 from slomix_pipeline.formats.stats_file import classify_stats_filename
 from slomix_pipeline.formats.webhook import parse_webhook_body
 from slomix_pipeline.landing.zone import (
@@ -61,10 +60,6 @@ CURSOR_VERSION = 1
 DEFAULT_OVERLAP_SECONDS = 30
 """How far below its horizon a tick looks again; must exceed the worst timestamp coarseness,
 the longest tick and any backwards clock step between two ticks."""
-
-PROXIMITY_HEAD_BYTES = 16_384
-"""The proximity header block is a few hundred bytes; this bounds what a tick reads per file
-(the same bound the proximity ingestion uses)."""
 
 
 DayOf = Callable[["LandingStamp"], date | None]
@@ -299,36 +294,19 @@ def stats_day(stamp: LandingStamp, settings: Settings) -> date:
     return gaming_day_of_local(name.local_time, settings.day_start_hour)
 
 
-def proximity_header_block(head: bytes, complete: bool) -> bytes:
-    """The leading comment block of a file's first bytes (complete lines only, no data line)."""
-    lines = head.split(b"\n")
-    if not complete:
-        lines = lines[:-1]
-    end = 0
-    for line in lines:
-        stripped = line.strip()
-        if stripped and not stripped.startswith(b"#"):
-            break
-        end += len(line) + 1
-    return head[:end]
-
-
 def proximity_day(folder: Path, stamp: LandingStamp, settings: Settings) -> date | None:
     """Day of a proximity file, by the proximity ingestion's own rule (header round end, else
     file-name time, else landing time); only the header block of an engagements file is read."""
     # Imported here so that this module (and every sensor) loads even while the proximity
     # ingestion is being reworked; a renamed rule then fails this sensor's ticks loudly.
-    from slomix_pipeline.ingest.proximity import ENGAGEMENTS_SUFFIX, file_gaming_day
+    from slomix_pipeline.ingest.proximity import ENGAGEMENTS_SUFFIX, file_gaming_day, peek_header
 
     header = None
     if stamp.name.endswith(ENGAGEMENTS_SUFFIX):
         try:
-            with open(folder / stamp.name, "rb") as handle:
-                head = handle.read(PROXIMITY_HEAD_BYTES)
+            header = peek_header(folder / stamp.name, stamp.name)
         except FileNotFoundError:
             return None
-        block = proximity_header_block(head, complete=len(head) < PROXIMITY_HEAD_BYTES)
-        header = parse_proximity_file(stamp.name, block).header
     day, _, _ = file_gaming_day(header, stamp.name, stamp.mtime_ns, settings)
     return day
 

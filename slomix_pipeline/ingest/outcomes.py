@@ -1,0 +1,67 @@
+"""Per-file outcomes shared by every ingestion: one ``processed_files`` row per landed file.
+
+Each source (stats, webhook, gametime, proximity) records what happened to every file it saw:
+``loaded``, ``ignored`` (not its kind of file, e.g. a side-car), ``rejected`` (with a specific
+reason) or ``changed`` (bytes differ from the first ingestion). Keeping the record and its counts
+in one place keeps the rows, and the asset metadata built from them, alike across sources.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+QUARANTINED_STATUSES = frozenset({"rejected", "changed"})
+
+
+@dataclass(frozen=True, slots=True)
+class FileOutcome:
+    """What happened to one landed file in this run."""
+
+    source: str
+    file_name: str
+    kind: str
+    gaming_day: date
+    size_bytes: int
+    sha256: str
+    status: str  # loaded | ignored | rejected | changed
+    reason: str | None = None
+    warnings: tuple[str, ...] = ()
+    round_id: int | None = None
+    first_seen_sha256: str | None = None
+    """SHA-256 when the file was first ingested; ``None`` means the same as ``sha256``."""
+
+    def as_row(self) -> dict[str, object]:
+        return {
+            "source": self.source,
+            "file_name": self.file_name,
+            "kind": self.kind,
+            "gaming_day": self.gaming_day,
+            "size_bytes": self.size_bytes,
+            "sha256": self.sha256,
+            "first_seen_sha256": self.first_seen_sha256 or self.sha256,
+            "status": self.status,
+            "reason": self.reason,
+            "warnings": "; ".join(self.warnings) or None,
+            "round_id": self.round_id,
+        }
+
+
+class OutcomeCounts:
+    """Counts over a report's ``outcomes`` (mixed into every ingestion report)."""
+
+    __slots__ = ()
+    outcomes: list[FileOutcome]
+
+    @property
+    def rejected(self) -> list[FileOutcome]:
+        """The quarantined files: rejected, or changed since first ingested."""
+        return [o for o in self.outcomes if o.status in QUARANTINED_STATUSES]
+
+    def status_counts(self) -> dict[str, int]:
+        return dict(Counter(o.status for o in self.outcomes))
+
+    def reason_counts(self) -> dict[str, int]:
+        """Quarantined files per reason code (the part of the reason before the first colon)."""
+        return dict(Counter((o.reason or "").split(":")[0] for o in self.rejected))
