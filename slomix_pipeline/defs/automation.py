@@ -14,11 +14,13 @@ here: it only looks at the latest time partition (a late file of last night, lan
 06:00 day boundary, would never propagate) and it waits while any dependency partition is
 missing (a day without gametime files, or without proximity files, would never link).
 
-How it is applied: put ``automation_condition=live_update_condition()`` on ``lua_round_teams``,
-``proximity_engagements``, ``linked_rounds`` and ``session_aggregates``. Until that is done, the
-sensor below applies the same condition as its ``default_condition`` to every asset it targets
-that has none (a beta feature that needs evaluation in the code server). Conditions set on an
-asset always win.
+How it is applied: the sensor below applies the condition as its ``default_condition`` to every
+asset it targets that has none (a beta feature that needs evaluation in the code server). Keep it
+there: the condition contains a Python-defined part (:class:`InputsNewerThanLastAttempt`) that
+is not serializable, so the asset snapshots the daemon and the UI receive would only describe
+it, and only a sensor evaluated in the code server can run it. On an asset's
+``automation_condition=`` it would work with this sensor but break with Dagster's default
+automation sensor (created for assets with conditions that no sensor targets).
 
 ``SLOMIX_AUTOMATION_INTERVAL_SECONDS`` (default 5) is the minimum time between evaluations; the
 sensor starts STOPPED unless ``SLOMIX_SENSORS_DEFAULT_RUNNING=1``.
@@ -127,8 +129,11 @@ def live_update_condition() -> dg.AutomationCondition:
     * no wait for missing dependency partitions (a day may have no gametime or proximity files);
     * an input requested in the same evaluation pulls this asset into the same run
       (``will_be_requested``), so a chain of hops costs one evaluation, not one per hop;
-    * no request while a dependency or the asset itself is being materialized for that
-      partition: the comparison is a state, so it simply holds on the next evaluation;
+    * no request while the asset itself, a dependency or a dependency's dependency is being
+      materialized for that partition: the comparison is a state, so it simply holds on the
+      next evaluation. Two levels, because a landing run two hops up (``gametime_files``
+      under ``lua_round_teams``) is about to change the input: linking before it finishes
+      fails the WS1 gate for a round whose Lua file is still being loaded, and runs twice;
     * not in the evaluation right after a request (the run may not be registered yet);
     * not while a blocking asset check of a dependency failed on that dependency's latest
       materialization (gates stop bad data travelling on). "Not failed" rather than Dagster's
@@ -144,7 +149,9 @@ def live_update_condition() -> dg.AutomationCondition:
     ) | dg.AutomationCondition.any_deps_match(dg.AutomationCondition.will_be_requested())
     return (
         inputs_changed.with_label("inputs_changed")
-        & ~dg.AutomationCondition.any_deps_in_progress()
+        & ~dg.AutomationCondition.any_deps_match(
+            dg.AutomationCondition.in_progress() | dg.AutomationCondition.any_deps_in_progress()
+        ).with_label("upstream_in_progress")
         & ~dg.AutomationCondition.in_progress()
         & ~dg.AutomationCondition.any_deps_match(failed_gate).with_label(
             "any_deps_blocking_check_failed"

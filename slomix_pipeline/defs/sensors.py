@@ -18,6 +18,14 @@ run per day with ``run_key = <day>:<digest of the file set>``: a re-evaluated ti
 same keys, which Dagster launches only once. Downstream assets follow by declarative automation
 (``defs/automation.py``).
 
+A file landed *again* with exactly what the warehouse already holds for it (same name, same
+bytes, same gaming day; for Lua files also the same arrival second, which decides precedence
+between deliveries) requests nothing: a copy tool re-sending a folder, an rsync without
+``--ignore-existing`` or a restored backup would otherwise re-run every day it touches. The
+warehouse's ``processed_files`` ledger is the reference (every ingestion records each file
+there); the sensor only reads it, never creates or migrates it, and if it cannot be read the
+file simply counts as new.
+
 Settings (environment, read when the code location loads):
 
 * ``SLOMIX_SENSOR_INTERVAL_SECONDS`` (default 5): minimum seconds between ticks. With the
@@ -32,22 +40,28 @@ Settings (environment, read when the code location loads):
 
 # No ``from __future__ import annotations``: Dagster inspects the sensor's resource parameter
 # annotations at decoration time.
+import hashlib
 import logging
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import dagster as dg
+from sqlalchemy import and_, create_engine, inspect, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
-from slomix_pipeline.config import load_settings
+from slomix_pipeline.config import default_sqlite_url, load_settings
 from slomix_pipeline.defs.partitions import gaming_days
 from slomix_pipeline.defs.resources import LandingZoneResource
 from slomix_pipeline.landing.inventory import (
     DEFAULT_OVERLAP_SECONDS,
+    DayOf,
     LandingCursor,
+    LandingStamp,
     TickPlan,
     day_resolver,
     plan_tick,
@@ -59,6 +73,9 @@ from slomix_pipeline.landing.zone import (
     STATS_FOLDER,
     WEBHOOK_FOLDER,
 )
+from slomix_pipeline.warehouse import schema
+from slomix_pipeline.warehouse.engine import normalise_url
+from slomix_pipeline.warehouse.schema_lua import lua_events
 
 SENSOR_DEFAULTS: dict[str, str] = {
     "SLOMIX_SENSOR_INTERVAL_SECONDS": "5",
@@ -129,6 +146,137 @@ def _partition_bounds() -> tuple[date, date]:
     return date.fromisoformat(first), date.fromisoformat(last)
 
 
+LEDGER_SOURCES: dict[str, str] = {
+    STATS_FOLDER: "stats",
+    GAMETIMES_FOLDER: "gametime",
+    WEBHOOK_FOLDER: "webhook",
+    PROXIMITY_FOLDER: "proximity",
+}
+"""``processed_files.source`` of the files of each landing folder."""
+_LUA_FOLDERS = frozenset({GAMETIMES_FOLDER, WEBHOOK_FOLDER})
+
+
+@dataclass(frozen=True, slots=True)
+class IngestedFile:
+    """What the warehouse holds for one landed file name (its ``processed_files`` row).
+
+    ``received_at`` is the arrival second stored with a Lua round end (``lua_events``); it is
+    ``None`` for other sources and for Lua bodies that were not round ends.
+    """
+
+    gaming_day: date
+    sha256: str
+    received_at: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LandingTick:
+    """One tick's plan plus the files that landed again unchanged (nothing to request)."""
+
+    plan: TickPlan
+    already_ingested: tuple[str, ...] = ()
+    ledger_error: str | None = None
+
+
+def warehouse_url_for(data_dir: Path, env: Mapping[str, str] | None = None) -> str:
+    """The warehouse the ingestion of ``data_dir`` writes to (as ``WarehouseResource`` resolves
+    it): ``SLOMIX_DATABASE_URL``, else the SQLite file inside the data dir."""
+    env = os.environ if env is None else env
+    return env.get("SLOMIX_DATABASE_URL") or default_sqlite_url(data_dir)
+
+
+def read_ingested(url: str, folder: str, names: Iterable[str]) -> dict[str, IngestedFile]:
+    """The ledger rows of ``names`` (files of landing folder ``folder``), read-only.
+
+    A SQLite file or a ledger table that does not exist yet means "nothing ingested" (nothing
+    is created); other read errors propagate as ``SQLAlchemyError`` for the caller to report.
+    """
+    wanted = sorted(set(names))
+    parsed = normalise_url(url)
+    if not wanted:
+        return {}
+    if parsed.get_backend_name() == "sqlite":
+        database = make_url(url).database
+        if not database or database == ":memory:" or not Path(database).is_file():
+            return {}
+    table = schema.processed_files
+    source = LEDGER_SOURCES[folder]
+    columns = [table.c.file_name, table.c.gaming_day, table.c.sha256]
+    query_from = table
+    if folder in _LUA_FOLDERS:
+        columns.append(lua_events.c.received_at)
+        query_from = table.outerjoin(
+            lua_events,
+            and_(
+                lua_events.c.source == table.c.source,
+                lua_events.c.source_file == table.c.file_name,
+            ),
+        )
+    found: dict[str, IngestedFile] = {}
+    engine = create_engine(parsed)
+    try:
+        with engine.connect() as conn:
+            if not inspect(conn).has_table(table.name):  # not migrated yet: no run so far
+                return {}
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                query = (
+                    select(*columns)
+                    .select_from(query_from)
+                    .where(table.c.source == source, table.c.file_name.in_(chunk))
+                )
+                for row in conn.execute(query):
+                    received = row[3] if len(row) > 3 else None
+                    found[row[0]] = IngestedFile(
+                        row[1], row[2], None if received is None else int(received)
+                    )
+    finally:
+        engine.dispose()
+    return found
+
+
+def _sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def skip_already_ingested(
+    day_of: DayOf,
+    folder: Path,
+    ingested: Mapping[str, IngestedFile],
+    skipped: list[str],
+) -> DayOf:
+    """Wrap a day rule so that a file identical to its ledger row counts as "not there".
+
+    Returning ``None`` (the rule's "vanished" answer) keeps the file out of the plan and out of
+    the cursor's handled names, so a later different version of it is still seen. Only files
+    with a ledger row are hashed.
+    """
+    lua = folder.name in _LUA_FOLDERS
+
+    def day_unless_ingested(stamp: LandingStamp) -> date | None:
+        day = day_of(stamp)
+        known = ingested.get(stamp.name)
+        if day is None or known is None or known.gaming_day != day:
+            return day
+        arrival = stamp.mtime_ns // 1_000_000_000
+        if lua and known.received_at is not None and known.received_at != arrival:
+            return day
+        try:
+            digest = _sha256_of(folder / stamp.name)
+        except FileNotFoundError:
+            return None
+        if digest != known.sha256:
+            return day
+        skipped.append(stamp.name)
+        return None
+
+    return day_unless_ingested
+
+
 def evaluate_landing_tick(
     spec: LandingSensorSpec,
     data_dir: Path,
@@ -137,18 +285,35 @@ def evaluate_landing_tick(
     now_ns: int | None = None,
     bounds: tuple[date, date] | None = None,
     max_requests: int | None = None,
-) -> TickPlan:
+    warehouse_url: str | None = None,
+) -> LandingTick:
     """One tick's plan for ``spec`` (the clock is read before the folder is scanned)."""
     settings = load_settings()
     now_ns = time.time_ns() if now_ns is None else now_ns
     cursor = LandingCursor.from_json(cursor_text)
+    overlap_ns = DEFAULT_OVERLAP_SECONDS * 1_000_000_000
     stamps = scan_folder(data_dir / spec.folder)
     first_day, last_day = _partition_bounds() if bounds is None else bounds
-    return plan_tick(
+    # Candidates for "new" in plan_tick (a superset: everything inside the look-back window).
+    lower = min(cursor.horizon_ns, now_ns) - overlap_ns
+    recent = [stamp.name for stamp in stamps if stamp.ctime_ns > lower]
+    ledger_error = None
+    try:
+        ingested = read_ingested(warehouse_url or warehouse_url_for(data_dir), spec.folder, recent)
+    except SQLAlchemyError as exc:  # unreadable ledger: every file counts as new
+        ingested = {}
+        ledger_error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+    skipped: list[str] = []
+    plan = plan_tick(
         stamps,
         cursor,
         now_ns=now_ns,
-        day_of=day_resolver(spec.folder, data_dir, settings),
+        day_of=skip_already_ingested(
+            day_resolver(spec.folder, data_dir, settings),
+            data_dir / spec.folder,
+            ingested,
+            skipped,
+        ),
         first_day=first_day,
         last_day=last_day,
         max_requests=(
@@ -156,11 +321,13 @@ def evaluate_landing_tick(
             if max_requests is None
             else max_requests
         ),
-        overlap_ns=DEFAULT_OVERLAP_SECONDS * 1_000_000_000,
+        overlap_ns=overlap_ns,
     )
+    return LandingTick(plan, tuple(sorted(set(skipped))), ledger_error)
 
 
-def _result(spec: LandingSensorSpec, plan: TickPlan, log: logging.Logger) -> dg.SensorResult:
+def _result(spec: LandingSensorSpec, tick: LandingTick, log: logging.Logger) -> dg.SensorResult:
+    plan = tick.plan
     requests = [
         dg.RunRequest(
             run_key=request.run_key,
@@ -170,6 +337,8 @@ def _result(spec: LandingSensorSpec, plan: TickPlan, log: logging.Logger) -> dg.
         for request in plan.requests
     ]
     notes: list[str] = []
+    if tick.ledger_error:
+        log.warning(f"cannot read the processed_files ledger ({tick.ledger_error})")
     if plan.before_first_day:
         names = ", ".join(name for name, _ in plan.before_first_day[:5])
         notes.append(
@@ -179,9 +348,15 @@ def _result(spec: LandingSensorSpec, plan: TickPlan, log: logging.Logger) -> dg.
         log.warning(notes[-1])
     if plan.waiting_days:
         notes.append(f"days waiting for a later tick: {', '.join(plan.waiting_days[:10])}")
+    if tick.already_ingested:
+        names = ", ".join(tick.already_ingested[:5])
+        notes.append(
+            f"{len(tick.already_ingested)} file(s) landed again identical to what the "
+            f"warehouse holds (nothing to do): {names}"
+        )
     skip = None
     if not requests:
-        skip = f"no new files in {spec.folder}/" if not plan.new_files else "; ".join(notes)
+        skip = "; ".join(notes) if notes else f"no new files in {spec.folder}/"
     return dg.SensorResult(
         run_requests=requests, cursor=plan.cursor.to_json(), skip_reason=skip or None
     )
@@ -203,8 +378,8 @@ def build_landing_sensor(spec: LandingSensorSpec) -> dg.SensorDefinition:
     def _sensor(
         context: dg.SensorEvaluationContext, landing: LandingZoneResource
     ) -> dg.SensorResult:
-        plan = evaluate_landing_tick(spec, landing.path(), context.cursor)
-        return _result(spec, plan, context.log)
+        tick = evaluate_landing_tick(spec, landing.path(), context.cursor)
+        return _result(spec, tick, context.log)
 
     return _sensor
 
