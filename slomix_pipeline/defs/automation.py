@@ -1,12 +1,16 @@
 """Declarative automation: assets fed by other assets follow their inputs without anyone clicking.
 
-The landing sensors (``defs/sensors.py``) launch the assets that read landing folders. Every
-other asset should re-materialize a gaming day as soon as one of its inputs re-materialized that
-day, so that a new R2 stats file ends in updated session aggregates:
+The landing sensor (``defs/sensors.py``) launches, per gaming day, the assets reading the folders
+with new files *together with everything fed by them*, in one run. So on the live path this
+sensor normally has nothing to do: an input updated by the asset's own attempt run does not
+count (:class:`InputsNewerThanLastAttempt`), and the landing run materialized the whole chain.
+It is the safety net for every other way an input changes: a re-run of one asset from the UI or
+the CLI, a backfill of ``raw_stats_files`` alone, a landing run whose downstream steps were
+skipped and whose input is fixed later by hand:
 
-    stats file lands -> local_stats_sensor -> raw_stats_files[D]
+    raw_stats_files[D] re-materialized from the UI
       -> (this sensor) proximity_engagements[D], linked_rounds[D], session_aggregates[D]
-    webhook body lands -> webhook_drops_sensor -> webhook_drops[D]
+    webhook_drops[D] re-materialized
       -> (this sensor) lua_round_teams[D] -> proximity_engagements[D], linked_rounds[D] -> ...
 
 The condition for that is :func:`live_update_condition`. Dagster's ``eager()`` is *not* enough
@@ -42,10 +46,10 @@ LIVE_LABEL = "slomix_live_update"
 LANDING_ONLY_ASSETS: tuple[str, ...] = tuple(
     spec.asset for spec in SPECS if spec.folder != PROXIMITY_FOLDER
 )
-"""Assets driven by a landing sensor alone (their only input is a folder, not another asset).
+"""Assets driven by the landing sensor alone (their only input is a folder, not another asset).
 
-``proximity_engagements`` is fed by its sensor *and* reads the stats and Lua tables for round
-identity, so it follows its inputs too."""
+``proximity_engagements`` reads its folder *and* the stats and Lua tables for round identity,
+so it follows its inputs too."""
 
 
 class InputsNewerThanLastAttempt(dg.AutomationCondition):

@@ -1,22 +1,41 @@
-"""Landing-zone sensors: newly landed files become one run per affected gaming-day partition.
+"""The landing-zone sensor: newly landed files become one run per affected gaming-day partition.
 
-One sensor per landing folder, each targeting the asset that reads that folder:
+ONE sensor, ``landing_zone_sensor``, watches every landing folder. Each tick evaluates each
+folder on its own (:func:`evaluate_landing_tick`: ``landing/inventory.py`` explains why its
+cursor follows inode change times with an overlap window), then merges the folders' requests by
+gaming day and asks for ONE run per affected day. That run materializes the assets reading the
+folders with new files *and everything fed by them*, with their asset checks:
 
-=====================  ===========================  ==========================
-sensor                 folder                       asset
-=====================  ===========================  ==========================
-local_stats_sensor     ``local_stats/``             ``raw_stats_files``
-local_gametimes_sensor ``local_gametimes/``         ``gametime_files``
-webhook_drops_sensor   ``webhook_drops/``           ``webhook_drops``
-local_proximity_sensor ``local_proximity/``         ``proximity_engagements``
-=====================  ===========================  ==========================
+=====================  ===========================  ==============================================
+folder                 reading asset                the run also materializes
+=====================  ===========================  ==============================================
+``local_stats/``       ``raw_stats_files``          proximity_engagements, linked_rounds,
+                                                    session_aggregates
+``local_gametimes/``   ``gametime_files``           lua_round_teams, proximity_engagements,
+                                                    linked_rounds, session_aggregates
+``webhook_drops/``     ``webhook_drops``            (same as gametime)
+``local_proximity/``   ``proximity_engagements``    linked_rounds, session_aggregates
+=====================  ===========================  ==============================================
 
-(the proximity sensor exists only once ``defs/proximity/assets.py`` does). Each tick scans the
-folder, finds the files landed since its cursor (``landing/inventory.py`` explains why the cursor
-follows inode change times with an overlap window), groups them by gaming day and requests one
-run per day with ``run_key = <day>:<digest of the file set>``: a re-evaluated tick asks for the
-same keys, which Dagster launches only once. Downstream assets follow by declarative automation
-(``defs/automation.py``).
+Why one sensor and whole chains: every run is a new process that spends about 2 s importing the
+code location. With one sensor per folder plus the automation sensor for the downstream assets,
+a round (four files in four folders) cost four landing runs and then another tick of the
+automation sensor and another run: measured p50 18.4 s from the stats file landing to its round
+in ``session_rounds``. One run per day and tick brings that under 10 s (docs/operations.md).
+
+The downstream closures are a static map (:data:`SPECS`) rather than a graph query at tick
+time: the sensor then works the same whether it is evaluated in the code server or called
+directly, and ``slomix_pipeline_tests/defs/test_sensors.py`` compares the map with the real
+asset graph, so a new downstream asset fails the tests until it is added here.
+
+Run keys are deterministic: ``<day>:<digest over the (folder, file-set digest) pairs>``, each
+folder's digest covering the sorted (name, size, mtime, ctime) of its files. A re-evaluated tick
+asks for the same keys, which Dagster launches only once. The cursor is one JSON document with
+the per-folder cursors (``{"v": 2, "folders": {"local_stats": {...}, ...}}``).
+
+The automation sensor (``defs/automation.py``) still watches the downstream assets; it does not
+launch a second run for what a landing run materialized (an input updated by the asset's own
+attempt run does not count), and catches updates made elsewhere (a re-run from the UI).
 
 A file landed *again* with exactly what the warehouse already holds for it (same name, same
 bytes, same gaming day; for Lua files also the same arrival second, which decides precedence
@@ -26,11 +45,14 @@ warehouse's ``processed_files`` ledger is the reference (every ingestion records
 there); the sensor only reads it, never creates or migrates it, and if it cannot be read the
 file simply counts as new.
 
+A folder whose evaluation raises (an unreadable file, say) keeps its previous cursor and is
+retried on the next tick; the other folders go on. The tick fails visibly (the error in the
+tick's log) unless another folder produced runs, in which case the error is logged.
+
 Settings (environment, read when the code location loads):
 
-* ``SLOMIX_SENSOR_INTERVAL_SECONDS`` (default 5): minimum seconds between ticks. With the
-  daemon's 5 s run-queue dequeue and a ~2-3 s run start, a file is in its table about 8 s
-  (p50) after it landed.
+* ``SLOMIX_SENSOR_INTERVAL_SECONDS`` (default 5): minimum seconds between ticks (the daemon
+  loops over its sensors every 5 s at most).
 * ``SLOMIX_SENSOR_MAX_RUNS_PER_TICK`` (default 25): runs one tick may request (newest days
   first); further days stay in the cursor for the next ticks.
 * ``SLOMIX_SENSORS_DEFAULT_RUNNING`` (default off): ``1`` makes every slomix sensor start as
@@ -41,11 +63,13 @@ Settings (environment, read when the code location loads):
 # No ``from __future__ import annotations``: Dagster inspects the sensor's resource parameter
 # annotations at decoration time.
 import hashlib
+import json
 import logging
 import os
 import time
+import traceback
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -62,6 +86,7 @@ from slomix_pipeline.landing.inventory import (
     DayOf,
     LandingCursor,
     LandingStamp,
+    QueuedDay,
     TickPlan,
     day_resolver,
     plan_tick,
@@ -82,8 +107,11 @@ SENSOR_DEFAULTS: dict[str, str] = {
     "SLOMIX_SENSOR_MAX_RUNS_PER_TICK": "25",
     "SLOMIX_SENSORS_DEFAULT_RUNNING": "0",
 }
+LANDING_SENSOR_NAME = "landing_zone_sensor"
 FOLDER_TAG = "slomix/landing_folder"
+"""Comma-separated landing folders whose new files a run loads."""
 FILES_TAG = "slomix/landed_files"
+"""Number of new files (all folders) a run loads."""
 
 
 def env_int(key: str, low: int, high: int, env: Mapping[str, str] | None = None) -> int:
@@ -107,34 +135,62 @@ def default_sensor_status(env: Mapping[str, str] | None = None) -> dg.DefaultSen
     return dg.DefaultSensorStatus.RUNNING if running else dg.DefaultSensorStatus.STOPPED
 
 
-@dataclass(frozen=True, slots=True)
-class LandingSensorSpec:
-    """One landing folder and the asset that reads it."""
+# ------------------------------------------------------------------------------ landing folders
 
-    name: str
+
+@dataclass(frozen=True, slots=True)
+class LandingFolderSpec:
+    """One landing folder, the asset that reads it and every asset fed by that asset.
+
+    ``downstream`` is the asset graph's downstream closure of ``asset`` (without ``asset``),
+    in an order where every asset follows its inputs; a test compares it with the real graph.
+    """
+
     folder: str
     asset: str
+    downstream: tuple[str, ...]
+
+    @property
+    def assets(self) -> tuple[str, ...]:
+        """What a run for new files of this folder materializes."""
+        return (self.asset, *self.downstream)
 
 
-SPECS: tuple[LandingSensorSpec, ...] = (
-    LandingSensorSpec("local_stats_sensor", STATS_FOLDER, "raw_stats_files"),
-    LandingSensorSpec("local_gametimes_sensor", GAMETIMES_FOLDER, "gametime_files"),
-    LandingSensorSpec("webhook_drops_sensor", WEBHOOK_FOLDER, "webhook_drops"),
-    LandingSensorSpec("local_proximity_sensor", PROXIMITY_FOLDER, "proximity_engagements"),
+_LUA_CHAIN = ("lua_round_teams", "proximity_engagements", "linked_rounds", "session_aggregates")
+
+SPECS: tuple[LandingFolderSpec, ...] = (
+    LandingFolderSpec(
+        STATS_FOLDER,
+        "raw_stats_files",
+        ("proximity_engagements", "linked_rounds", "session_aggregates"),
+    ),
+    LandingFolderSpec(GAMETIMES_FOLDER, "gametime_files", _LUA_CHAIN),
+    LandingFolderSpec(WEBHOOK_FOLDER, "webhook_drops", _LUA_CHAIN),
+    LandingFolderSpec(
+        PROXIMITY_FOLDER, "proximity_engagements", ("linked_rounds", "session_aggregates")
+    ),
 )
 
-_PROXIMITY_ASSETS_MODULE = Path(__file__).parent / "proximity" / "assets.py"
+ASSET_ORDER: tuple[str, ...] = (
+    "raw_stats_files",
+    "gametime_files",
+    "webhook_drops",
+    "lua_round_teams",
+    "proximity_engagements",
+    "linked_rounds",
+    "session_aggregates",
+)
+"""Every asset a landing run may materialize, each after its inputs (the order of a run's
+``asset_selection``; Dagster orders the steps by the graph anyway)."""
 
 
-def active_specs() -> tuple[LandingSensorSpec, ...]:
-    """Every spec whose target asset is part of the code location.
-
-    A sensor targeting a missing asset would break loading of the whole location, and the
-    proximity asset is still being built: its sensor appears with its module.
-    """
-    if _PROXIMITY_ASSETS_MODULE.exists():
-        return SPECS
-    return tuple(spec for spec in SPECS if spec.folder != PROXIMITY_FOLDER)
+def assets_for(specs: Iterable[LandingFolderSpec]) -> tuple[str, ...]:
+    """The union of the specs' assets, in :data:`ASSET_ORDER`."""
+    wanted = {name for spec in specs for name in spec.assets}
+    unknown = wanted - set(ASSET_ORDER)
+    if unknown:
+        raise ValueError(f"assets missing from ASSET_ORDER: {sorted(unknown)}")
+    return tuple(name for name in ASSET_ORDER if name in wanted)
 
 
 def _partition_bounds() -> tuple[date, date]:
@@ -278,7 +334,7 @@ def skip_already_ingested(
 
 
 def evaluate_landing_tick(
-    spec: LandingSensorSpec,
+    spec: LandingFolderSpec,
     data_dir: Path,
     cursor_text: str | None,
     *,
@@ -326,69 +382,285 @@ def evaluate_landing_tick(
     return LandingTick(plan, tuple(sorted(set(skipped))), ledger_error)
 
 
-def _result(spec: LandingSensorSpec, tick: LandingTick, log: logging.Logger) -> dg.SensorResult:
-    plan = tick.plan
-    requests = [
-        dg.RunRequest(
-            run_key=request.run_key,
-            partition_key=request.partition_key,
-            tags={FOLDER_TAG: spec.folder, FILES_TAG: str(request.files)},
+# ------------------------------------------------------------------------- the combined sensor
+
+ZONE_CURSOR_VERSION = 2
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneCursor:
+    """The landing sensor's cursor: one :class:`LandingCursor` per folder.
+
+    A folder missing from the document has never ticked (every file in it counts as new,
+    except those the warehouse already holds unchanged).
+    """
+
+    folders: Mapping[str, LandingCursor] = field(default_factory=dict)
+
+    def get(self, folder: str) -> LandingCursor:
+        return self.folders.get(folder) or LandingCursor()
+
+    def to_json(self) -> str:
+        """Compact, deterministic JSON (sorted keys), so equal cursors are equal strings."""
+        document = {
+            "v": ZONE_CURSOR_VERSION,
+            "folders": {
+                folder: json.loads(cursor.to_json())
+                for folder, cursor in sorted(self.folders.items())
+            },
+        }
+        return json.dumps(document, separators=(",", ":"), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str | None) -> "ZoneCursor":
+        """Read a stored cursor; an unreadable or unknown-version one is an error (resetting it
+        would either request the whole history again or skip files)."""
+        if not text:
+            return cls()
+        document = json.loads(text)
+        if not isinstance(document, dict) or document.get("v") != ZONE_CURSOR_VERSION:
+            raise ValueError(
+                f"landing_zone_sensor cursor of unknown version (expected "
+                f'{{"v": {ZONE_CURSOR_VERSION}, "folders": {{...}}}}): {text[:80]!r}'
+            )
+        folders = document.get("folders", {})
+        if not isinstance(folders, dict):
+            raise ValueError(f"landing_zone_sensor cursor: folders is not an object: {text[:80]!r}")
+        return cls(
+            {
+                str(folder): LandingCursor.from_json(json.dumps(value))
+                for folder, value in folders.items()
+            }
         )
-        for request in plan.requests
-    ]
-    notes: list[str] = []
-    if tick.ledger_error:
-        log.warning(f"cannot read the processed_files ledger ({tick.ledger_error})")
-    if plan.before_first_day:
-        names = ", ".join(name for name, _ in plan.before_first_day[:5])
-        notes.append(
-            f"{len(plan.before_first_day)} file(s) belong to days before the first partition "
-            f"(SLOMIX_PARTITION_START) and cannot be loaded: {names}"
-        )
-        log.warning(notes[-1])
-    if plan.waiting_days:
-        notes.append(f"days waiting for a later tick: {', '.join(plan.waiting_days[:10])}")
-    if tick.already_ingested:
-        names = ", ".join(tick.already_ingested[:5])
-        notes.append(
-            f"{len(tick.already_ingested)} file(s) landed again identical to what the "
-            f"warehouse holds (nothing to do): {names}"
-        )
-    skip = None
-    if not requests:
-        skip = "; ".join(notes) if notes else f"no new files in {spec.folder}/"
-    return dg.SensorResult(
-        run_requests=requests, cursor=plan.cursor.to_json(), skip_reason=skip or None
+
+
+@dataclass(frozen=True, slots=True)
+class FolderBatch:
+    """The new files of one folder for one day: their count and the digest of the set."""
+
+    folder: str
+    files: int
+    digest: str
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneRequest:
+    """One run to request: a gaming day, the folders' new files and the assets to materialize."""
+
+    day: date
+    batches: tuple[FolderBatch, ...]
+    assets: tuple[str, ...]
+
+    @property
+    def partition_key(self) -> str:
+        return self.day.isoformat()
+
+    @property
+    def folders(self) -> tuple[str, ...]:
+        return tuple(batch.folder for batch in self.batches)
+
+    @property
+    def files(self) -> int:
+        return sum(batch.files for batch in self.batches)
+
+    @property
+    def run_key(self) -> str:
+        """Deterministic: the same files in the same folders for the same day give the same
+        key, whichever tick (or re-evaluated tick) sees them."""
+        lines = "".join(f"{b.folder}\t{b.digest}\n" for b in sorted(self.batches, key=_by_folder))
+        digest = hashlib.sha256(lines.encode("utf-8")).hexdigest()
+        return f"{self.partition_key}:{digest[:24]}"
+
+
+def _by_folder(batch: FolderBatch) -> str:
+    return batch.folder
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneTick:
+    """One tick over every folder: the merged requests, the next cursor, and what was left out.
+
+    ``folder_ticks`` holds each evaluated folder's own outcome (its plan's requests are those
+    before merging); ``errors`` maps a folder whose evaluation raised to the error (its cursor
+    in ``cursor`` is the previous one); ``waiting_days`` are days queued in any folder.
+    """
+
+    requests: tuple[ZoneRequest, ...]
+    cursor: ZoneCursor
+    folder_ticks: Mapping[str, LandingTick]
+    errors: Mapping[str, str] = field(default_factory=dict)
+    waiting_days: tuple[str, ...] = ()
+
+
+def merge_folder_plans(
+    specs: Sequence[LandingFolderSpec],
+    plans: Mapping[str, TickPlan],
+    max_requests: int,
+) -> tuple[tuple[ZoneRequest, ...], dict[str, LandingCursor]]:
+    """Merge the folders' requests into one request per day, newest ``max_requests`` days.
+
+    Days beyond the cap go back into the queue of each folder that asked for them, with the
+    digest they had, so a later tick requests them under the same run key (or chains newer
+    files onto them exactly as :func:`plan_tick` does). Returns the requests and the folders'
+    next cursors.
+    """
+    by_folder = {spec.folder: spec for spec in specs}
+    by_day: dict[date, list[FolderBatch]] = {}
+    for folder, plan in plans.items():
+        for request in plan.requests:
+            by_day.setdefault(request.day, []).append(
+                FolderBatch(folder, request.files, request.digest)
+            )
+    cursors = {folder: plan.cursor for folder, plan in plans.items()}
+    days = sorted(by_day, reverse=True)
+    requests = []
+    for day in days[: max(max_requests, 0)]:
+        batches = tuple(sorted(by_day[day], key=_by_folder))
+        assets = assets_for(by_folder[batch.folder] for batch in batches)
+        requests.append(ZoneRequest(day, batches, assets))
+    for day in days[max(max_requests, 0) :]:
+        for batch in by_day[day]:
+            previous = cursors[batch.folder]
+            queued = dict(previous.queued)
+            queued[day.isoformat()] = QueuedDay(batch.digest, batch.files)
+            cursors[batch.folder] = LandingCursor(previous.horizon_ns, previous.seen, queued)
+    return tuple(requests), cursors
+
+
+def evaluate_landing_zone(
+    specs: Sequence[LandingFolderSpec],
+    data_dir: Path,
+    cursor_text: str | None,
+    *,
+    now_ns: int | None = None,
+    bounds: tuple[date, date] | None = None,
+    max_requests: int | None = None,
+    warehouse_url: str | None = None,
+) -> ZoneTick:
+    """One tick over every folder of ``specs`` (the clock is read once, before any scan)."""
+    now_ns = time.time_ns() if now_ns is None else now_ns
+    bounds = _partition_bounds() if bounds is None else bounds
+    cap = (
+        env_int("SLOMIX_SENSOR_MAX_RUNS_PER_TICK", 1, 1000)
+        if max_requests is None
+        else max_requests
+    )
+    previous = ZoneCursor.from_json(cursor_text)
+    folder_ticks: dict[str, LandingTick] = {}
+    errors: dict[str, str] = {}
+    for spec in specs:
+        try:
+            folder_ticks[spec.folder] = evaluate_landing_tick(
+                spec,
+                data_dir,
+                previous.get(spec.folder).to_json(),
+                now_ns=now_ns,
+                bounds=bounds,
+                max_requests=cap,  # the newest `cap` merged days are among each folder's newest
+                warehouse_url=warehouse_url,
+            )
+        except Exception:  # one broken folder must not stop the others; reported by the caller
+            errors[spec.folder] = traceback.format_exc(limit=8)
+    requests, cursors = merge_folder_plans(
+        specs, {folder: tick.plan for folder, tick in folder_ticks.items()}, cap
+    )
+    for folder in errors:  # retried from where it was on the next tick
+        if folder in previous.folders:
+            cursors[folder] = previous.folders[folder]
+    waiting = sorted({day for cursor in cursors.values() for day in cursor.queued})
+    return ZoneTick(requests, ZoneCursor(cursors), folder_ticks, errors, tuple(waiting))
+
+
+def run_request_for(request: ZoneRequest) -> dg.RunRequest:
+    """The Dagster run of one merged request.
+
+    ``asset_check_keys`` stays unset on purpose: a subset by ``asset_selection`` alone runs
+    every check of the selected assets (``JobDefinition.get_subset``), blocking gates included,
+    and the tests assert that the gates run in the landing run.
+    """
+    return dg.RunRequest(
+        run_key=request.run_key,
+        partition_key=request.partition_key,
+        asset_selection=[dg.AssetKey(name) for name in request.assets],
+        tags={FOLDER_TAG: ",".join(request.folders), FILES_TAG: str(request.files)},
     )
 
 
-def build_landing_sensor(spec: LandingSensorSpec) -> dg.SensorDefinition:
-    """The sensor of one landing folder (see the module docstring)."""
+def zone_result(tick: ZoneTick, log: logging.Logger) -> dg.SensorResult:
+    """The sensor result of one tick; raises when a folder failed and nothing was requested."""
+    requests = [run_request_for(request) for request in tick.requests]
+    notes: list[str] = []
+    before_first: list[tuple[str, date]] = []
+    already: list[str] = []
+    for folder, folder_tick in sorted(tick.folder_ticks.items()):
+        if folder_tick.ledger_error:
+            log.warning(
+                f"{folder}/: cannot read the processed_files ledger ({folder_tick.ledger_error})"
+            )
+        before_first.extend(
+            (f"{folder}/{name}", day) for name, day in folder_tick.plan.before_first_day
+        )
+        already.extend(f"{folder}/{name}" for name in folder_tick.already_ingested)
+    if before_first:
+        names = ", ".join(name for name, _ in before_first[:5])
+        notes.append(
+            f"{len(before_first)} file(s) belong to days before the first partition "
+            f"(SLOMIX_PARTITION_START) and cannot be loaded: {names}"
+        )
+        log.warning(notes[-1])
+    if tick.waiting_days:
+        notes.append(f"days waiting for a later tick: {', '.join(tick.waiting_days[:10])}")
+    if already:
+        notes.append(
+            f"{len(already)} file(s) landed again identical to what the warehouse holds "
+            f"(nothing to do): {', '.join(already[:5])}"
+        )
+    for folder, error in sorted(tick.errors.items()):
+        log.error(f"{folder}/ could not be evaluated (retried next tick):\n{error}")
+    if tick.errors and not requests:
+        failed = ", ".join(f"{folder}/" for folder in sorted(tick.errors))
+        last_line = next(iter(tick.errors.values())).strip().splitlines()[-1]
+        raise RuntimeError(f"landing folder(s) {failed} could not be evaluated: {last_line}")
+    skip = None
+    if not requests:
+        skip = "; ".join(notes) if notes else "no new files in the landing folders"
+    return dg.SensorResult(
+        run_requests=requests, cursor=tick.cursor.to_json(), skip_reason=skip or None
+    )
+
+
+def build_landing_sensor(
+    *specs: LandingFolderSpec, name: str = LANDING_SENSOR_NAME
+) -> dg.SensorDefinition:
+    """The landing sensor over ``specs`` (default: every landing folder, see the module
+    docstring). Its target is the union of the folders' assets with their checks; each run
+    request narrows it to the assets of the folders with new files."""
+    specs = specs or SPECS
 
     @dg.sensor(
-        name=spec.name,
-        target=dg.AssetSelection.assets(spec.asset),
+        name=name,
+        target=dg.AssetSelection.assets(*assets_for(specs)),
         minimum_interval_seconds=env_int("SLOMIX_SENSOR_INTERVAL_SECONDS", 1, 3600),
         default_status=default_sensor_status(),
         description=(
-            f"Requests {spec.asset} for every gaming day with files newly landed in "
-            f"{spec.folder}/ (one run per day, run_key = day + digest of the files)."
+            "One run per gaming day with files newly landed in "
+            f"{', '.join(spec.folder + '/' for spec in specs)}: the assets reading those "
+            "folders plus everything fed by them, with their checks "
+            "(run_key = day + digest of the files)."
         ),
     )
     def _sensor(
         context: dg.SensorEvaluationContext, landing: LandingZoneResource
     ) -> dg.SensorResult:
-        tick = evaluate_landing_tick(spec, landing.path(), context.cursor)
-        return _result(spec, tick, context.log)
+        tick = evaluate_landing_zone(specs, landing.path(), context.cursor)
+        return zone_result(tick, context.log)
 
     return _sensor
 
 
-landing_sensors: Sequence[dg.SensorDefinition] = tuple(
-    build_landing_sensor(spec) for spec in active_specs()
-)
+landing_zone_sensor = build_landing_sensor()
 
 
 @dg.definitions
 def sensors() -> dg.Definitions:
-    return dg.Definitions(sensors=list(landing_sensors))
+    return dg.Definitions(sensors=[landing_zone_sensor])

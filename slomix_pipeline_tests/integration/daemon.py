@@ -47,14 +47,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 WORKSPACE = REPO_ROOT / "workspace.yaml"
 DAEMON_BIN = REPO_ROOT / ".venv" / "bin" / "dagster-daemon"
 
-LANDING_SENSORS: tuple[str, ...] = (
-    "local_stats_sensor",
-    "local_gametimes_sensor",
-    "webhook_drops_sensor",
-    "local_proximity_sensor",
-)
+LANDING_SENSOR = "landing_zone_sensor"
 AUTOMATION_SENSOR = "slomix_live_automation"
-ALL_SENSORS: tuple[str, ...] = (*LANDING_SENSORS, AUTOMATION_SENSOR)
+ALL_SENSORS: tuple[str, ...] = (LANDING_SENSOR, AUTOMATION_SENSOR)
 
 T = TypeVar("T")
 
@@ -90,7 +85,8 @@ def render_dagster_yaml(settings: DaemonSettings) -> str:
     """The instance configuration: the repository's dagster.yaml plus storage and queue tuning.
 
     The pool ``warehouse`` keeps its default limit of one writer at a time on SQLite (single
-    writer) and two on PostgreSQL, like the shipped examples.
+    writer) and two on PostgreSQL, and at most one run per partition is in flight, like the
+    shipped examples (``dagster.yaml``, ``docs/deploy/dagster.postgres.yaml``).
     """
     lines: list[str] = []
     if settings.instance_postgres_url:
@@ -109,6 +105,11 @@ def render_dagster_yaml(settings: DaemonSettings) -> str:
         "concurrency:",
         "  runs:",
         f"    max_concurrent_runs: {settings.max_concurrent_runs}",
+        "    tag_concurrency_limits:",
+        "      - key: dagster/partition",
+        "        value:",
+        "          applyLimitPerUniqueValue: true",
+        "        limit: 1",
         "  pools:",
         f"    default_limit: {pool_limit}",
         "    granularity: op",

@@ -3,8 +3,11 @@
 One sample gaming day is copied into an empty landing zone while the daemon runs the
 repository's ``workspace.yaml``; nothing else is done by hand. The test then checks that
 
+* every run came from ``landing_zone_sensor``, one run carrying a day's whole chain (the
+  automation launches no second run), and a gametime file landed after the day settled goes
+  down the Lua chain in one more run;
 * ``session_aggregates`` for the day was materialized, with the WS1 and WS7 gates evaluated
-  (and passing: the planted loss is acknowledged like the demo does);
+  in the landing runs (and passing: the planted loss is acknowledged like the demo does);
 * every warehouse table equals what a direct ``slomix-pipeline materialize`` of the same
   files produces (the live order of runs converges on the batch result);
 * copying a landed file again (same bytes, new inode) launches no run over three sensor ticks.
@@ -36,7 +39,7 @@ from sqlalchemy import create_engine
 from slomix_pipeline.config import load_settings
 from slomix_pipeline.defs.automation import live_update_condition
 from slomix_pipeline.defs.partitions import gaming_days
-from slomix_pipeline.defs.sensors import SPECS, evaluate_landing_tick
+from slomix_pipeline.defs.sensors import FOLDER_TAG, SPECS, evaluate_landing_tick
 from slomix_pipeline.formats.acknowledgements import render_acknowledgements
 from slomix_pipeline.ingest.stats_files import ingest_stats_days
 from slomix_pipeline.landing.zone import (
@@ -51,6 +54,7 @@ from slomix_pipeline.warehouse.engine import dispose_warehouse, open_warehouse
 from slomix_pipeline_tests.conftest import PG_ADMIN_URL, require_postgres
 from slomix_pipeline_tests.integration.daemon import (
     AUTOMATION_SENSOR,
+    LANDING_SENSOR,
     REPO_ROOT,
     DaemonSettings,
     LiveDaemon,
@@ -140,6 +144,19 @@ def _dump(url: str) -> dict[str, list[tuple[Any, ...]]]:
         engine.dispose()
 
 
+def _wait_for_a_landing_tick_after(daemon: LiveDaemon, moment: float) -> None:
+    """Until a landing tick that started after ``moment`` has finished (its runs exist)."""
+
+    def probe() -> bool:
+        daemon.assert_alive()
+        return any(
+            tick.status != TickStatus.STARTED
+            for tick in daemon.sensor_ticks(LANDING_SENSOR, after=moment)
+        )
+
+    wait_until(probe, timeout=60, what="a landing tick after the files landed")
+
+
 # -------------------------------------------------------------------------------- end to end
 
 
@@ -154,6 +171,7 @@ def test_landed_day_ends_in_session_aggregates_without_a_click(
     _write_acknowledgements(report.corpus, live)
     (tmp_path / "reference_home").mkdir()
     _reference_materialize(staging, backends.reference_url, tmp_path / "reference_home")
+    late = sorted((staging / GAMETIMES_FOLDER).iterdir())[-1]  # lands after the day settled
 
     settings = DaemonSettings(
         data_dir=live,
@@ -165,18 +183,38 @@ def test_landed_day_ends_in_session_aggregates_without_a_click(
         daemon.wait_ready(timeout=120)
         for folder in LAND_ORDER:
             for source in sorted((staging / folder).iterdir()):
-                land_copy(source, live / folder)
+                if source != late:
+                    land_copy(source, live / folder)
+        _wait_for_a_landing_tick_after(daemon, time.time())  # it saw every file
+        first_runs = daemon.wait_quiet(timeout=CHAIN_TIMEOUT)
+        assert first_runs, "the landed day launched no run"
 
+        # A gametime file arriving a minute after its round: the next landing tick sends it
+        # down the Lua chain in one run of its own.
+        land_copy(late, live / GAMETIMES_FOLDER)
         wait_until(
-            lambda: DAY in daemon.materialized_partitions("session_aggregates"),
+            lambda: len(daemon.runs()) > len(first_runs),
             timeout=CHAIN_TIMEOUT,
-            what=f"session_aggregates[{DAY}]",
+            what="a run for the late gametime file",
             describe=daemon.log_tail,
         )
         runs = daemon.wait_quiet(timeout=CHAIN_TIMEOUT)
-        by_sensor = {run.tags.get("dagster/sensor_name") for run in runs}
-        assert {spec.name for spec in SPECS} | {AUTOMATION_SENSOR} <= by_sensor
+        (late_run,) = [run for run in runs if run.run_id not in {r.run_id for r in first_runs}]
+        assert late_run.tags[FOLDER_TAG] == GAMETIMES_FOLDER
+        assert late_run.status == dg.DagsterRunStatus.SUCCESS
+        assert {key.to_user_string() for key in late_run.asset_selection or ()} == {
+            "gametime_files",
+            "lua_round_teams",
+            "proximity_engagements",
+            "linked_rounds",
+            "session_aggregates",
+        }
+
+        # Every run came from the landing sensor, each carrying its whole chain: the automation
+        # never had to launch a second run for what a landing run materialized.
+        assert {run.tags.get("dagster/sensor_name") for run in runs} == {LANDING_SENSOR}
         assert {run.tags.get("dagster/partition") for run in runs} == {DAY}
+        assert DAY in daemon.materialized_partitions("session_aggregates")
 
         # The gates ran for the day and passed on the final materializations.
         ws1 = daemon.check_executions("ws1_lua_links", "linked_rounds", DAY)
@@ -184,6 +222,7 @@ def test_landed_day_ends_in_session_aggregates_without_a_click(
         assert ws1 and ws7, "WS1 and WS7 must be evaluated for the partition"
         assert ws1[0].status == PASSED, ws1[0]
         assert ws7[0].status == PASSED, ws7[0]
+        assert ws7[0].run_id == late_run.run_id  # checks ride along in the landing run
 
         # Same tables as the batch materialization of the same files.
         live_tables = _dump(backends.warehouse_url)
@@ -203,21 +242,21 @@ def test_landed_day_ends_in_session_aggregates_without_a_click(
         def three_ticks_each() -> bool:
             return all(
                 len(daemon.sensor_ticks(name, after=copied_at)) >= 3
-                for name in ("local_stats_sensor", AUTOMATION_SENSOR)
+                for name in (LANDING_SENSOR, AUTOMATION_SENSOR)
             )
 
         wait_until(three_ticks_each, timeout=60, what="three ticks after the copy")
         assert {run.run_id for run in daemon.runs()} == runs_before
-        stats_ticks = [
+        landing_ticks = [
             tick
-            for tick in daemon.sensor_ticks("local_stats_sensor", after=copied_at)
+            for tick in daemon.sensor_ticks(LANDING_SENSOR, after=copied_at)
             if tick.status != TickStatus.STARTED  # the tick being evaluated right now
         ]
-        assert all(tick.status == TickStatus.SKIPPED for tick in stats_ticks), [
-            (tick.status, tick.skip_reason) for tick in stats_ticks
+        assert all(tick.status == TickStatus.SKIPPED for tick in landing_ticks), [
+            (tick.status, tick.skip_reason) for tick in landing_ticks
         ]
-        assert any(copied.name in (tick.skip_reason or "") for tick in stats_ticks), [
-            tick.skip_reason for tick in stats_ticks
+        assert any(copied.name in (tick.skip_reason or "") for tick in landing_ticks), [
+            tick.skip_reason for tick in landing_ticks
         ]
 
 
