@@ -31,7 +31,8 @@ from sqlalchemy import (
 metadata = MetaData()
 
 
-def _provenance() -> list[Column]:
+def provenance_columns() -> list[Column]:
+    """``source_file`` + ``source_sha256``: the landed file every warehouse row came from."""
     return [
         Column("source_file", Text, nullable=False),
         Column("source_sha256", Text, nullable=False),
@@ -96,7 +97,7 @@ rounds = Table(
     Column("human_player_count", Integer, nullable=False),
     Column("is_bot_round", Boolean, nullable=False),
     Column("warnings", Text, nullable=True),
-    *_provenance(),
+    *provenance_columns(),
     Index("ix_rounds_day", "gaming_day"),
     Index("ix_rounds_map_time", "map_key", "round_number", "file_time_unix"),
 )
@@ -174,7 +175,7 @@ player_comprehensive_stats = Table(
     Column("counter_reset", Boolean, nullable=False),
     Column("counter_reset_fields", Text, nullable=True),
     Column("joined_in_r2", Boolean, nullable=False),
-    *_provenance(),
+    *provenance_columns(),
     PrimaryKeyConstraint("round_id", "player_guid", name="pk_player_comprehensive_stats"),
     Index("ix_player_stats_day", "gaming_day"),
     Index("ix_player_stats_guid", "player_guid"),
@@ -198,7 +199,7 @@ weapon_comprehensive_stats = Table(
     Column("deaths", BigInteger, nullable=False),
     Column("headshots", BigInteger, nullable=False),
     Column("accuracy", Float, nullable=False),
-    *_provenance(),
+    *provenance_columns(),
     PrimaryKeyConstraint(
         "round_id", "player_guid", "weapon_name", name="pk_weapon_comprehensive_stats"
     ),

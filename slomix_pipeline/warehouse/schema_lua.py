@@ -27,7 +27,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from slomix_pipeline.warehouse.schema import metadata
+from slomix_pipeline.warehouse.schema import metadata, provenance_columns
 
 
 def _identity() -> list[Column]:
@@ -41,18 +41,11 @@ def _identity() -> list[Column]:
     ]
 
 
-def _provenance() -> list[Column]:
-    return [
-        Column("source_file", Text, nullable=False),
-        Column("source_sha256", Text, nullable=False),
-    ]
-
-
 lua_events = Table(
     "lua_events",
     metadata,
     Column("source", Text, nullable=False, comment="webhook | gametime"),
-    *_provenance(),
+    *provenance_columns(),
     Column("received_at", BigInteger, nullable=False, comment="landed file mtime, epoch s"),
     Column("gaming_day", Date, nullable=False, comment="gaming day of the round end"),
     Column("lua_round_id", BigInteger, nullable=False, comment="= lua_round_teams.id"),
@@ -96,7 +89,7 @@ lua_round_teams = Table(
     Column("last_update_at", BigInteger, nullable=False, comment="latest arrival, epoch s"),
     Column("spawn_source_file", Text, nullable=True),
     Column("warnings", Text, nullable=True),
-    *_provenance(),
+    *provenance_columns(),
     UniqueConstraint(
         "map_key",
         "round_number",
@@ -123,7 +116,7 @@ lua_spawn_stats = Table(
     Column("avg_respawn_seconds", Integer, nullable=False),
     Column("max_respawn_seconds", Integer, nullable=False),
     Column("source", Text, nullable=False, comment="the delivery the spawn figures came from"),
-    *_provenance(),
+    *provenance_columns(),
     PrimaryKeyConstraint("lua_round_id", "player_guid", name="pk_lua_spawn_stats"),
     Index("ix_lua_spawn_stats_day", "gaming_day"),
     Index("ix_lua_spawn_stats_guid", "player_guid"),

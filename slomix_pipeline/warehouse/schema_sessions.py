@@ -45,7 +45,7 @@ from sqlalchemy import (
     Text,
 )
 
-from slomix_pipeline.warehouse.schema import metadata
+from slomix_pipeline.warehouse.schema import metadata, provenance_columns
 
 COUNTER_COLUMNS: tuple[str, ...] = (
     "kills",
@@ -75,13 +75,6 @@ COUNTER_COLUMNS: tuple[str, ...] = (
 """Summable per-player counters (the fields of ``domain.aggregates.Counters``)."""
 RATE_COLUMNS: tuple[str, ...] = ("dpm", "kdr", "efficiency", "accuracy")
 """Derived per-player values (floats), recomputed from the summed counters."""
-
-
-def _provenance() -> list[Column]:
-    return [
-        Column("source_file", Text, nullable=False),
-        Column("source_sha256", Text, nullable=False),
-    ]
 
 
 def _player_values() -> list[Column]:
@@ -125,7 +118,7 @@ round_links = Table(
     Column("timing_diff_seconds", Integer, nullable=True, comment="stats clock - Lua duration"),
     Column("timing_status", Text, nullable=False, comment="aligned|minor_diff|discrepancy|reason"),
     Column("players_clamped", Integer, nullable=False),
-    *_provenance(),
+    *provenance_columns(),
     Index("ix_round_links_day", "gaming_day"),
     Index("ix_round_links_lua", "lua_round_id"),
 )
@@ -145,7 +138,7 @@ lua_round_links = Table(
     Column("link_reason", Text, nullable=False),
     Column("round_candidates", Integer, nullable=False),
     Column("sources", Text, nullable=False),
-    *_provenance(),
+    *provenance_columns(),
     Index("ix_lua_round_links_day", "gaming_day"),
     Index("ix_lua_round_links_round", "round_id"),
 )
@@ -161,7 +154,7 @@ linked_player_rounds = Table(
     Column("dpm_stats", Float, nullable=False),
     Column("dpm", Float, nullable=False),
     Column("time_clamped", Boolean, nullable=False),
-    *_provenance(),
+    *provenance_columns(),
     PrimaryKeyConstraint("round_id", "player_guid", name="pk_linked_player_rounds"),
     Index("ix_linked_player_rounds_day", "gaming_day"),
 )
@@ -215,7 +208,7 @@ session_rounds = Table(
     Column("map_play_id", BigInteger, nullable=True),
     Column("team_a_side", Integer, nullable=True),
     Column("link_reason", Text, nullable=True, comment="from round_links (None: not linked yet)"),
-    *_provenance(),
+    *provenance_columns(),
     PrimaryKeyConstraint("session_id", "round_id", name="pk_session_rounds"),
     Index("ix_session_rounds_day", "gaming_day"),
     Index("ix_session_rounds_round", "round_id"),
@@ -290,7 +283,7 @@ session_round_graphs = Table(
     Column("team", Text, nullable=True),
     Column("time_clamped", Boolean, nullable=False),
     *_player_values(),
-    *_provenance(),
+    *provenance_columns(),
     PrimaryKeyConstraint("session_id", "round_id", "player_guid", name="pk_session_round_graphs"),
     Index("ix_session_round_graphs_day", "gaming_day"),
     Index("ix_session_round_graphs_session", "session_id"),
