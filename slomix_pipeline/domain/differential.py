@@ -169,27 +169,6 @@ def _header_time(header: StatsHeader) -> tuple[int, str]:
     return 0, TimeSource.NONE.value
 
 
-def _raw_weapon_rows(
-    weapons: tuple[WeaponLine, ...],
-) -> tuple[tuple[WeaponRoundStats, ...], tuple[int, int, int, int, int]]:
-    """Weapon rows as written, and their (kills, deaths, headshots, shots, hits) totals."""
-    rows = []
-    kills = deaths = headshots = shots = hits = 0
-    for w in weapons:
-        h, s, k, d, hs = w.hits, w.shots, w.kills, w.deaths, w.headshots
-        rows.append(
-            new_weapon_round_stats(
-                w.weapon_id, w.weapon_name, h, s, k, d, hs, h * 100 / s if s else 0.0
-            )
-        )
-        kills += k
-        deaths += d
-        headshots += hs
-        shots += s
-        hits += h
-    return tuple(rows), (kills, deaths, headshots, shots, hits)
-
-
 def _assemble(
     p: PlayerLine,
     weapons: tuple[WeaponRoundStats, ...],
@@ -285,11 +264,11 @@ def _single_round_player(
         seconds, source = p.time_played_tenths * 6, _TAB22
     else:
         seconds, source = fallback
-    rows, totals = _raw_weapon_rows(p.weapons)
+    # The parsed weapon records ARE the stored row type: values as written, no copies.
     return _assemble(
         p,
-        rows,
-        totals,
+        p.weapons,
+        _totals(p.weapons),
         _cumulative_of(p) if p.has_extended else _ZERO_CUMULATIVE,
         seconds,
         source,
@@ -302,6 +281,7 @@ def _single_round_player(
 
 
 def _totals(weapons: tuple[WeaponLine, ...]) -> tuple[int, int, int, int, int]:
+    """(kills, deaths, headshots, shots, hits) summed over ``weapons``."""
     kills = deaths = headshots = shots = hits = 0
     for w in weapons:
         kills += w.kills
@@ -342,6 +322,17 @@ def _dropped_fields(
     return tuple(names)
 
 
+_zero_rows: dict[tuple[int, str], WeaponRoundStats] = {}
+
+
+def _zero_row(key: tuple[int, str]) -> WeaponRoundStats:
+    """The shared all-zero row of a weapon (rows are frozen, so one object serves every round)."""
+    if len(_zero_rows) >= 4096:
+        _zero_rows.clear()  # bounded; only hand-built records could bring new names
+    row = _zero_rows[key] = new_weapon_round_stats(key[0], key[1], 0, 0, 0, 0, 0)
+    return row
+
+
 def _differential_player(
     r1: PlayerLine, r2: PlayerLine, fallback: tuple[int, str]
 ) -> PlayerRoundStats:
@@ -356,8 +347,9 @@ def _differential_player(
     kills = deaths = headshots = shots = hits = 0
     for w in r2.weapons:
         o = before.pop(w.weapon_id, None)
-        if o is None:
+        if o is None:  # first used in R2: as written = R2-only, so the parsed record is the row
             h, s, k, d, hs = w.hits, w.shots, w.kills, w.deaths, w.headshots
+            rows.append(w)
         else:
             h = w.hits - o.hits
             s = w.shots - o.shots
@@ -367,11 +359,15 @@ def _differential_player(
             if h < 0 or s < 0 or k < 0 or d < 0 or hs < 0:
                 dropped = True
                 break
-        rows.append(
-            new_weapon_round_stats(
-                w.weapon_id, w.weapon_name, h, s, k, d, hs, h * 100 / s if s else 0.0
-            )
-        )
+            if h or s or k or d or hs:
+                rows.append(new_weapon_round_stats(w.weapon_id, w.weapon_name, h, s, k, d, hs))
+            else:  # unused in R2 (~40% of R2 rows): one shared all-zero row per weapon
+                key = (w.weapon_id, w.weapon_name)
+                row = _zero_rows.get(key)
+                if row is None:
+                    row = _zero_row(key)
+                rows.append(row)
+                continue
         kills += k
         deaths += d
         headshots += hs
@@ -388,10 +384,10 @@ def _differential_player(
             seconds, source = played * 6, _TAB22_AFTER_RESET
         else:
             seconds, source = fallback
-        raw_rows, raw_totals = _raw_weapon_rows(r2.weapons)
+        raw_totals = _totals(r2.weapons)
         return _assemble(
             r2,
-            raw_rows,
+            r2.weapons,
             raw_totals,
             cum2,
             seconds,

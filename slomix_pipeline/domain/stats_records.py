@@ -12,7 +12,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from slomix_pipeline.domain.contract import RoundContract
-from slomix_pipeline.formats.stats_file import StatsFileName, StatsHeader, fast_constructor
+from slomix_pipeline.formats.stats_file import (
+    StatsFileName,
+    StatsHeader,
+    WeaponStats,
+    fast_constructor,
+    new_weapon_stats,
+)
 
 
 class TimeSource(StrEnum):
@@ -26,18 +32,12 @@ class TimeSource(StrEnum):
     NONE = "none"  # nothing usable: 0 s
 
 
-@dataclass(frozen=True, slots=True)
-class WeaponRoundStats:
-    """One weapon of one player in one round; ``accuracy`` = hits / shots x 100, 0 without shots."""
+WeaponRoundStats = WeaponStats
+"""One weapon of one player in one round; ``accuracy`` = hits / shots x 100, 0 without shots.
 
-    weapon_id: int
-    weapon_name: str
-    hits: int
-    shots: int
-    kills: int
-    deaths: int
-    headshots: int
-    accuracy: float
+The very type the parser yields for a weapon group: rounds taken as written reuse the parsed
+records (no copy), differential rounds build new ones with :data:`new_weapon_round_stats`.
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,8 +134,8 @@ class RoundStats:
     warnings: tuple[str, ...]
 
 
-new_weapon_round_stats = fast_constructor(WeaponRoundStats)
-"""Fast positional/keyword constructor for WeaponRoundStats (hot path of the differential)."""
+new_weapon_round_stats = new_weapon_stats
+"""Fast constructor for WeaponRoundStats from the seven counted fields (accuracy derived)."""
 new_player_round_stats = fast_constructor(PlayerRoundStats)
 """Fast constructor for PlayerRoundStats (hot path of the differential)."""
 new_round_stats = fast_constructor(RoundStats)

@@ -247,6 +247,21 @@ def test_r2_differential_every_field() -> None:
     assert_fields(by_name(stats)["AlphaOne"], ALPHA_R2_ONLY)
 
 
+def test_rows_as_written_reuse_the_parsed_weapon_records() -> None:
+    """No copies: the parser's weapon records are the stored row type, values and type equal."""
+    r1, r2 = alpha_pair()
+    r1_alpha = r1.players[0]
+    assert build_round_stats(r1).players[0].weapons is r1_alpha.weapons
+    r2_alpha = next(p for p in r2.players if p.clean_name == "AlphaOne")
+    luger, mp40, thompson = by_name(build_round_stats(r2, r1))["AlphaOne"].weapons
+    assert thompson is r2_alpha.weapons[2]  # first used in R2: as written IS R2-only
+    assert mp40 == WeaponRoundStats(4, "WS_MP40", 30, 100, 6, 5, 7, 30.0)
+    assert mp40 is not r2_alpha.weapons[1]  # a real difference: a new row
+    assert luger == WeaponRoundStats(2, "WS_LUGER", 0, 0, 0, 0, 0, 0.0)
+    again = by_name(build_round_stats(r2, r1))["AlphaOne"].weapons[0]
+    assert again is luger  # unused in R2: one shared frozen zero row per weapon
+
+
 def test_r2_round_level_fields() -> None:
     r1, r2 = alpha_pair()
     stats = build_round_stats(r2, r1)

@@ -322,9 +322,9 @@ def test_player_line_every_field() -> None:
         "rounds": 1,
         "team": 2,
         "weapons": (
-            WeaponLine(0, "WS_KNIFE", 1, 2, 3, 4, 5),
-            WeaponLine(4, "WS_MP40", 50, 140, 9, 4, 12),
-            WeaponLine(27, "WS_SYRINGE", 0, 7, 0, 0, 0),
+            WeaponLine(0, "WS_KNIFE", 1, 2, 3, 4, 5, 50.0),
+            WeaponLine(4, "WS_MP40", 50, 140, 9, 4, 12, 50 * 100 / 140),
+            WeaponLine(27, "WS_SYRINGE", 0, 7, 0, 0, 0, 0.0),
         ),
         "has_extended": True,
         **_distinct_ext(),
@@ -720,8 +720,8 @@ def test_lines_the_fast_path_declines_still_parse_identically(line: str) -> None
 
 
 def test_fast_constructor_builds_genuine_frozen_instances() -> None:
-    fast = sf.fast_constructor(WeaponLine)(4, "WS_MP40", 1, 2, 3, 4, 5)
-    slow = WeaponLine(4, "WS_MP40", 1, 2, 3, 4, 5)
+    fast = sf.fast_constructor(WeaponLine)(4, "WS_MP40", 1, 2, 3, 4, 5, 50.0)
+    slow = WeaponLine(4, "WS_MP40", 1, 2, 3, 4, 5, 50.0)
     assert type(fast) is WeaponLine
     assert fast == slow and hash(fast) == hash(slow) and repr(fast) == repr(slow)
     with pytest.raises(dataclasses.FrozenInstanceError):
@@ -729,9 +729,40 @@ def test_fast_constructor_builds_genuine_frozen_instances() -> None:
     assert pickle.loads(pickle.dumps(fast)) == slow
     assert dataclasses.replace(fast, hits=9).hits == 9
     by_keyword = sf.fast_constructor(WeaponLine)(
-        weapon_id=4, weapon_name="WS_MP40", hits=1, shots=2, kills=3, deaths=4, headshots=5
+        weapon_id=4,
+        weapon_name="WS_MP40",
+        hits=1,
+        shots=2,
+        kills=3,
+        deaths=4,
+        headshots=5,
+        accuracy=50.0,
     )
     assert by_keyword == slow
+
+
+def test_fast_constructor_computes_derived_fields_inside_the_builder() -> None:
+    build = sf.fast_constructor(WeaponLine, derived={"accuracy": sf.ACCURACY_FORMULA})
+    made = build(4, "WS_MP40", 3, 4, 1, 0, 1)
+    assert type(made) is WeaponLine
+    assert made == WeaponLine(4, "WS_MP40", 3, 4, 1, 0, 1, 75.0)
+    assert build(0, "WS_KNIFE", 0, 0, 0, 0, 0).accuracy == 0.0  # no shots: 0, not a ZeroDivision
+    with pytest.raises(TypeError):
+        build(4, "WS_MP40", 3, 4, 1, 0, 1, 75.0)  # a derived field is not a parameter
+    with pytest.raises(ValueError, match="no field"):
+        sf.fast_constructor(WeaponLine, derived={"precision": "1.0"})
+
+
+def test_parsed_weapon_accuracy_is_hits_over_shots() -> None:
+    line = "A1B2C3D4\\Alpha\\0\\1\\2064 2 3 0 0 0 0 0 0 0 0 \t" + _EXT38
+    (p,) = parse(header_line(), line + "\n").players
+    assert [(w.weapon_name, w.accuracy) for w in p.weapons] == [
+        ("WS_MP40", 2 * 100 / 3),
+        ("WS_GRENADE", 0.0),
+    ]
+    # The reference path (here: a '+' sign it accepts and the fast path declines) agrees.
+    slow = sf._parse_player_line(line.replace("2064 2 3", "2064 +2 3", 1), 2, [])
+    assert slow.weapons == p.weapons
 
 
 # --------------------------------------------------------------------------------------------
@@ -757,7 +788,9 @@ def test_edge_02_hits_come_before_shots() -> None:
 
     line = "A1B2C3D4\\Alpha\\0\\1\\16 50 140 9 4 12 \t" + _EXT38 + "\n"
     parsed = parse(header_line(), line)
-    assert parsed.players[0].weapons == (WeaponLine(4, "WS_MP40", 50, 140, 9, 4, 12),)
+    assert parsed.players[0].weapons == (
+        WeaponLine(4, "WS_MP40", 50, 140, 9, 4, 12, 50 * 100 / 140),
+    )
     stats = build_round_stats(parsed).players[0]
     assert stats.weapons[0].accuracy == pytest.approx(35.714285714)
     assert (stats.hits_total, stats.shots_total, stats.headshots) == (50, 140, 12)
@@ -768,14 +801,14 @@ def test_edge_03_whitespace_vs_tab_splitting_line_without_tab() -> None:
     parsed = parse(header_line(), "12345678\\^1Player\\1\\1\\1 1 1 1 1 1\n")
     (p,) = parsed.players
     assert p.has_extended is False
-    assert p.weapons == (WeaponLine(0, "WS_KNIFE", 1, 1, 1, 1, 1),)
+    assert p.weapons == (WeaponLine(0, "WS_KNIFE", 1, 1, 1, 1, 1, 100.0),)
     assert (p.damage_given, p.time_played_tenths, p.kd_ratio) == (0, 0, 0.0)
     assert p.clean_name == "Player"
     # The weapon block splits on ANY whitespace (runs of spaces are fine)...
     (spaced,) = parse(
         header_line(), "12345678\\P\\1\\1\\1  1 1   1 1 1  \t" + _EXT38 + "\n"
     ).players
-    assert spaced.weapons == (WeaponLine(0, "WS_KNIFE", 1, 1, 1, 1, 1),)
+    assert spaced.weapons == (WeaponLine(0, "WS_KNIFE", 1, 1, 1, 1, 1, 100.0),)
     # ...but the extended block splits on TAB only: spaces there leave one field, not 38.
     exc = rejected(
         file_name(),
