@@ -123,16 +123,19 @@ def plan_stats_days(
     first_seen: Mapping[str, str],
     *,
     accept_changed: bool = False,
+    inventory: list[_Candidate] | None = None,
 ) -> StatsIngestReport:
     """Decide every file's outcome and build every row for ``days``; no database access.
 
-    ``first_seen`` maps file names to the SHA-256 recorded when each was first ingested.
+    ``first_seen`` maps file names to the SHA-256 recorded when each was first ingested;
+    ``inventory`` is the folder scan when the caller already made it (one scan per run).
     """
     report = StatsIngestReport(days=sorted(set(days)))
     wanted = set(report.days)
     window = timedelta(minutes=settings.round_match_window_minutes)
     first_start, _ = gaming_day_bounds_local(report.days[0], settings.day_start_hour)
-    inventory = _inventory(data_dir, settings)
+    if inventory is None:
+        inventory = _inventory(data_dir, settings)
     # R1 partners may precede the first day (a night crossing the day boundary).
     pairing = Round1Index(n for n in _r1_pool(inventory) if n.local_time >= first_start - window)
     cache = _ParseCache(data_dir)
@@ -259,9 +262,13 @@ def ingest_stats_days(
     accept_changed: bool = False,
 ) -> StatsIngestReport:
     """Rebuild the stats tables for ``days`` from the landing zone, in one transaction."""
-    names = [c.landed.name for c in _inventory(data_dir, settings) if c.gaming_day in set(days)]
+    inventory = _inventory(data_dir, settings)
+    wanted = set(days)
+    names = [c.landed.name for c in inventory if c.gaming_day in wanted]
     first_seen = _previous_first_seen(engine, names)
-    report = plan_stats_days(data_dir, days, settings, first_seen, accept_changed=accept_changed)
+    report = plan_stats_days(
+        data_dir, days, settings, first_seen, accept_changed=accept_changed, inventory=inventory
+    )
     round_rows: list[dict[str, object]] = []
     player_rows: list[dict[str, object]] = []
     weapon_rows: list[dict[str, object]] = []
