@@ -22,6 +22,28 @@ PG_ADMIN_URL = os.environ.get(
 )
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_from_the_callers_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Tests never read the caller's configuration or ``./data``.
+
+    Why: after ``scripts/demo`` the checkout holds ``./data/gate_acknowledgements.yaml`` and a
+    warehouse; a test that falls back to the defaults must not pick them up. Every ``SLOMIX_*``
+    variable (except the test server URL) is cleared and the data dir points at an empty folder;
+    tests that need settings set their own.
+    """
+    saved = {k: v for k, v in os.environ.items() if k.startswith("SLOMIX_")}
+    for key in saved:
+        if key != "SLOMIX_TEST_PG_URL":
+            del os.environ[key]
+    os.environ["SLOMIX_DATA_DIR"] = str(tmp_path_factory.mktemp("default_data_dir"))
+    try:
+        yield
+    finally:
+        for key in [k for k in os.environ if k.startswith("SLOMIX_")]:
+            del os.environ[key]
+        os.environ.update(saved)
+
+
 def _pg_unavailable_reason() -> str | None:
     try:
         engine = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
