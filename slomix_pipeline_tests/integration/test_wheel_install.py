@@ -67,8 +67,9 @@ def test_wheel_carries_migrations_and_runs_the_demo(tmp_path: Path) -> None:
     assert "SUCCESS" in out, out[-2000:]
 
     # The migrations ran from the installed copy (the checkout is nowhere on this path).
+    probe = "import slomix_pipeline.warehouse.engine as e; print(e.migrations_dir())"
     installed = _run(
-        [str(python), "-c", "import slomix_pipeline.warehouse.engine as e; print(e.migrations_dir())"],
+        [str(python), "-c", probe],
         cwd=workdir,
         env=env,
     ).strip()
