@@ -1,5 +1,6 @@
 # Sourced by the other scripts: create .venv and install the project (with dev extras) when
-# missing or when pyproject.toml changed since the last install. Needs python3 >= 3.11.
+# missing or when pyproject.toml or requirements.lock changed since the last install. Every
+# distribution is pinned by requirements.lock (regenerate it with scripts/lock). Needs python3 >= 3.11.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -9,11 +10,11 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 STAMP=.venv/.slomix-installed
-WANT="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+WANT="$(cat pyproject.toml requirements.lock | sha256sum | cut -d' ' -f1)"
 if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ]; then
   echo "==> installing slomix_pipeline and its dependencies into .venv"
   .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -e ".[dev]"
+  .venv/bin/python -m pip install --quiet -c requirements.lock -e ".[dev]"
   echo "$WANT" > "$STAMP"
 fi
 export PATH="$ROOT/.venv/bin:$PATH"

@@ -82,3 +82,30 @@ def test_wheel_carries_migrations_and_runs_the_demo(tmp_path: Path) -> None:
         head = db.execute("SELECT version_num FROM alembic_version").fetchall()
     assert rounds > 0 and players > rounds and sessions > 0
     assert head, "alembic_version is empty: the migrations did not run"
+
+
+def test_lock_pins_every_declared_dependency_within_its_range() -> None:
+    """requirements.lock must cover pyproject's dependencies, or installs drift silently."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]
+    declared = [Requirement(r) for r in project["dependencies"]]
+    declared += [
+        Requirement(r) for extra in project["optional-dependencies"].values() for r in extra
+    ]
+    pins: dict[str, str] = {}
+    for line in (REPO_ROOT / "requirements.lock").read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            pins[canonicalize_name(name)] = version
+    missing = [r.name for r in declared if canonicalize_name(r.name) not in pins]
+    assert not missing, f"not pinned in requirements.lock (run scripts/lock): {missing}"
+    outside = [
+        f"{r.name}=={pins[canonicalize_name(r.name)]} !~ {r.specifier}"
+        for r in declared
+        if not r.specifier.contains(pins[canonicalize_name(r.name)], prereleases=True)
+    ]
+    assert not outside, f"requirements.lock is stale (run scripts/lock): {outside}"
