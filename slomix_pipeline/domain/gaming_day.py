@@ -8,6 +8,7 @@ two explicitly in the server's declared time zone, never in the host's.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -63,3 +64,33 @@ def days_in_range(first: date, last: date) -> list[date]:
 def utc_now_epoch() -> int:
     """Current UTC epoch second (the one place the wall clock is read for grace periods)."""
     return int(datetime.now(UTC).timestamp())
+
+
+def resolve_local_epochs(
+    stamps: Iterable[tuple[str, datetime, int]], tz: ZoneInfo
+) -> dict[str, int]:
+    """Epochs of naive server wall-clock stamps, the repeated autumn hour resolved by write order.
+
+    ``stamps`` are (key, local time, write-order key), e.g. a file's name, the time in its name
+    and its landing mtime (the SFTP sync lands files in the server's mtime order, the receiver
+    in arrival order). A server writes its files in real time, so walking them in write order
+    the epochs never go backwards: an ambiguous stamp whose first reading (``fold=0``) lies
+    before the file written just before it is the second pass through the hour (``fold=1``).
+    Unambiguous stamps have one reading; with no usable order (equal write keys sort by name)
+    every ambiguous stamp keeps the first reading, as :func:`local_to_epoch` does.
+    """
+    items = sorted(stamps, key=lambda s: (s[2], s[0]))
+    out: dict[str, int] = {}
+    last: int | None = None
+    for key, local, _order in items:
+        first = local_to_epoch(local, tz)
+        epoch = first
+        if is_ambiguous_local(local, tz):
+            second = int(local.replace(tzinfo=tz, fold=1).timestamp())
+            # Only a step back of at most the repeated hour means "second pass"; a larger one
+            # says the write order is not real time, and the first reading is kept.
+            if second > first and last is not None and first < last <= second + 60:
+                epoch = second
+        out[key] = epoch
+        last = epoch
+    return out

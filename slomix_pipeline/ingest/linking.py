@@ -73,7 +73,9 @@ class StoredRoundInfo:
     file_time_ambiguous: bool
     time_limit_seconds: int | None
     actual_time_seconds: int | None
+    round_duration_ms: int | None
     round_duration_seconds: int | None
+    map_time_limit_seconds: int | None
     winner_team: int
     defender_team: int
     round_status: str
@@ -99,6 +101,10 @@ class StoredRoundInfo:
             self.winner_team,
             self.defender_team,
             self.is_orphan_r2,
+            round_number=self.round_number,
+            limit_seconds=self.time_limit_seconds,
+            duration_ms=self.round_duration_ms,
+            map_limit_seconds=self.map_time_limit_seconds,
         )
 
 
@@ -150,6 +156,9 @@ def read_lua(conn: Connection, days: Sequence[date]) -> list[StoredLuaInfo]:
             row.winner_team,
             row.defender_team,
             row.sources,
+            timelimit_minutes=row.timelimit_minutes,
+            round_start_unix=row.round_start_unix,
+            round_end_unix=row.round_end_unix,
         )
         out.append(
             StoredLuaInfo(
@@ -281,6 +290,16 @@ def _round_row(
         "timing_diff_seconds": t.diff_seconds,
         "timing_status": t.status,
         "players_clamped": clamped,
+        "end_reason": eff.end_reason,
+        "end_reason_source": eff.end_reason_source,
+        "round_stopwatch_state": eff.stopwatch_state,
+        "time_to_beat_seconds": eff.time_to_beat_seconds,
+        "r1_attack_time_seconds": eff.r1_attack_time_seconds,
+        "map_time_limit_seconds": eff.map_limit_seconds,
+        "map_time_limit_source": eff.map_limit_source,
+        "round_start_unix": eff.round_start_unix,
+        "round_end_unix": eff.round_end_unix,
+        "round_times_source": eff.round_times_source,
         "source_file": info.source_file,
         "source_sha256": info.source_sha256,
     }
