@@ -71,6 +71,8 @@ END_REASONS: frozenset[str] = frozenset(
 Lua layer's job)."""
 
 _HOLD_TOLERANCE_SECONDS = 30
+SHUTDOWN_WARNING = "round_duration_non_positive"
+"""The parser's warning for a header ms <= 0: the file was written on the shutdown path."""
 _VALID_SIDES = (1, 2)
 
 
@@ -106,13 +108,20 @@ def _score_confidence(
 
 
 def header_facts(header: StatsHeader) -> HeaderFacts:
-    """The header fields the stopwatch rules read."""
+    """The header fields the stopwatch rules read; a side the parser defaulted or flagged
+    (non-numeric, out of range, missing) is unknown (0) to them."""
+    reasons = _side_reasons(header)
+    ms = header.round_duration_ms
+    if ms is None and SHUTDOWN_WARNING in header.warnings:
+        ms = 0  # the parser drops a non-positive ms; for the rules it marks the shutdown path
+    defender_known = not any(r.startswith("defender_") for r in reasons)
+    winner_known = not any(r.startswith("winner_") for r in reasons)
     return HeaderFacts(
-        header.defender_team,
-        header.winner_team,
+        header.defender_team if defender_known else 0,
+        header.winner_team if winner_known else 0,
         header.map_time_seconds,
         header.actual_time_seconds,
-        header.round_duration_ms,
+        ms,
     )
 
 
@@ -125,7 +134,7 @@ def _stopwatch_state(end_reason: str, header: StatsHeader) -> str | None:
 
 
 def _outcome(header: StatsHeader, trusted: bool) -> str:
-    if header.round_duration_ms is not None and header.round_duration_ms <= 0:
+    if SHUTDOWN_WARNING in header.warnings:
         return UNKNOWN  # shutdown path: the winner field is the engine's empty value + 1
     if trusted:
         return FULLHOLD if header.winner_team == header.defender_team else COMPLETED

@@ -71,26 +71,37 @@ def resolve_local_epochs(
 ) -> dict[str, int]:
     """Epochs of naive server wall-clock stamps, the repeated autumn hour resolved by write order.
 
-    ``stamps`` are (key, local time, write-order key), e.g. a file's name, the time in its name
-    and its landing mtime (the SFTP sync lands files in the server's mtime order, the receiver
-    in arrival order). A server writes its files in real time, so walking them in write order
-    the epochs never go backwards: an ambiguous stamp whose first reading (``fold=0``) lies
-    before the file written just before it is the second pass through the hour (``fold=1``).
-    Unambiguous stamps have one reading; with no usable order (equal write keys sort by name)
-    every ambiguous stamp keeps the first reading, as :func:`local_to_epoch` does.
+    ``stamps`` are (key, local time, landing time in ns), e.g. a file's name, the time in its
+    name and its landing mtime (the SFTP sync lands files in the server's mtime order and keeps
+    the landing time, the receiver lands on arrival). A file cannot land before it was written,
+    and a server writes its files in real time. For an ambiguous stamp:
+
+    1. landed before the second reading (``fold=1``) could exist: the first reading;
+    2. landed within ``LANDING_GRACE_S`` after the second reading: the second reading (a file of
+       the first pass would have landed an hour earlier);
+    3. otherwise (a late copy, a backfill) by order: walking files by landing time, the epochs
+       never go backwards, so a first reading before the previous file's epoch is the second
+       pass. With no usable order the first reading is kept, as :func:`local_to_epoch` does.
     """
     items = sorted(stamps, key=lambda s: (s[2], s[0]))
     out: dict[str, int] = {}
     last: int | None = None
-    for key, local, _order in items:
+    for key, local, landed_ns in items:
         first = local_to_epoch(local, tz)
         epoch = first
         if is_ambiguous_local(local, tz):
             second = int(local.replace(tzinfo=tz, fold=1).timestamp())
-            # Only a step back of at most the repeated hour means "second pass"; a larger one
-            # says the write order is not real time, and the first reading is kept.
-            if second > first and last is not None and first < last <= second + 60:
+            landed = landed_ns // 1_000_000_000
+            if second > first and landed < second:
+                epoch = first
+            elif second > first and landed - second <= LANDING_GRACE_S:
                 epoch = second
+            elif second > first and last is not None and first < last <= second + 60:
+                epoch = second  # the step back of at most the repeated hour: second pass
         out[key] = epoch
         last = epoch
     return out
+
+
+LANDING_GRACE_S = 15 * 60
+"""A file landing this soon after a stamp's second reading was written in the second pass."""

@@ -52,7 +52,8 @@ class RoundFacts:
     surrender or a hold, an estimate in R2); ``stats_duration_seconds`` the header ms // 1000;
     ``duration_ms`` the raw field 8 (not positive on the shutdown path); ``limit_seconds`` header
     field 6 (R2: the time to beat); ``map_limit_seconds`` the map's configured limit (R1's field
-    6, also for its R2) when known.
+    6, also for its R2) when known; ``shutdown`` that the file was written on the shutdown path
+    (header ms not positive, which the parser stores as no duration).
     """
 
     round_id: int
@@ -65,11 +66,14 @@ class RoundFacts:
     limit_seconds: int | None = None
     duration_ms: int | None = None
     map_limit_seconds: int | None = None
+    shutdown: bool = False
 
     def header(self) -> sw.HeaderFacts:
         ms = self.duration_ms
         if ms is None and self.stats_duration_seconds is not None:
             ms = self.stats_duration_seconds * 1000
+        if self.shutdown:
+            ms = 0
         return sw.HeaderFacts(
             self.defender_team, self.winner_team, self.limit_seconds, self.stats_clock_seconds, ms
         )

@@ -41,6 +41,7 @@ from slomix_pipeline.domain.linking import (
     effective_round,
     link_rounds,
 )
+from slomix_pipeline.domain.stopwatch import SRC_HEADER_SHUTDOWN
 from slomix_pipeline.warehouse import schema, schema_lua, schema_proximity, schema_sessions
 from slomix_pipeline.warehouse.writes import TableSlice, replace_partition
 
@@ -76,6 +77,7 @@ class StoredRoundInfo:
     round_duration_ms: int | None
     round_duration_seconds: int | None
     map_time_limit_seconds: int | None
+    end_reason_source: str | None
     winner_team: int
     defender_team: int
     round_status: str
@@ -105,6 +107,7 @@ class StoredRoundInfo:
             limit_seconds=self.time_limit_seconds,
             duration_ms=self.round_duration_ms,
             map_limit_seconds=self.map_time_limit_seconds,
+            shutdown=self.end_reason_source == SRC_HEADER_SHUTDOWN,
         )
 
 
