@@ -250,6 +250,20 @@ class LinkReport:
     def timing_counts(self) -> dict[str, int]:
         return dict(sorted(Counter(e.timing.status for e in self.effective.values()).items()))
 
+    def end_reason_counts(self) -> dict[str, int]:
+        """Effective end reasons (``unknown`` when no rule could tell), with their source."""
+        return dict(
+            sorted(
+                Counter(
+                    f"{e.end_reason or 'unknown'} ({e.end_reason_source})"
+                    for e in self.effective.values()
+                ).items()
+            )
+        )
+
+    def duration_source_counts(self) -> dict[str, int]:
+        return dict(sorted(Counter(e.duration_source for e in self.effective.values()).items()))
+
 
 # ------------------------------------------------------------------------------------- plan
 

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from slomix_pipeline.ingest.linking import link_days
 from slomix_pipeline.runner import landed_stats_days
 from slomix_pipeline.sample_data.session_truth import session_truth
 from slomix_pipeline.sample_data.stopwatch_cases import (
@@ -134,6 +135,11 @@ def test_the_planted_cases_as_stored(zone, sqlite_url: str) -> None:
 
     surrender = links[cases["surrender_r2"]]
     assert (surrender["end_reason"], surrender["round_stopwatch_state"]) == ("surrender", None)
+
+    # The linked_rounds metadata figures (a re-run gives the same links).
+    report = link_days(engine, days, settings_for(data_dir))
+    assert report.end_reason_counts()["map_change (header_shutdown)"] >= 1
+    assert report.duration_source_counts()["lua"] >= 1
 
     # The DST night: some stamps repeat a wall-clock time; their epochs follow real time.
     dst = [r for r in rounds.values() if r.gaming_day.month == 10]
