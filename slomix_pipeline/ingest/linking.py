@@ -77,6 +77,7 @@ class StoredRoundInfo:
     round_duration_ms: int | None
     round_duration_seconds: int | None
     map_time_limit_seconds: int | None
+    end_reason: str | None
     end_reason_source: str | None
     winner_team: int
     defender_team: int
