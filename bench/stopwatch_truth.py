@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/stopwatch_truth.py                    # this checkout: 5 seeds x 4 nights
     .venv/bin/python bench/stopwatch_truth.py --before <rev>     # and the same zones on <rev>
+    .venv/bin/python bench/stopwatch_truth.py --before <rev> --r2-estimates  # real R2 clocks
 
 Generates multi-night histories with the planted stopwatch cases
 (``sample_data.stopwatch_cases``: long half-time, shutdown-path R2, R2 without Lua and a ``0:00``
@@ -33,7 +34,20 @@ REPO = Path(__file__).resolve().parents[1]
 FIELDS = ("kills", "deaths", "damage_given", "time_played_seconds")
 
 
-def generate(out: Path, seeds: list[int], nights: int) -> list[Path]:
+def _estimate_r2_clocks(stats_dir: Path) -> None:
+    """Give every R2 header the c0rnp0rn8 ``0:00`` estimate in field 7, as real R2 files often
+    carry (the engine leaves ``g_nextTimeLimit`` unset): mode-of-percentages minus the limit."""
+    for path in sorted(stats_dir.glob("*-round-2.txt")):
+        data = path.read_bytes()
+        header, _, rest = data.partition(b"\n")
+        fields = header.decode("utf-8").split("\\")
+        fields[7] = "67:17"
+        stat = path.stat()
+        path.write_bytes("\\".join(fields).encode("utf-8") + b"\n" + rest)
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+def generate(out: Path, seeds: list[int], nights: int, r2_estimates: bool = False) -> list[Path]:
     """One zone per seed, each with ``truth.json`` next to its landing folders."""
     sys.path.insert(0, str(REPO))
     from slomix_pipeline.sample_data.stats_writer import stats_file_name
@@ -44,6 +58,8 @@ def generate(out: Path, seeds: list[int], nights: int) -> list[Path]:
     for seed in seeds:
         zone_dir = out / f"seed{seed}"
         planted = write_stopwatch_zone(zone_dir / "data", seed=seed, nights=nights)
+        if r2_estimates:
+            _estimate_r2_clocks(zone_dir / "data" / "local_stats")
         facts = stopwatch_truth(planted)
         players = round_truth(planted.corpus)
         rounds = {stats_file_name(r): r for r in planted.corpus.rounds}
@@ -134,6 +150,11 @@ def main() -> None:
     parser.add_argument("--seeds", default="7,8,9,10,11")
     parser.add_argument("--nights", type=int, default=4)
     parser.add_argument("--before", help="git revision to compare with (e.g. ed02289)")
+    parser.add_argument(
+        "--r2-estimates",
+        action="store_true",
+        help="every R2 header carries the 0:00 estimate in field 7 (as real R2 files often do)",
+    )
     parser.add_argument("--run-only", nargs=2, metavar=("ZONE", "DB"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run_only:
@@ -142,7 +163,7 @@ def main() -> None:
     seeds = [int(s) for s in args.seeds.split(",")]
     with tempfile.TemporaryDirectory(prefix="slomix-stopwatch-") as tmp:
         work = Path(tmp)
-        zones = generate(work, seeds, args.nights)
+        zones = generate(work, seeds, args.nights, args.r2_estimates)
         checkouts = {"after (this checkout)": REPO}
         if args.before:
             old = work / "before"
@@ -166,10 +187,9 @@ def main() -> None:
                     cwd=str(code),
                 )
                 dbs.append(db)
-            _print(
-                f"{label}: seeds {args.seeds}, {args.nights} nights + a DST night",
-                score(zones, dbs),
-            )
+            extra = ", R2 clocks = 0:00 estimate" if args.r2_estimates else ""
+            title = f"{label}: seeds {args.seeds}, {args.nights} nights + a DST night{extra}"
+            _print(title, score(zones, dbs))
 
 
 if __name__ == "__main__":
