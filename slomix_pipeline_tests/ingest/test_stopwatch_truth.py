@@ -155,3 +155,15 @@ def test_the_planted_cases_as_stored(zone, sqlite_url: str) -> None:
     # Every orphan of the zone (the R1 file never landed) says why it stayed one.
     orphans = [r for r in rounds.values() if r.is_orphan_r2]
     assert orphans and {r.pairing_reason for r in orphans} == {"previous_round_other_map"}
+
+
+def test_sample_data_command_plants_the_cases(tmp_path: Path) -> None:
+    from slomix_pipeline.cli import main
+
+    data_dir = tmp_path / "zone"
+    assert main(["sample-data", "--data-dir", str(data_dir), "--stopwatch-cases"]) == 0
+    names = {p.name for p in (data_dir / "local_stats").iterdir()}
+    expected = write_stopwatch_zone(tmp_path / "again", seed=7, nights=3).cases
+    assert set(expected.values()) <= names
+    shutdown = (data_dir / "local_stats" / expected["shutdown_r2"]).read_text().split("\n")[0]
+    assert shutdown.split("\\")[5] == "1" and int(shutdown.split("\\")[8]) < 0
