@@ -15,8 +15,12 @@ without a Lua row, the link reason code, never a bare "NO LUA DATA".
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from slomix_pipeline.domain import stopwatch as sw
+
+if TYPE_CHECKING:  # linking re-exports this module: import its types for annotations only
+    from slomix_pipeline.domain.linking import RoundLink
 
 SOURCE_LUA = sw.SRC_LUA
 SOURCE_STATS = sw.SRC_HEADER
@@ -176,14 +180,14 @@ def _map_limit(facts: RoundFacts, lua: LuaFacts | None) -> tuple[int | None, str
     return None, SOURCE_NONE
 
 
-def effective_round(facts: RoundFacts, link: object, lua: LuaFacts | None) -> EffectiveRound:
+def effective_round(facts: RoundFacts, link: RoundLink, lua: LuaFacts | None) -> EffectiveRound:
     """Judge a round from its header and its linked Lua row (``lua`` None: not linked).
 
     ``link`` is the round's :class:`~slomix_pipeline.domain.linking.RoundLink`; its reason code
     becomes the duration reason and timing status of an unlinked round.
     """
-    link_reason: str = link.reason  # type: ignore[attr-defined]
-    linked = lua is not None and getattr(link, "lua_round_id", None) is not None
+    link_reason = link.reason
+    linked = lua is not None and link.lua_round_id is not None
     if not linked:
         lua = None
     verdict = sw.judge(facts.header(), lua.timing() if lua is not None else None)
