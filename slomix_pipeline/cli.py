@@ -32,6 +32,14 @@ def _cmd_sample_data(args: argparse.Namespace) -> int:
     from slomix_pipeline.sample_data import generate_landing_zone
 
     settings = _settings_for(args)
+    if getattr(args, "stopwatch_cases", False):
+        from slomix_pipeline.sample_data.stopwatch_cases import write_stopwatch_zone
+
+        zone = write_stopwatch_zone(settings.data_dir, seed=args.seed, nights=args.nights)
+        print(f"sample landing zone with the stopwatch cases written to {settings.data_dir}")
+        for case, file_name in sorted(zone.cases.items()):
+            print(f"  {case:<20} {file_name}")
+        return 0
     report = generate_landing_zone(
         settings.data_dir,
         seed=args.seed,
@@ -134,6 +142,11 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--seed", type=int, default=7)
     sample.add_argument("--nights", type=int, default=3)
     sample.add_argument("--rounds-per-night", type=int, default=None)
+    sample.add_argument(
+        "--stopwatch-cases",
+        action="store_true",
+        help="plant the stopwatch cases (long half-time, shutdown R2, ...) and a DST night",
+    )
     sample.set_defaults(func=_cmd_sample_data)
 
     mat = with_data_dir(sub.add_parser("materialize", help="materialize all assets for a range"))

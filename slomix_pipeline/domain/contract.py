@@ -6,18 +6,23 @@ express: a surrender looks exactly like a full hold there). The rules, in short:
 * ``score_confidence``: ``time_fallback`` when the caller inherited valid sides from R1;
   ``ambiguous`` when a side is non-numeric or out of range; ``missing`` when a side is absent or 0
   (draw / unknown winner); ``verified_header`` when both sides are 1/2 with no diagnostics.
-* ``round_stopwatch_state``: OBJECTIVE -> ``TIME_SET``; NORMAL with a known limit and a known,
-  non-zero actual time -> ``FULL_HOLD`` when actual >= max(limit - 30 s, 0), else ``TIME_SET``;
-  surrender, map change/restart, server restart, or unknown times -> None.
-* ``time_to_beat_seconds`` / ``next_timelimit_minutes``: R1 only (TIME_SET: the actual time and
-  its ceiling in minutes; FULL_HOLD: the limit's ceiling), at least 1 minute.
+* ``round_stopwatch_state``: OBJECTIVE -> ``TIME_SET``; surrender, map change/restart, server
+  restart -> None; NORMAL (no Lua verdict) -> the header alone, by :func:`stopwatch.judge`:
+  winner is not the defender -> ``TIME_SET`` (an objective, even 29 s before the limit); winner
+  is the defender -> ``FULL_HOLD``, unless the header ms shows the round ended well before the
+  limit (a surrender: None); a shutdown-path file (ms not positive) -> None; the clock
+  (actual >= limit - 30 s) only when the sides are not known.
+* ``time_to_beat_seconds``: R1 TIME_SET -> its actual time (what R2 must beat); R2 -> header
+  field 6, the time R1 set. ``next_timelimit_minutes``: R1 only (TIME_SET: the actual time's
+  ceiling in minutes; FULL_HOLD: the limit's ceiling), at least 1 minute.
 * ``round_outcome``: with trusted sides, ``Fullhold`` when the winner is the defender, else
-  ``Completed``; otherwise the time heuristic (limit - actual <= 30 s -> ``Fullhold``), and
-  ``Unknown`` when either time is unknown or zero.
+  ``Completed`` (``Unknown`` for a shutdown-path file, whose winner field is not an answer);
+  otherwise the time heuristic (limit - actual <= 30 s -> ``Fullhold``), and ``Unknown`` when
+  either time is unknown or zero.
 
-Deliberate differences from upstream: an ``actual_time`` of ``0:00`` (the engine leaves R2's
-``g_nextTimeLimit`` unset) means "unknown", so it gives no stopwatch state instead of TIME_SET; a
-limit that failed to parse gives no state instead of turning every round into FULL_HOLD; a
+Deliberate differences from upstream: the state follows the winner and defender, not the
+clock (upstream's ``actual >= limit - 30 s`` called late objectives and surrenders holds, and an
+R2 ``0:00`` estimate a hold); a limit that failed to parse never turns a round into FULL_HOLD; a
 missing side gives ``missing`` (upstream: ``ambiguous``).
 """
 
@@ -29,6 +34,7 @@ from typing import TYPE_CHECKING
 
 # The clock-text parser is a format concern (header ``M:SS`` fields); re-exported here because
 # the contract is where its semantics (None, never 0, for garbage) matter.
+from slomix_pipeline.domain.stopwatch import HeaderFacts, judge
 from slomix_pipeline.formats.stats_file import parse_clock_text
 
 if TYPE_CHECKING:
@@ -65,6 +71,8 @@ END_REASONS: frozenset[str] = frozenset(
 Lua layer's job)."""
 
 _HOLD_TOLERANCE_SECONDS = 30
+SHUTDOWN_WARNING = "round_duration_non_positive"
+"""The parser's warning for a header ms <= 0: the file was written on the shutdown path."""
 _VALID_SIDES = (1, 2)
 
 
@@ -99,17 +107,35 @@ def _score_confidence(
     return AMBIGUOUS  # pragma: no cover - every other combination carries a reason above
 
 
-def _stopwatch_state(end_reason: str, limit: int | None, actual: int | None) -> str | None:
+def header_facts(header: StatsHeader) -> HeaderFacts:
+    """The header fields the stopwatch rules read; a side the parser defaulted or flagged
+    (non-numeric, out of range, missing) is unknown (0) to them."""
+    reasons = _side_reasons(header)
+    ms = header.round_duration_ms
+    if ms is None and SHUTDOWN_WARNING in header.warnings:
+        ms = 0  # the parser drops a non-positive ms; for the rules it marks the shutdown path
+    defender_known = not any(r.startswith("defender_") for r in reasons)
+    winner_known = not any(r.startswith("winner_") for r in reasons)
+    return HeaderFacts(
+        header.defender_team if defender_known else 0,
+        header.winner_team if winner_known else 0,
+        header.map_time_seconds,
+        header.actual_time_seconds,
+        ms,
+    )
+
+
+def _stopwatch_state(end_reason: str, header: StatsHeader) -> str | None:
     if end_reason == "OBJECTIVE":
         return TIME_SET
     if end_reason != "NORMAL":
         return None  # surrender / map change / restarts: the time says nothing about a hold
-    if limit is None or limit <= 0 or actual is None or actual <= 0:
-        return None
-    return FULL_HOLD if actual >= max(limit - _HOLD_TOLERANCE_SECONDS, 0) else TIME_SET
+    return judge(header_facts(header)).stopwatch_state
 
 
 def _outcome(header: StatsHeader, trusted: bool) -> str:
+    if SHUTDOWN_WARNING in header.warnings:
+        return UNKNOWN  # shutdown path: the winner field is the engine's empty value + 1
     if trusted:
         return FULLHOLD if header.winner_team == header.defender_team else COMPLETED
     limit, actual = header.map_time_seconds, header.actual_time_seconds
@@ -142,8 +168,8 @@ def build_contract(
         header.defender_team, header.winner_team, reasons, sides_inherited
     )
     limit, actual = header.map_time_seconds, header.actual_time_seconds
-    state = _stopwatch_state(reason, limit, actual)
-    time_to_beat: int | None = None
+    state = _stopwatch_state(reason, header)
+    time_to_beat: int | None = limit if round_number == 2 and limit else None
     next_limit: int | None = None
     if round_number == 1:
         if state == TIME_SET and actual:

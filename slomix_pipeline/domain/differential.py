@@ -76,13 +76,14 @@ def find_round1(
     candidates: Iterable[StatsFileName],
     window_minutes: int = DEFAULT_WINDOW_MINUTES,
 ) -> StatsFileName | None:
-    """The R1 stats file an R2 continues, or None (the R2 is then an orphan).
+    """Upstream-style window search for an R2's R1 (kept for benchmarks and comparison).
 
-    A candidate must be a STATS round-1 file of the same map (case-insensitive), strictly earlier
-    than the R2 and at most ``window_minutes`` before it; the latest such file wins (a restarted
-    R1 is superseded by the replay). Dates play no role, so a pair across midnight is found
-    however many other R1 files of that map exist (upstream only looked at the previous day when
-    the R2's own day had no R1 of the map at all).
+    Ingestion pairs by server sequence instead (``domain.pairing``): a window orphaned every
+    half-time longer than it. A candidate must be a STATS round-1 file of the same map
+    (case-insensitive), strictly earlier than the R2 and at most ``window_minutes`` before it;
+    the latest such file wins (a restarted R1 is superseded by the replay). Dates play no role,
+    so a pair across midnight is found however many other R1 files of that map exist (upstream
+    only looked at the previous day when the R2's own day had no R1 of the map at all).
     """
     if window_minutes < 0:
         raise ValueError(f"window_minutes must be >= 0, got {window_minutes}")

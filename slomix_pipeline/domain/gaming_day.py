@@ -8,6 +8,7 @@ two explicitly in the server's declared time zone, never in the host's.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -63,3 +64,44 @@ def days_in_range(first: date, last: date) -> list[date]:
 def utc_now_epoch() -> int:
     """Current UTC epoch second (the one place the wall clock is read for grace periods)."""
     return int(datetime.now(UTC).timestamp())
+
+
+def resolve_local_epochs(
+    stamps: Iterable[tuple[str, datetime, int]], tz: ZoneInfo
+) -> dict[str, int]:
+    """Epochs of naive server wall-clock stamps, the repeated autumn hour resolved by write order.
+
+    ``stamps`` are (key, local time, landing time in ns), e.g. a file's name, the time in its
+    name and its landing mtime (the SFTP sync lands files in the server's mtime order and keeps
+    the landing time, the receiver lands on arrival). A file cannot land before it was written,
+    and a server writes its files in real time. For an ambiguous stamp:
+
+    1. landed before the second reading (``fold=1``) could exist: the first reading;
+    2. landed within ``LANDING_GRACE_S`` after the second reading: the second reading (a file of
+       the first pass would have landed an hour earlier);
+    3. otherwise (a late copy, a backfill) by order: walking files by landing time, the epochs
+       never go backwards, so a first reading before the previous file's epoch is the second
+       pass. With no usable order the first reading is kept, as :func:`local_to_epoch` does.
+    """
+    items = sorted(stamps, key=lambda s: (s[2], s[0]))
+    out: dict[str, int] = {}
+    last: int | None = None
+    for key, local, landed_ns in items:
+        first = local_to_epoch(local, tz)
+        epoch = first
+        if is_ambiguous_local(local, tz):
+            second = int(local.replace(tzinfo=tz, fold=1).timestamp())
+            landed = landed_ns // 1_000_000_000
+            if second > first and landed < second:
+                epoch = first
+            elif second > first and landed - second <= LANDING_GRACE_S:
+                epoch = second
+            elif second > first and last is not None and first < last <= second + 60:
+                epoch = second  # the step back of at most the repeated hour: second pass
+        out[key] = epoch
+        last = epoch
+    return out
+
+
+LANDING_GRACE_S = 15 * 60
+"""A file landing this soon after a stamp's second reading was written in the second pass."""

@@ -166,6 +166,11 @@ class ContractRound:
     is_orphan_r2: bool
     source_file: str
     r1_file_name: str | None = None
+    end_reason: str | None = None
+
+
+NO_STATE_END_REASONS: frozenset[str] = frozenset({"surrender", "map_change"})
+"""End reasons after which a round has no stopwatch state (neither a time set nor a hold)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,7 +229,7 @@ def _contract_failures(r: ContractRound) -> list[GateFailure]:
     times_known = bool(r.time_limit_seconds and r.time_limit_seconds > 0) and bool(
         r.actual_time_seconds and r.actual_time_seconds > 0
     )
-    if state is None and times_known:
+    if state is None and times_known and r.end_reason not in NO_STATE_END_REASONS:
         fail(
             WS0_STATE_MISSING,
             f"no stopwatch state although limit {r.time_limit_seconds} s and actual "

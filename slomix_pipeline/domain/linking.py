@@ -25,11 +25,8 @@ Rules (see docs/sessions.md):
 The result is a pure function of the rows and of ``now_unix`` (only ``late_pending`` depends on
 it), so a late arrival is handled by running the function again, never by patching links.
 
-The second half of the module applies the Lua truth to a linked round: the measured duration
-replaces the stats clock for surrenders, pauses and clock disagreements; the winner and defender
-come from the Lua when it knows them; a player's time played is clamped to the Lua duration when
-it exceeds it by half (upstream's rule) and DPM recomputed; and a timing comparison with a status
-that is either a verdict or the link reason code.
+Applying the Lua truth to a linked round (winner, end reason, stopwatch state, duration by
+source reliability, player time clamp) lives in ``domain.lua_truth`` and is re-exported here.
 """
 
 from __future__ import annotations
@@ -426,227 +423,84 @@ def link_rounds(
 
 
 # ---------------------------------------------------------------------------- the Lua truth
+# Applying the Lua truth to a linked round lives in ``domain.lua_truth``; re-exported here so
+# callers keep one import for "linking and what it implies".
 
-SOURCE_LUA = "lua"
-SOURCE_STATS = "stats"
-SOURCE_STATS_CLOCK = "stats_clock"
-SOURCE_STATS_DURATION = "stats_duration"
-SOURCE_NONE = "none"
+from slomix_pipeline.domain.lua_truth import (  # noqa: E402
+    CLAMP_FACTOR,
+    DISCREPANCY_S,
+    MINOR_DIFF_S,
+    SOURCE_LUA,
+    SOURCE_NONE,
+    SOURCE_STATS,
+    SOURCE_STATS_CLOCK,
+    SOURCE_STATS_DURATION,
+    TIMING_ALIGNED,
+    TIMING_DISCREPANCY,
+    TIMING_MINOR_DIFF,
+    TIMING_NO_LUA_DURATION,
+    TIMING_NO_STATS_CLOCK,
+    WHY_ABOVE_LIMIT,
+    WHY_ENGINE_MEASURED,
+    WHY_HEADER_MS_UNUSABLE,
+    WHY_NO_MEASUREMENT,
+    WHY_NO_USABLE_DURATION,
+    EffectivePlayerTime,
+    EffectiveRound,
+    LuaFacts,
+    PlayerTime,
+    RoundFacts,
+    TimingComparison,
+    effective_player_time,
+    effective_round,
+)
 
-WHY_SURRENDER = "surrender"
-WHY_PAUSED = "paused"
-WHY_CLOCK_MISMATCH = "clock_mismatch"
-WHY_CLOCK_AGREES = "clock_agrees"
-WHY_NO_LUA_DURATION = "lua_without_duration"
-WHY_NO_STATS_CLOCK = "no_stats_clock"
-
-TIMING_ALIGNED = "aligned"
-TIMING_MINOR_DIFF = "minor_diff"
-TIMING_DISCREPANCY = "discrepancy"
-TIMING_NO_LUA_DURATION = "lua_without_duration"
-TIMING_NO_STATS_CLOCK = "no_stats_clock"
-MINOR_DIFF_S = 30
-DISCREPANCY_S = 60
-"""|stats clock - Lua duration| above which the comparison is a minor diff / a discrepancy."""
-
-CLAMP_FACTOR = 1.5
-"""A player's time above this multiple of the Lua duration is clamped to the Lua duration."""
-
-SURRENDER = "SURRENDER"
-
-
-@dataclass(frozen=True, slots=True)
-class RoundFacts:
-    """What the stats file says about a round's timing and outcome.
-
-    ``stats_clock_seconds`` is the header's actual time (a stopwatch target: the full limit after
-    a surrender or a hold); ``stats_duration_seconds`` the header's engine duration (ms // 1000).
-    """
-
-    round_id: int
-    stats_clock_seconds: int | None
-    stats_duration_seconds: int | None
-    winner_team: int
-    defender_team: int
-    is_orphan_r2: bool
-
-
-@dataclass(frozen=True, slots=True)
-class LuaFacts:
-    """What the linked Lua row says (``lua_round_teams``)."""
-
-    lua_round_id: int
-    actual_duration_seconds: int | None
-    total_pause_seconds: int | None
-    pause_count: int | None
-    end_reason: str
-    winner_team: int
-    defender_team: int
-    sources: str
-
-
-@dataclass(frozen=True, slots=True)
-class TimingComparison:
-    """Stats clock vs Lua duration vs pauses; ``status`` is a verdict or the link reason code."""
-
-    stats_clock_seconds: int | None
-    stats_duration_seconds: int | None
-    lua_duration_seconds: int | None
-    lua_pause_seconds: int | None
-    lua_pause_count: int | None
-    diff_seconds: int | None
-    status: str
-
-
-@dataclass(frozen=True, slots=True)
-class EffectiveRound:
-    """The values downstream should use for a round, each with where it came from and why."""
-
-    round_id: int
-    duration_seconds: int | None
-    duration_source: str
-    duration_reason: str
-    winner_team: int
-    winner_source: str
-    defender_team: int
-    defender_source: str
-    lua_end_reason: str | None
-    timing: TimingComparison
-
-
-def _timing_status(diff: int | None) -> str:
-    if diff is None:
-        return TIMING_NO_STATS_CLOCK
-    if abs(diff) > DISCREPANCY_S:
-        return TIMING_DISCREPANCY
-    if abs(diff) > MINOR_DIFF_S:
-        return TIMING_MINOR_DIFF
-    return TIMING_ALIGNED
-
-
-def _side(value: int) -> bool:
-    return value in (1, 2)
-
-
-def effective_round(facts: RoundFacts, link: RoundLink, lua: LuaFacts | None) -> EffectiveRound:
-    """Apply the Lua truth of a linked round (``lua`` must be the linked row, or None).
-
-    Duration: the Lua's measured play time (pauses excluded) replaces the stats clock when the
-    round was surrendered, paused, or the two disagree by more than the minor-diff bound; it is
-    kept next to the stats clock either way. Without a usable Lua duration the stats clock is
-    used (else the engine duration), and the reason is the link reason code.
-    """
-    clock = facts.stats_clock_seconds
-    if lua is None or link.lua_round_id is None:
-        timing = TimingComparison(
-            clock, facts.stats_duration_seconds, None, None, None, None, link.reason
-        )
-        if clock is not None:
-            duration, source = clock, SOURCE_STATS_CLOCK
-        elif facts.stats_duration_seconds is not None:
-            duration, source = facts.stats_duration_seconds, SOURCE_STATS_DURATION
-        else:
-            duration, source = None, SOURCE_NONE
-        return EffectiveRound(
-            facts.round_id,
-            duration,
-            source,
-            link.reason,
-            facts.winner_team,
-            SOURCE_STATS,
-            facts.defender_team,
-            SOURCE_STATS,
-            None,
-            timing,
-        )
-    measured = lua.actual_duration_seconds if lua.actual_duration_seconds else None
-    diff = None if clock is None or measured is None else clock - measured
-    status = TIMING_NO_LUA_DURATION if measured is None else _timing_status(diff)
-    timing = TimingComparison(
-        clock,
-        facts.stats_duration_seconds,
-        measured,
-        lua.total_pause_seconds,
-        lua.pause_count,
-        diff,
-        status,
-    )
-    if measured is None:
-        duration = clock if clock is not None else facts.stats_duration_seconds
-        source = SOURCE_STATS_CLOCK if clock is not None else SOURCE_STATS_DURATION
-        why = WHY_NO_LUA_DURATION
-        if duration is None:
-            source = SOURCE_NONE
-    elif lua.end_reason == SURRENDER:
-        duration, source, why = measured, SOURCE_LUA, WHY_SURRENDER
-    elif (lua.pause_count or 0) > 0 or (lua.total_pause_seconds or 0) > 0:
-        duration, source, why = measured, SOURCE_LUA, WHY_PAUSED
-    elif clock is None:
-        duration, source, why = measured, SOURCE_LUA, WHY_NO_STATS_CLOCK
-    elif diff is not None and abs(diff) > MINOR_DIFF_S:
-        duration, source, why = measured, SOURCE_LUA, WHY_CLOCK_MISMATCH
-    else:
-        duration, source, why = clock, SOURCE_STATS_CLOCK, WHY_CLOCK_AGREES
-    winner_lua = _side(lua.winner_team)
-    defender_lua = _side(lua.defender_team)
-    return EffectiveRound(
-        facts.round_id,
-        duration,
-        source,
-        why,
-        lua.winner_team if winner_lua else facts.winner_team,
-        SOURCE_LUA if winner_lua else SOURCE_STATS,
-        lua.defender_team if defender_lua else facts.defender_team,
-        SOURCE_LUA if defender_lua else SOURCE_STATS,
-        lua.end_reason,
-        timing,
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class PlayerTime:
-    """A player's stored time and damage in one round."""
-
-    round_id: int
-    player_guid: str
-    time_played_seconds: int
-    damage_given: int
-    dpm: float
-
-
-@dataclass(frozen=True, slots=True)
-class EffectivePlayerTime:
-    """A player's time played and DPM after the Lua clamp (``clamped`` says whether it fired)."""
-
-    round_id: int
-    player_guid: str
-    time_played_seconds_stats: int
-    time_played_seconds: int
-    dpm_stats: float
-    dpm: float
-    clamped: bool
-
-
-def effective_player_time(
-    player: PlayerTime, lua_duration_seconds: int | None, is_orphan_r2: bool
-) -> EffectivePlayerTime:
-    """Clamp an implausible time played to the Lua duration and recompute DPM.
-
-    Upstream clamps when the stored time exceeds 1.5x the Lua duration. It does so for every
-    round, which is wrong for an orphan R2: its values are cumulative over both halves (its R1
-    file never arrived), so its time legitimately exceeds the R2 duration; orphans are exempt.
-    """
-    tp = player.time_played_seconds
-    if (
-        is_orphan_r2
-        or not lua_duration_seconds
-        or lua_duration_seconds <= 0
-        or tp <= CLAMP_FACTOR * lua_duration_seconds
-    ):
-        return EffectivePlayerTime(
-            player.round_id, player.player_guid, tp, tp, player.dpm, player.dpm, False
-        )
-    dpm = player.damage_given * 60 / lua_duration_seconds
-    return EffectivePlayerTime(
-        player.round_id, player.player_guid, tp, lua_duration_seconds, player.dpm, dpm, True
-    )
+__all__ = [
+    "AMBIGUOUS",
+    "CLAMP_FACTOR",
+    "DEFAULT_GRACE_S",
+    "DEFAULT_TOLERANCE_S",
+    "DEFAULT_WINDOW_S",
+    "DISCREPANCY_S",
+    "LATE_PENDING",
+    "LINKED",
+    "LINKED_ELSEWHERE",
+    "METHOD_END_TOLERANCE",
+    "METHOD_EXACT_START",
+    "MINOR_DIFF_S",
+    "NEVER_RECEIVED",
+    "PROXIMITY_NOT_LOADED",
+    "REASONS",
+    "SOURCE_LUA",
+    "SOURCE_NONE",
+    "SOURCE_STATS",
+    "SOURCE_STATS_CLOCK",
+    "SOURCE_STATS_DURATION",
+    "TIMING_ALIGNED",
+    "TIMING_DISCREPANCY",
+    "TIMING_MINOR_DIFF",
+    "TIMING_NO_LUA_DURATION",
+    "TIMING_NO_STATS_CLOCK",
+    "UNLINKED_CANDIDATE",
+    "WHY_ABOVE_LIMIT",
+    "WHY_ENGINE_MEASURED",
+    "WHY_HEADER_MS_UNUSABLE",
+    "WHY_NO_MEASUREMENT",
+    "WHY_NO_USABLE_DURATION",
+    "EffectivePlayerTime",
+    "EffectiveRound",
+    "LinkResult",
+    "LinkSettings",
+    "LuaFacts",
+    "LuaLink",
+    "LuaRoundRef",
+    "PlayerTime",
+    "ProximityRef",
+    "RoundFacts",
+    "RoundLink",
+    "StatsRoundRef",
+    "TimingComparison",
+    "effective_player_time",
+    "effective_round",
+    "link_rounds",
+]

@@ -38,6 +38,7 @@ NOTE_OUTCOME_UNKNOWN = "outcome_unknown"
 
 SOURCE_WINNER = "winner"
 SOURCE_TIME = "time"
+END_MAP_CHANGE = "map_change"
 
 DRAW = "draw"
 
@@ -57,6 +58,7 @@ class Half:
     time_seconds: int | None
     limit_seconds: int | None
     team_a_side: int | None
+    end_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +91,8 @@ def _succeeded(half: Half, defender: int) -> tuple[bool | None, str]:
     """Did the half's attackers succeed, and from which evidence."""
     if half.winner_team in (1, 2):
         return half.winner_team != defender, SOURCE_WINNER
+    if half.end_reason == END_MAP_CHANGE:
+        return False, SOURCE_WINNER  # cut by a map change: no winner, the attack did not finish
     if half.time_seconds is None or half.time_seconds <= 0:
         return None, SOURCE_TIME
     if half.limit_seconds is None or half.limit_seconds <= 0:

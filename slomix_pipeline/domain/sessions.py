@@ -1,7 +1,8 @@
 """Gaming sessions: grouping rounds, restarts, map plays and persistent teams (pure).
 
 A gaming session is a run of rounds in which no two consecutive rounds are more than
-``gap_seconds`` apart (default 60 minutes; exactly 60 continues the session). The rule is applied
+``gap_seconds`` apart (default 60 minutes; exactly 60 continues the session), except that the R2
+of a map play always stays with its R1. The rule is applied
 to round *end* times (the stats file's name is written at round end), as epochs, so it crosses
 midnight and DST freely.
 
@@ -115,13 +116,25 @@ def _order(r: SessionRound) -> tuple[int, str]:
 def group_sessions(
     rounds: Iterable[SessionRound], gap_seconds: int = DEFAULT_GAP_S
 ) -> tuple[GamingSession, ...]:
-    """Gaps-and-islands over round end times: a gap strictly above ``gap_seconds`` splits."""
+    """Gaps-and-islands over round end times: a gap strictly above ``gap_seconds`` splits.
+
+    A map play is never split: an R2 paired with an R1 of the current island (same
+    ``match_id``) stays in it, whatever its gap (a 55-minute half-time plus a 10-minute R2 ends
+    more than 60 minutes after its R1; pairing already bounded the break by the session gap).
+    """
     ordered = sorted(rounds, key=_order)
     islands: list[list[SessionRound]] = []
+    open_r1: set[str] = set()  # match ids of the current island's R1s
     for r in ordered:
-        if not islands or r.end_unix - islands[-1][-1].end_unix > gap_seconds:
+        continues_play = r.round_number == 2 and r.match_id in open_r1
+        if not islands or (
+            r.end_unix - islands[-1][-1].end_unix > gap_seconds and not continues_play
+        ):
             islands.append([])
+            open_r1 = set()
         islands[-1].append(r)
+        if r.round_number == 1:
+            open_r1.add(r.match_id)
     return tuple(
         GamingSession(
             session_id_of(island[0]), session_key_of(island[0]), island[0].gaming_day, tuple(island)

@@ -41,6 +41,7 @@ from slomix_pipeline.domain.linking import (
     effective_round,
     link_rounds,
 )
+from slomix_pipeline.domain.stopwatch import SRC_HEADER_SHUTDOWN
 from slomix_pipeline.warehouse import schema, schema_lua, schema_proximity, schema_sessions
 from slomix_pipeline.warehouse.writes import TableSlice, replace_partition
 
@@ -73,7 +74,11 @@ class StoredRoundInfo:
     file_time_ambiguous: bool
     time_limit_seconds: int | None
     actual_time_seconds: int | None
+    round_duration_ms: int | None
     round_duration_seconds: int | None
+    map_time_limit_seconds: int | None
+    end_reason: str | None
+    end_reason_source: str | None
     winner_team: int
     defender_team: int
     round_status: str
@@ -99,6 +104,11 @@ class StoredRoundInfo:
             self.winner_team,
             self.defender_team,
             self.is_orphan_r2,
+            round_number=self.round_number,
+            limit_seconds=self.time_limit_seconds,
+            duration_ms=self.round_duration_ms,
+            map_limit_seconds=self.map_time_limit_seconds,
+            shutdown=self.end_reason_source == SRC_HEADER_SHUTDOWN,
         )
 
 
@@ -150,6 +160,9 @@ def read_lua(conn: Connection, days: Sequence[date]) -> list[StoredLuaInfo]:
             row.winner_team,
             row.defender_team,
             row.sources,
+            timelimit_minutes=row.timelimit_minutes,
+            round_start_unix=row.round_start_unix,
+            round_end_unix=row.round_end_unix,
         )
         out.append(
             StoredLuaInfo(
@@ -238,6 +251,20 @@ class LinkReport:
     def timing_counts(self) -> dict[str, int]:
         return dict(sorted(Counter(e.timing.status for e in self.effective.values()).items()))
 
+    def end_reason_counts(self) -> dict[str, int]:
+        """Effective end reasons (``unknown`` when no rule could tell), with their source."""
+        return dict(
+            sorted(
+                Counter(
+                    f"{e.end_reason or 'unknown'} ({e.end_reason_source})"
+                    for e in self.effective.values()
+                ).items()
+            )
+        )
+
+    def duration_source_counts(self) -> dict[str, int]:
+        return dict(sorted(Counter(e.duration_source for e in self.effective.values()).items()))
+
 
 # ------------------------------------------------------------------------------------- plan
 
@@ -281,6 +308,16 @@ def _round_row(
         "timing_diff_seconds": t.diff_seconds,
         "timing_status": t.status,
         "players_clamped": clamped,
+        "end_reason": eff.end_reason,
+        "end_reason_source": eff.end_reason_source,
+        "round_stopwatch_state": eff.stopwatch_state,
+        "time_to_beat_seconds": eff.time_to_beat_seconds,
+        "r1_attack_time_seconds": eff.r1_attack_time_seconds,
+        "map_time_limit_seconds": eff.map_limit_seconds,
+        "map_time_limit_source": eff.map_limit_source,
+        "round_start_unix": eff.round_start_unix,
+        "round_end_unix": eff.round_end_unix,
+        "round_times_source": eff.round_times_source,
         "source_file": info.source_file,
         "source_sha256": info.source_sha256,
     }

@@ -73,6 +73,7 @@ class LinkedValues:
     winner_team: int
     defender_team: int
     link_reason: str
+    end_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,11 +103,11 @@ class WindowData:
 
 def _read_links(conn: Connection, days: Sequence[date]) -> dict[int, LinkedValues]:
     t = schema_sessions.round_links
-    query = select(t.c.round_id, t.c.winner_team, t.c.defender_team, t.c.link_reason).where(
-        TableSlice(t, days).condition()
-    )
+    query = select(
+        t.c.round_id, t.c.winner_team, t.c.defender_team, t.c.link_reason, t.c.end_reason
+    ).where(TableSlice(t, days).condition())
     return {
-        r.round_id: LinkedValues(r.winner_team, r.defender_team, r.link_reason)
+        r.round_id: LinkedValues(r.winner_team, r.defender_team, r.link_reason, r.end_reason)
         for r in conn.execute(query)
     }
 
@@ -336,6 +337,7 @@ def compute_session(
                 continue
             info = infos[r.round_id]
             winner, defender = _effective(info, links)
+            linked = links.get(r.round_id)
             halves.append(
                 Half(
                     r.round_id,
@@ -344,6 +346,7 @@ def compute_session(
                     info.actual_time_seconds,
                     info.time_limit_seconds,
                     teams.side_of_a.get(r.round_id),
+                    linked.end_reason if linked is not None else info.end_reason,
                 )
             )
         scores[play.map_play_id] = score_map(halves[0], halves[1])

@@ -9,6 +9,10 @@ Rules it enforces:
   a specific reason, and no row of its round is written (never half a round).
 - The R1 of an R2 is looked up in the landing zone, not in the warehouse, so an R2 whose R1 sits
   in the previous gaming day (or arrives later) gives the same result however partitions are run.
+  Pairing is by server sequence (the readable round just before the R2), confirmed by the R2
+  header, bounded by the session gap (``domain.pairing``); every orphan carries its reason.
+- File times are epochs: the repeated autumn hour is resolved by the files' write (landing)
+  order (``domain.gaming_day.resolve_local_epochs``).
 - A landed file whose bytes changed since it was first ingested is quarantined (status
   ``changed``) until an operator re-baselines it; landed files are immutable by contract.
 - A renamed copy of an already landed file (same payload under another name) is not loaded twice.
@@ -18,14 +22,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, select
 
 from slomix_pipeline.config import Settings
-from slomix_pipeline.domain.differential import Round1Index, build_round_stats
-from slomix_pipeline.domain.gaming_day import gaming_day_bounds_local, gaming_day_of_local
+from slomix_pipeline.domain.differential import build_round_stats
+from slomix_pipeline.domain.gaming_day import gaming_day_of_local, resolve_local_epochs
+from slomix_pipeline.domain.maps import map_key
+from slomix_pipeline.domain.pairing import PAIRED, R1_REJECTED, Pairing, SequencedRound, pair_one
 from slomix_pipeline.domain.stats_records import RoundStats
 from slomix_pipeline.formats.stats_file import (
     ParsedStatsFile,
@@ -60,6 +66,7 @@ class _Candidate:
     landed: LandedFile
     name: StatsFileName | None
     gaming_day: date
+    epoch: int | None = None
 
 
 def _payload_digest(data: bytes) -> str:
@@ -75,14 +82,24 @@ def _day_of_unnamed(landed: LandedFile, settings: Settings) -> date:
 
 
 def _inventory(data_dir: Path, settings: Settings) -> list[_Candidate]:
+    landed_files = list(iter_landed(data_dir, STATS_FOLDER))
+    names = {landed.name: classify_stats_filename(landed.name) for landed in landed_files}
+    epochs = resolve_local_epochs(
+        (
+            (landed.name, name.local_time, landed.mtime_ns)
+            for landed in landed_files
+            if (name := names[landed.name]) is not None
+        ),
+        settings.server_tz,
+    )
     candidates = []
-    for landed in iter_landed(data_dir, STATS_FOLDER):
-        name = classify_stats_filename(landed.name)
+    for landed in landed_files:
+        name = names[landed.name]
         if name is None:
             day = _day_of_unnamed(landed, settings)
         else:
             day = gaming_day_of_local(name.local_time, settings.day_start_hour)
-        candidates.append(_Candidate(landed, name, day))
+        candidates.append(_Candidate(landed, name, day, epochs.get(landed.name)))
     return candidates
 
 
@@ -108,12 +125,68 @@ class _ParseCache:
         return self._parsed[file_name]
 
 
-def _r1_pool(candidates: Iterable[_Candidate]) -> list[StatsFileName]:
-    return [
-        c.name
-        for c in candidates
-        if c.name is not None and c.name.kind == StatsFileKind.STATS and c.name.round_number == 1
-    ]
+class _ServerSequence:
+    """The landing zone's stats files in server order (epoch, name), read lazily for pairing.
+
+    Pairing walks back from an R2 over the rounds before it and stops at the first readable one
+    of another map or at the R1, so only those few files are ever parsed.
+    """
+
+    def __init__(self, candidates: Iterable[_Candidate], cache: _ParseCache) -> None:
+        stats = [
+            c
+            for c in candidates
+            if c.name is not None and c.name.kind == StatsFileKind.STATS and c.epoch is not None
+        ]
+        stats.sort(key=lambda c: (c.epoch, c.landed.name))
+        self._files = stats
+        self._index = {c.landed.name: i for i, c in enumerate(stats)}
+        self._cache = cache
+
+    def sequenced(self, cand: _Candidate) -> SequencedRound:
+        assert cand.name is not None and cand.epoch is not None
+        parsed = self._cache.parsed(cand.landed.name)
+        key = map_key(cand.name.map_name)
+        if isinstance(parsed, StatsFileRejected):
+            return SequencedRound(
+                cand.landed.name, cand.epoch, key, cand.name.round_number, rejected=True
+            )
+        header = parsed.header
+        ms = header.round_duration_ms
+        return SequencedRound(
+            cand.landed.name,
+            cand.epoch,
+            key,
+            cand.name.round_number,
+            header.map_time_seconds,
+            header.actual_time_seconds,
+            ms // 1000 if ms is not None and ms > 0 else None,
+        )
+
+    def pair(self, file_name: str, gap_s: int) -> Pairing:
+        i = self._index[file_name]
+        return pair_one(self.sequenced(self._files[i]), _Before(self, i), gap_s)
+
+    def candidate(self, i: int) -> _Candidate:
+        return self._files[i]
+
+
+class _Before(Sequence[SequencedRound]):
+    """The rounds before position ``end`` of a server sequence, parsed on access."""
+
+    def __init__(self, seq: _ServerSequence, end: int) -> None:
+        self._seq = seq
+        self._end = end
+
+    def __len__(self) -> int:
+        return self._end
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._end))]
+        if not -self._end <= index < self._end:
+            raise IndexError(index)
+        return self._seq.sequenced(self._seq.candidate(index % self._end))
 
 
 def plan_stats_days(
@@ -132,13 +205,11 @@ def plan_stats_days(
     """
     report = StatsIngestReport(days=sorted(set(days)))
     wanted = set(report.days)
-    window = timedelta(minutes=settings.round_match_window_minutes)
-    first_start, _ = gaming_day_bounds_local(report.days[0], settings.day_start_hour)
     if inventory is None:
         inventory = _inventory(data_dir, settings)
-    # R1 partners may precede the first day (a night crossing the day boundary).
-    pairing = Round1Index(n for n in _r1_pool(inventory) if n.local_time >= first_start - window)
     cache = _ParseCache(data_dir)
+    # R1 partners may precede the first day (a night crossing the day boundary).
+    sequence = _ServerSequence(inventory, cache)
     seen_payloads: dict[str, str] = {}
 
     for cand in sorted(inventory, key=lambda c: c.landed.name):
@@ -205,8 +276,22 @@ def plan_stats_days(
             )
             continue
         seen_payloads[payload] = cand.landed.name
-        round_stats, extra_warnings = _round_stats(parsed, pairing, cache, settings)
-        stored = StoredRound.build(round_stats, digest, settings)
+        pairing = None
+        if parsed.file.round_number == 2 and cand.epoch is not None:
+            pairing = sequence.pair(cand.landed.name, settings.session_gap_minutes * 60)
+        round_stats, extra_warnings = _round_stats(parsed, pairing, cache)
+        r1_limit = None
+        if round_stats.differential_applied and pairing is not None and pairing.r1 is not None:
+            r1 = cache.parsed(pairing.r1)
+            r1_limit = None if isinstance(r1, StatsFileRejected) else r1.header.map_time_seconds
+        stored = StoredRound.build(
+            round_stats,
+            digest,
+            settings,
+            file_time_unix=cand.epoch,
+            pairing=pairing,
+            r1_limit_seconds=r1_limit,
+        )
         report.rounds.append(stored)
         report.outcomes.append(
             FileOutcome(
@@ -222,21 +307,26 @@ def plan_stats_days(
 
 def _round_stats(
     parsed: ParsedStatsFile,
-    pairing: Round1Index,
+    pairing: Pairing | None,
     cache: _ParseCache,
-    settings: Settings,
 ) -> tuple[RoundStats, tuple[str, ...]]:
-    """Per-round stats; an R2 is differenced against its R1 when that R1 parsed cleanly."""
+    """Per-round stats; an R2 is differenced against its R1 when pairing found one.
+
+    An unpaired R2 is an honest orphan (cumulative values kept and flagged) whose warning names
+    the reason; a partner that exists but failed to parse makes ``r1_rejected``.
+    """
     if parsed.file.round_number != 2:
         return build_round_stats(parsed), ()
-    r1_name = pairing.find(parsed.file, settings.round_match_window_minutes)
-    if r1_name is None:
-        return build_round_stats(parsed, None), ()
-    r1 = cache.parsed(r1_name.name)
-    if isinstance(r1, StatsFileRejected):
-        # The partner exists but is unusable: an honest orphan beats a guessed differential.
-        return build_round_stats(parsed, None), (f"r1_rejected:{r1_name.name}:{r1.reason}",)
-    return build_round_stats(parsed, r1), ()
+    if pairing is None or pairing.reason != PAIRED or pairing.r1 is None:
+        reason = pairing.reason if pairing is not None else "no_file_time"
+        extra = (f"unpaired_r2:{reason}",)
+        if reason == R1_REJECTED:
+            extra += ("r1_rejected",)
+        return build_round_stats(parsed, None), extra
+    r1 = cache.parsed(pairing.r1)
+    assert not isinstance(r1, StatsFileRejected)  # pairing only picks readable rounds
+    extra = () if pairing.confirmed else ("pairing_unconfirmed",)
+    return build_round_stats(parsed, r1), extra
 
 
 def _previous_first_seen(engine: Engine, names: Iterable[str]) -> dict[str, str]:

@@ -42,7 +42,7 @@ from slomix_pipeline.sample_data.lua_files import (
 from slomix_pipeline.sample_data.lua_render import render_gametime, render_stats_ready
 from slomix_pipeline.sample_data.model import SimCorpus, SimMapPlay, SimRound
 from slomix_pipeline.sample_data.simulate import gaming_day, to_unix
-from slomix_pipeline.sample_data.stats_writer import header_actual_time_seconds, stats_file_name
+from slomix_pipeline.sample_data.stats_writer import stats_file_name
 from slomix_pipeline.sample_data.truth import PlayerTruth, RoundTruth, round_truth
 
 AIMLESS_WEAPONS = frozenset(
@@ -141,7 +141,7 @@ class RoundLinkTruth:
 
     lua_round_id: int | None
     reason: str
-    duration_seconds: int
+    duration_seconds: int | None
     duration_source: str
 
 
@@ -191,16 +191,19 @@ def _link_truth(
         name = stats_file_name(r)
         has_file = name in files
         lua_id = None if id(r) in dropped else expected_lua_round_id(r)
-        clock = header_actual_time_seconds(r)
+        # The engine's header ms measures every round but one cut on the shutdown path, where
+        # only the Lua playtime does (docs/sessions.md: duration by source reliability).
+        shutdown = r.end_reason == "map_change"
+        measured = (r.actual_duration_seconds, "stats_duration")
         if lua_id is not None and id(r) not in contested and has_file:
-            measured = r.end_reason == "surrender" or bool(r.pauses)
-            duration = (r.actual_duration_seconds, "lua") if measured else (clock, "stats_clock")
+            duration = (r.actual_duration_seconds, "lua") if shutdown else measured
             rounds_out[name] = RoundLinkTruth(lua_id, "linked", *duration)
             lua_out[lua_id] = (name, "linked")
             continue
         if has_file:
             reason = "ambiguous" if id(r) in contested else "never_received"
-            rounds_out[name] = RoundLinkTruth(None, reason, clock, "stats_clock")
+            duration = (None, "none") if shutdown else measured
+            rounds_out[name] = RoundLinkTruth(None, reason, *duration)
         if lua_id is not None:
             lua_out[lua_id] = (None, "ambiguous" if id(r) in contested else "never_received")
     for _target, ghost in plan.ghosts:
@@ -328,9 +331,16 @@ def _top(players: dict[str, dict[str, int]]) -> tuple[str | None, int]:
 
 
 def session_truth(
-    corpus: SimCorpus, plan: LinkingPlan | None = None, gap_minutes: int = 60
+    corpus: SimCorpus,
+    plan: LinkingPlan | None = None,
+    gap_minutes: int = 60,
+    file_epochs: dict[str, int] | None = None,
 ) -> SessionTruth:
-    """The expected links, sessions, per-session player totals and map summaries."""
+    """The expected links, sessions, per-session player totals and map summaries.
+
+    Gaps are real elapsed time between file epochs (``file_epochs`` gives them when wall-clock
+    stamps repeat, as in the autumn DST hour); an R2 always stays in its R1's session.
+    """
     plan = plan or LinkingPlan()
     files = round_truth(corpus)
     links, lua_links = _link_truth(corpus, files, plan)
@@ -338,11 +348,16 @@ def session_truth(
     for play in corpus.map_plays:
         for r in play.rounds:
             plays_of[stats_file_name(r)] = play
-    ordered = sorted(files.values(), key=lambda t: (t.local_time, t.file_name))
+
+    def epoch(t: RoundTruth) -> int:
+        return file_epochs[t.file_name] if file_epochs else to_unix(t.local_time)
+
+    ordered = sorted(files.values(), key=lambda t: (epoch(t), t.file_name))
     islands: list[list[RoundTruth]] = []
     for t in ordered:
-        gap = (t.local_time - islands[-1][-1].local_time) if islands else None
-        if gap is None or gap > timedelta(minutes=gap_minutes):
+        gap = (epoch(t) - epoch(islands[-1][-1])) if islands else None
+        own_r1 = islands and any(u.file_name == t.r1_file_name for u in islands[-1])
+        if gap is None or (gap > gap_minutes * 60 and not own_r1):
             islands.append([])
         islands[-1].append(t)
 

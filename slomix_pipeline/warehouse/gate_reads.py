@@ -67,6 +67,7 @@ def read_contract_rounds(conn: Connection, days: Sequence[date]) -> dict[date, l
         t.c.is_orphan_r2,
         t.c.source_file,
         t.c.r1_file_name,
+        t.c.end_reason,
     ).where(_in_days(t, days))
     out: dict[date, list[ContractRound]] = defaultdict(list)
     for r in conn.execute(query):
@@ -84,6 +85,7 @@ def read_contract_rounds(conn: Connection, days: Sequence[date]) -> dict[date, l
                 is_orphan_r2=r.is_orphan_r2,
                 source_file=r.source_file,
                 r1_file_name=r.r1_file_name,
+                end_reason=r.end_reason,
             )
         )
     return out

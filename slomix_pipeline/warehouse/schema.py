@@ -97,6 +97,17 @@ rounds = Table(
     Column("human_player_count", Integer, nullable=False),
     Column("is_bot_round", Boolean, nullable=False),
     Column("warnings", Text, nullable=True),
+    # Stopwatch facts from the stats files alone (migration 0005; the Lua-applied versions are
+    # in round_links): how an R2 was paired, how the round ended, how long, against what limit.
+    Column("pairing_reason", Text, nullable=True, comment="R2: paired | why it stayed an orphan"),
+    Column("pairing_confirmed", Boolean, nullable=True, comment="R2 field 6 = R1 field 7"),
+    Column("end_reason", Text, nullable=True, comment="semantic end reason, see docs"),
+    Column("end_reason_source", Text, nullable=True),
+    Column("duration_seconds", Integer, nullable=True, comment="most reliable stats duration"),
+    Column("duration_source", Text, nullable=True, comment="stats_duration | stats_clock | none"),
+    Column("map_time_limit_seconds", Integer, nullable=True, comment="the map's configured limit"),
+    Column("map_time_limit_source", Text, nullable=True),
+    Column("r1_attack_time_seconds", Integer, nullable=True, comment="R1: its objective time"),
     *provenance_columns(),
     Index("ix_rounds_day", "gaming_day"),
     Index("ix_rounds_map_time", "map_key", "round_number", "file_time_unix"),

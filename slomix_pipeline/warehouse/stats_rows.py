@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from slomix_pipeline.config import Settings
+from slomix_pipeline.domain.contract import header_facts
 from slomix_pipeline.domain.gaming_day import (
     gaming_day_of_local,
     is_ambiguous_local,
@@ -18,7 +19,9 @@ from slomix_pipeline.domain.gaming_day import (
 )
 from slomix_pipeline.domain.identity import round_key, stable_id
 from slomix_pipeline.domain.maps import map_key
+from slomix_pipeline.domain.pairing import Pairing
 from slomix_pipeline.domain.stats_records import RoundStats
+from slomix_pipeline.domain.stopwatch import OBJECTIVE, judge
 from slomix_pipeline.formats.stats_file import classify_stats_filename
 from slomix_pipeline.warehouse.schema import PLAYER_METRICS
 
@@ -35,9 +38,24 @@ class StoredRound:
     gaming_day: date
     file_time_unix: int
     file_time_ambiguous: bool
+    pairing_reason: str | None = None
+    pairing_confirmed: bool | None = None
+    r1_limit_seconds: int | None = None
 
     @classmethod
-    def build(cls, stats: RoundStats, sha256: str, settings: Settings) -> StoredRound:
+    def build(
+        cls,
+        stats: RoundStats,
+        sha256: str,
+        settings: Settings,
+        *,
+        file_time_unix: int | None = None,
+        pairing: Pairing | None = None,
+        r1_limit_seconds: int | None = None,
+    ) -> StoredRound:
+        """``file_time_unix`` is the epoch the caller resolved (DST by write order); without it
+        the first reading of the wall-clock time is taken. ``pairing`` is an R2's decision and
+        ``r1_limit_seconds`` its R1's header field 6 (the map's configured limit)."""
         local = stats.file.local_time
         key = round_key(local, map_key(stats.map_name), stats.round_number)
         match_time = local
@@ -52,8 +70,15 @@ class StoredRound:
             round_id=stable_id(key),
             match_id=f"{match_time:%Y-%m-%d-%H%M%S}",
             gaming_day=gaming_day_of_local(local, settings.day_start_hour),
-            file_time_unix=local_to_epoch(local, settings.server_tz),
+            file_time_unix=(
+                local_to_epoch(local, settings.server_tz)
+                if file_time_unix is None
+                else file_time_unix
+            ),
             file_time_ambiguous=is_ambiguous_local(local, settings.server_tz),
+            pairing_reason=None if pairing is None else pairing.reason,
+            pairing_confirmed=None if pairing is None else pairing.confirmed,
+            r1_limit_seconds=r1_limit_seconds,
         )
 
 
@@ -68,6 +93,13 @@ def rows_for_round(
     s = stored.stats
     header = s.header
     local = s.file.local_time
+    verdict = judge(header_facts(header))
+    map_limit = header.map_time_seconds if s.round_number == 1 else stored.r1_limit_seconds
+    attack = (
+        verdict.duration_seconds
+        if s.round_number == 1 and verdict.end_reason == OBJECTIVE
+        else None
+    )
     provenance = {"source_file": s.file.name, "source_sha256": stored.sha256}
     round_row: dict[str, Any] = {
         "id": stored.round_id,
@@ -107,6 +139,15 @@ def rows_for_round(
         "human_player_count": s.human_player_count,
         "is_bot_round": s.is_bot_round,
         "warnings": "; ".join(s.warnings) or None,
+        "pairing_reason": stored.pairing_reason,
+        "pairing_confirmed": stored.pairing_confirmed,
+        "end_reason": verdict.end_reason,
+        "end_reason_source": verdict.end_reason_source,
+        "duration_seconds": verdict.duration_seconds,
+        "duration_source": verdict.duration_source,
+        "map_time_limit_seconds": map_limit,
+        "map_time_limit_source": "stats" if map_limit else "none",
+        "r1_attack_time_seconds": attack,
         **provenance,
     }
     shared = {

@@ -78,14 +78,32 @@ def test_r1_time_set_with_verified_sides() -> None:
 
 
 def test_r1_full_hold() -> None:
-    contract = build_contract(header(defender="1", winner="1", limit="10:00", actual="10:00"), 1)
+    held = header(defender="1", winner="1", limit="10:00", actual="10:00", duration_ms="600080")
+    contract = build_contract(held, 1)
     assert contract == RoundContract("verified_header", "FULL_HOLD", None, 10, "Fullhold", ())
 
 
-def test_hold_tolerance_is_thirty_seconds() -> None:
-    assert build_contract(header(actual="9:30"), 1).round_stopwatch_state == "FULL_HOLD"
-    assert build_contract(header(actual="9:29"), 1).round_stopwatch_state == "TIME_SET"
-    assert build_contract(header(actual="9:29"), 1).next_timelimit_minutes == 10
+def test_objective_29_seconds_before_the_limit_is_time_set_not_a_hold() -> None:
+    """Upstream: actual >= limit - 30 s -> FULL_HOLD. The attackers won: it is an objective."""
+    late = build_contract(header(actual="9:31", duration_ms="571000"), 1)
+    assert (late.round_stopwatch_state, late.time_to_beat_seconds) == ("TIME_SET", 571)
+    assert late.next_timelimit_minutes == 10
+
+
+def test_the_clock_decides_only_when_the_sides_are_unknown() -> None:
+    near = build_contract(header(defender="x", winner="x", actual="9:30"), 1)
+    far = build_contract(header(defender="x", winner="x", actual="9:29"), 1)
+    assert (near.round_stopwatch_state, far.round_stopwatch_state) == ("FULL_HOLD", "TIME_SET")
+
+
+def test_stats_only_surrender_and_shutdown_have_no_state() -> None:
+    """A defender win 6 minutes before the limit (header ms) was a surrender, not a hold; a file
+    written on the shutdown path (ms not positive) has no winner at all."""
+    surrender = header(defender="1", winner="1", actual="10:00", duration_ms="241533")
+    assert build_contract(surrender, 1).round_stopwatch_state is None
+    shutdown = header(2, defender="1", winner="1", limit="7:26", actual="0:00", duration_ms="-5")
+    contract = build_contract(shutdown, 2)
+    assert (contract.round_stopwatch_state, contract.round_outcome) == (None, "Unknown")
 
 
 def test_short_r1_still_sets_at_least_one_minute() -> None:
@@ -93,23 +111,26 @@ def test_short_r1_still_sets_at_least_one_minute() -> None:
     assert (contract.time_to_beat_seconds, contract.next_timelimit_minutes) == (20, 1)
 
 
-def test_r2_has_no_time_to_beat() -> None:
+def test_r2_time_to_beat_is_header_field_6() -> None:
     contract = build_contract(header(2, limit="7:36", actual="5:10"), 2)
     assert contract.round_stopwatch_state == "TIME_SET"
-    assert (contract.time_to_beat_seconds, contract.next_timelimit_minutes) == (None, None)
+    assert (contract.time_to_beat_seconds, contract.next_timelimit_minutes) == (456, None)
 
 
-def test_r2_zero_actual_time_is_unknown_not_time_set() -> None:
-    """Upstream says TIME_SET for ``0:00`` (0 < limit - 30); the engine just left it unset."""
+def test_r2_zero_actual_time_estimate_does_not_make_a_hold() -> None:
+    """Upstream calls an R2 whose header carries the ``0:00`` estimate a hold (or TIME_SET by
+    0 < limit - 30) while its outcome says Completed; winner vs defender decides: TIME_SET."""
     contract = build_contract(header(2, defender="2", winner="1", actual="0:00"), 2)
-    assert contract.round_stopwatch_state is None
-    assert contract.round_outcome == "Completed"  # trusted sides still decide the outcome
+    assert contract.round_stopwatch_state == "TIME_SET"
+    assert contract.round_outcome == "Completed"
 
 
-def test_unparseable_limit_gives_no_state_instead_of_full_hold() -> None:
+def test_unparseable_limit_never_turns_a_round_into_a_full_hold() -> None:
     """Upstream: a limit that failed to parse is 0, so every NORMAL round became FULL_HOLD."""
     contract = build_contract(header(limit="garbage", actual="4:00"), 1)
-    assert (contract.round_stopwatch_state, contract.next_timelimit_minutes) == (None, None)
+    assert (contract.round_stopwatch_state, contract.next_timelimit_minutes) == ("TIME_SET", 4)
+    unknown_sides = build_contract(header(defender="x", limit="garbage", actual="4:00"), 1)
+    assert unknown_sides.round_stopwatch_state is None
 
 
 def test_time_heuristic_when_sides_are_not_trusted() -> None:
@@ -168,7 +189,7 @@ def test_inherited_sides_are_time_fallback() -> None:
 @pytest.mark.parametrize(
     ("end_reason", "state", "next_limit"),
     [
-        ("NORMAL", "FULL_HOLD", 10),
+        ("NORMAL", "TIME_SET", 10),  # no Lua verdict: winner 2 beat defender 1
         ("SURRENDER", None, None),
         ("surrender", None, None),
         ("MAP_CHANGE", None, None),

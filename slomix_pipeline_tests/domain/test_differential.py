@@ -759,7 +759,7 @@ def test_edge_07_header_ninth_field_is_milliseconds() -> None:
 def test_edge_08_r2_zero_actual_time_without_r1() -> None:
     """Upstream (Feb): outcome Unknown, TIME_SET, 300 s, no orphan mark. Right: orphan flagged,
     outcome from the trusted sides (Fullhold: winner 2 == defender 2), time from TAB22 (540 s),
-    and no stopwatch state since ``0:00`` means the engine left the time unset."""
+    and the state from winner vs defender (a hold), whatever ``0:00`` (unset by the engine)."""
     data = stats_bytes(
         "srv\\te_escape2\\legacy6\\2\\2\\2\\5:00\\0:00\n",
         player_line(ext={"time_played_minutes": 9.0}, weapons={4: (40, 100, 7, 3, 5)}),
@@ -769,7 +769,7 @@ def test_edge_08_r2_zero_actual_time_without_r1() -> None:
     (p,) = stats.players
     assert stats.is_orphan_r2
     assert stats.contract.round_outcome == "Fullhold"
-    assert stats.contract.round_stopwatch_state is None
+    assert stats.contract.round_stopwatch_state == "FULL_HOLD"
     assert (p.time_played_seconds, p.kills, p.shots_total) == (540, 7, 100)
 
 
@@ -825,9 +825,10 @@ def test_edge_13_totals_always_equal_the_weapon_rows() -> None:
 
 def test_edge_16_surrender_does_not_inflate_player_time() -> None:
     """Upstream (Feb): a 4-minute surrender reads as Fullhold / FULL_HOLD / next 12 and gives
-    every R1 player 720 s. The file cannot express a surrender, so the header-only contract
-    still says FULL_HOLD; with the Lua end reason it has no state. Player time is right either
-    way: TAB22 per player, and the header's measured milliseconds for players without one."""
+    every R1 player 720 s. The clock cannot express a surrender, but the header ms can: the
+    defenders won 8 minutes before the limit, so it was no hold and there is no state (with or
+    without the Lua end reason). Player time is right either way: TAB22 per player, and the
+    header's measured milliseconds for players without one."""
     parsed = r1_file(
         player_line(ext={"time_played_minutes": 4.0}),
         "12345678\\NoTab\\0\\1\\16 1 2 0 0 0\n",
@@ -838,8 +839,8 @@ def test_edge_16_surrender_does_not_inflate_player_time() -> None:
         duration_ms="240000",
     )
     stats = build_round_stats(parsed)
-    assert stats.contract.round_stopwatch_state == "FULL_HOLD"
-    assert stats.contract.next_timelimit_minutes == 12
+    assert stats.contract.round_stopwatch_state is None
+    assert stats.contract.next_timelimit_minutes is None
     assert [p.time_played_seconds for p in stats.players] == [240, 240]
     surrendered = build_contract(parsed.header, 1, end_reason="SURRENDER")
     assert (surrendered.round_stopwatch_state, surrendered.next_timelimit_minutes) == (None, None)

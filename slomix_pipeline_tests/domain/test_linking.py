@@ -17,16 +17,15 @@ from slomix_pipeline.domain.linking import (
     NEVER_RECEIVED,
     PROXIMITY_NOT_LOADED,
     SOURCE_LUA,
+    SOURCE_NONE,
     SOURCE_STATS,
     SOURCE_STATS_CLOCK,
-    TIMING_ALIGNED,
+    SOURCE_STATS_DURATION,
     TIMING_DISCREPANCY,
-    TIMING_MINOR_DIFF,
     UNLINKED_CANDIDATE,
-    WHY_CLOCK_AGREES,
-    WHY_CLOCK_MISMATCH,
-    WHY_PAUSED,
-    WHY_SURRENDER,
+    WHY_ABOVE_LIMIT,
+    WHY_ENGINE_MEASURED,
+    WHY_HEADER_MS_UNUSABLE,
     LinkSettings,
     LuaFacts,
     LuaRoundRef,
@@ -39,6 +38,7 @@ from slomix_pipeline.domain.linking import (
     effective_round,
     link_rounds,
 )
+from slomix_pipeline.domain.lua_truth import SOURCE_DERIVED
 
 T0 = 1_770_750_000  # an evening in February 2026
 LATER = T0 + 86_400  # "now", long after every round: nothing is pending
@@ -211,8 +211,27 @@ def test_every_link_is_one_to_one() -> None:
 # ------------------------------------------------------------------------------ Lua truth
 
 
-def facts(clock: int | None = 600, winner: int = 1, defender: int = 2) -> RoundFacts:
-    return RoundFacts(1, clock, 598, winner, defender, False)
+def facts(
+    clock: int | None = 600,
+    winner: int = 1,
+    defender: int = 2,
+    *,
+    ms: int | None = 598_400,
+    limit: int | None = 720,
+    round_number: int = 1,
+) -> RoundFacts:
+    seconds = None if ms is None else ms // 1000
+    return RoundFacts(
+        1,
+        clock,
+        seconds,
+        winner,
+        defender,
+        False,
+        round_number=round_number,
+        limit_seconds=limit,
+        duration_ms=ms,
+    )
 
 
 def linked(reason: str = LINKED) -> RoundLink:
@@ -227,39 +246,83 @@ def lua_facts(
     pause_s: int = 0,
     winner: int = 1,
     defender: int = 2,
+    start: int | None = None,
+    end: int | None = None,
 ) -> LuaFacts:
-    return LuaFacts(10, duration, pause_s, pauses, reason, winner, defender, "webhook+gametime")
+    return LuaFacts(
+        10,
+        duration,
+        pause_s,
+        pauses,
+        reason,
+        winner,
+        defender,
+        "webhook+gametime",
+        timelimit_minutes=12.0,
+        round_start_unix=start,
+        round_end_unix=end,
+    )
 
 
-def test_surrender_uses_the_measured_duration_and_keeps_the_clock() -> None:
-    eff = effective_round(facts(clock=720), linked(), lua_facts(duration=260, reason="SURRENDER"))
+def test_surrender_keeps_the_engine_duration_and_the_lua_end_reason() -> None:
+    """The header clock of a surrender shows the full limit; the header ms does not."""
+    eff = effective_round(
+        facts(clock=720, winner=2, defender=2, ms=260_700),
+        linked(),
+        lua_facts(duration=260, reason="SURRENDER", winner=2, defender=2),
+    )
     assert (eff.duration_seconds, eff.duration_source, eff.duration_reason) == (
         260,
+        SOURCE_STATS_DURATION,
+        WHY_ENGINE_MEASURED,
+    )
+    assert (eff.end_reason, eff.end_reason_source, eff.stopwatch_state) == (
+        "surrender",
         SOURCE_LUA,
-        WHY_SURRENDER,
+        None,
     )
     assert eff.timing.stats_clock_seconds == 720 and eff.timing.lua_duration_seconds == 260
     assert (eff.timing.diff_seconds, eff.timing.status) == (460, TIMING_DISCREPANCY)
     assert eff.lua_end_reason == "SURRENDER"
 
 
-def test_pauses_use_the_measured_duration() -> None:
-    eff = effective_round(facts(clock=500), linked(), lua_facts(500, pauses=2, pause_s=95))
-    assert (eff.duration_source, eff.duration_reason) == (SOURCE_LUA, WHY_PAUSED)
-    assert (eff.timing.lua_pause_count, eff.timing.lua_pause_seconds) == (2, 95)
-    assert eff.timing.status == TIMING_ALIGNED
-
-
-def test_clock_agreeing_is_kept_and_a_mismatch_is_replaced() -> None:
-    same = effective_round(facts(clock=600), linked(), lua_facts(590))
-    assert (same.duration_seconds, same.duration_source, same.duration_reason) == (
-        600,
-        SOURCE_STATS_CLOCK,
-        WHY_CLOCK_AGREES,
+def test_capped_warmup_lua_playtime_never_replaces_a_positive_header_ms() -> None:
+    """The Lua capped a missed warm-up at the limit (720 s); the engine measured 681 s."""
+    eff = effective_round(
+        facts(clock=720, winner=1, defender=1, ms=681_300),
+        linked(),
+        lua_facts(duration=720, reason="TIME_EXPIRED", winner=1, defender=1, start=1000, end=1800),
     )
-    minor = effective_round(facts(clock=600), linked(), lua_facts(560))
-    assert minor.timing.status == TIMING_MINOR_DIFF
-    assert (minor.duration_seconds, minor.duration_reason) == (560, WHY_CLOCK_MISMATCH)
+    assert (eff.duration_seconds, eff.duration_source) == (681, SOURCE_STATS_DURATION)
+    # The Lua start was shifted by the cap: the start is the Lua end minus the real duration.
+    assert (eff.round_start_unix, eff.round_end_unix) == (1800 - 681, 1800)
+    assert eff.round_times_source == SOURCE_DERIVED
+
+
+def test_no_header_ms_falls_back_to_lua_then_to_the_clock() -> None:
+    eff = effective_round(facts(clock=500, ms=None), linked(), lua_facts(495, pauses=2))
+    assert (eff.duration_seconds, eff.duration_source, eff.duration_reason) == (
+        495,
+        SOURCE_LUA,
+        WHY_HEADER_MS_UNUSABLE,
+    )
+    clock_only = effective_round(facts(clock=500, ms=None), linked(NEVER_RECEIVED), None)
+    assert (clock_only.duration_seconds, clock_only.duration_source) == (500, SOURCE_STATS_CLOCK)
+
+
+def test_no_duration_above_the_limit_is_accepted() -> None:
+    """An R2 whose header carries the c0rnp0rn8 '0:00' estimate (4037 s for a 10-minute limit)."""
+    r2 = facts(clock=4037, winner=2, defender=1, ms=None, limit=600, round_number=2)
+    eff = effective_round(r2, linked(NEVER_RECEIVED), None)
+    assert (eff.duration_seconds, eff.duration_source) == (None, SOURCE_NONE)
+    assert (eff.end_reason, eff.stopwatch_state) == ("objective", "TIME_SET")
+    ms_too_long = facts(clock=600, ms=900_000, limit=600)
+    eff = effective_round(ms_too_long, linked(), lua_facts(590))
+    assert (eff.duration_seconds, eff.duration_source, eff.duration_reason) == (
+        590,
+        SOURCE_LUA,
+        WHY_ABOVE_LIMIT,
+    )
 
 
 @pytest.mark.parametrize(
@@ -270,8 +333,8 @@ def test_without_lua_the_timing_status_is_the_reason_code(reason: str) -> None:
     eff = effective_round(facts(clock=720, winner=2), linked(reason), None)
     assert eff.timing.status == reason
     assert (eff.duration_seconds, eff.duration_source, eff.duration_reason) == (
-        720,
-        SOURCE_STATS_CLOCK,
+        598,
+        SOURCE_STATS_DURATION,
         reason,
     )
     assert (eff.winner_team, eff.winner_source) == (2, SOURCE_STATS)
@@ -286,6 +349,33 @@ def test_winner_and_defender_from_lua_when_it_knows_them() -> None:
         SOURCE_STATS,
         SOURCE_STATS,
     )
+
+
+def test_shutdown_path_r2_has_no_winner_and_ended_by_a_map_change() -> None:
+    """Header ms negative and winner field 1 (empty + 1); the Lua says winner 0, surrender."""
+    r2 = facts(clock=0, winner=1, defender=1, ms=-1_234, limit=446, round_number=2)
+    eff = effective_round(r2, linked(), lua_facts(301, reason="SURRENDER", winner=0, defender=1))
+    assert (eff.winner_team, eff.winner_source) == (0, SOURCE_LUA)
+    assert (eff.end_reason, eff.end_reason_source, eff.stopwatch_state) == (
+        "map_change",
+        "header_shutdown",
+        None,
+    )
+    assert (eff.duration_seconds, eff.duration_source) == (301, SOURCE_LUA)
+    alone = effective_round(r2, linked(NEVER_RECEIVED), None)
+    assert (alone.winner_team, alone.end_reason, alone.duration_seconds) == (0, "map_change", None)
+
+
+def test_objective_29_seconds_before_the_limit_is_time_set() -> None:
+    """The Lua's 90 % rule says time_expired; the attackers won, so it was an objective."""
+    eff = effective_round(
+        facts(clock=691, winner=1, defender=2, ms=691_500),
+        linked(),
+        lua_facts(691, reason="TIME_EXPIRED", winner=1, defender=2),
+    )
+    assert (eff.end_reason, eff.stopwatch_state) == ("objective", "TIME_SET")
+    assert (eff.time_to_beat_seconds, eff.r1_attack_time_seconds) == (691, 691)
+    assert (eff.map_limit_seconds, eff.map_limit_source) == (720, SOURCE_LUA)
 
 
 def test_player_time_is_clamped_above_one_and_a_half_lua_durations() -> None:

@@ -111,3 +111,15 @@ def test_session_score_sums_counted_maps_only() -> None:
     total = session_score([win_a, draw, abandoned])
     assert (total.team_a_points, total.team_b_points) == (3, 1)
     assert (total.maps_counted, total.maps_uncounted) == (2, 1)
+
+
+def test_an_r2_cut_by_a_map_change_is_a_failed_attack_not_an_unknown() -> None:
+    """Shutdown-path R2: no winner, a ``0:00`` clock. Upstream's header winner 1 gave a draw or a
+    B win; the clock alone says 'unknown'. The attack did not finish: R1's result decides."""
+    r1 = half(1, winner=ALLIES, time=400, team_a_side=AXIS)
+    cut = Half(2, 0, AXIS, 0, 400, ALLIES, "map_change")
+    score = score_map(r1, cut)
+    assert score.counted and score.r2_attack_succeeded is False
+    assert (score.winner, score.team_a_points, score.team_b_points) == (TEAM_B, 0, 2)
+    unknown = score_map(r1, Half(2, 0, AXIS, 0, 400, ALLIES))
+    assert unknown.note == NOTE_OUTCOME_UNKNOWN and not unknown.counted

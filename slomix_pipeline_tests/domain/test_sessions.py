@@ -61,6 +61,15 @@ def test_gap_of_exactly_the_threshold_continues_and_one_second_more_splits() -> 
     assert [len(s.rounds) for s in split] == [1, 1]
 
 
+def test_a_long_half_time_never_splits_a_map_play() -> None:
+    """A 55-minute half-time plus a 10-minute R2: 65 min end to end, still one map play."""
+    r1 = rr(1, 0, match="m1")
+    r2 = rr(2, 65, number=2, match="m1")
+    other_r2 = rr(3, 65, "radar", number=2, match="m9")  # an orphan R2 after a gap does split
+    assert [len(s.rounds) for s in group_sessions([r1, r2])] == [2]
+    assert [len(s.rounds) for s in group_sessions([r1, other_r2])] == [1, 1]
+
+
 def _fields(r: SessionRound) -> dict[str, object]:
     return {name: getattr(r, name) for name in SessionRound.__dataclass_fields__}
 

@@ -152,15 +152,25 @@ def test_timing_comparison_per_round(planted, sqlite_url: str) -> None:
         assert row["lua_duration_seconds"] == r.actual_duration_seconds
         assert row["stats_clock_seconds"] == r.timelimit_seconds  # the header shows the limit
         assert row["timing_diff_seconds"] == r.timelimit_seconds - r.actual_duration_seconds
-        assert (row["timing_status"], row["duration_reason"]) == ("discrepancy", "surrender")
+        assert row["timing_status"] == "discrepancy"
+        # The engine's ms measured the surrender; the clock (a stopwatch target) did not.
+        assert (row["duration_seconds"], row["duration_source"], row["duration_reason"]) == (
+            r.actual_duration_seconds,
+            "stats_duration",
+            "engine_measured",
+        )
         assert row["lua_end_reason"] == "SURRENDER"
+        assert (row["end_reason"], row["round_stopwatch_state"]) == ("surrender", None)
     for r in paused:
         row = stored[stats_file_name(r)]
         assert (row["lua_pause_count"], row["lua_pause_seconds"]) == (
             r.pause_count,
             r.total_pause_seconds,
         )
-        assert (row["duration_source"], row["duration_reason"]) == ("lua", "paused")
+        assert (row["duration_seconds"], row["duration_source"]) == (
+            r.actual_duration_seconds,
+            "stats_duration",
+        )
     statuses = {row["timing_status"] for row in stored.values()}
     assert "NO LUA DATA" not in statuses
     assert statuses == {"aligned", "discrepancy", "ambiguous", "never_received"}

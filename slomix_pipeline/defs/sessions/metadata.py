@@ -69,6 +69,8 @@ def link_metadata(report: LinkReport) -> dict[str, Any]:
         "lua_rows": len(report.lua),
         "lua_unlinked_reasons": dg.MetadataValue.json(lua_unlinked),
         "timing_statuses": dg.MetadataValue.json(report.timing_counts()),
+        "end_reasons": dg.MetadataValue.json(report.end_reason_counts()),
+        "duration_sources": dg.MetadataValue.json(report.duration_source_counts()),
         "players_time_clamped": report.players_clamped,
         "proximity_files_read": report.proximity_files,
         "unlinked_rounds": dg.MetadataValue.md(

@@ -33,6 +33,11 @@ def stats_metadata(report: StatsIngestReport) -> dict[str, Any]:
         for r in rounds[:_PREVIEW_ROWS]
     ]
     rejects = [[o.file_name, o.status, o.reason or ""] for o in report.rejected]
+    unpaired = [
+        [r.stats.file.name, r.pairing_reason]
+        for r in rounds
+        if r.stats.round_number == 2 and r.pairing_reason not in (None, "paired")
+    ]
     players = sum(len(r.stats.players) for r in report.rounds)
     return {
         "days": dg.MetadataValue.text(", ".join(d.isoformat() for d in report.days)),
@@ -43,6 +48,9 @@ def stats_metadata(report: StatsIngestReport) -> dict[str, Any]:
         "reject_reasons": dg.MetadataValue.json(report.reason_counts()),
         "rounds": len(report.rounds),
         "orphan_r2_rounds": sum(r.stats.is_orphan_r2 for r in report.rounds),
+        "unpaired_r2": dg.MetadataValue.md(
+            _markdown_table(["R2 file", "reason"], unpaired) if unpaired else "none"
+        ),
         "players": players,
         "bytes_read": report.bytes_read,
         "dagster/row_count": len(report.rounds),
