@@ -70,17 +70,17 @@ def _ranked(players: Iterable[PlayerLine]) -> list[PlayerLine]:
     return sorted(players, key=lambda p: (-p.kills, -p.dpm, p.deaths, p.guid))
 
 
-def _line(p: PlayerLine, *, assists: bool = False) -> str:
-    ka = f" · {p.kill_assists} KA" if assists else ""
+def _line(p: PlayerLine, rank: int, *, session: bool = False) -> str:
+    """One roster line; round and map lines lead with the side marker, session lines (where
+    everyone played both sides) with the rank and carry kill assists."""
     bot = " (bot)" if p.is_bot else ""
-    return (
-        f"`{side_marker(p.sides)}` {clean_name(p.name)}{bot} · {p.kills}/{p.deaths}{ka}"
-        f" · {p.dpm:.0f} DPM"
-    )
+    lead = f"`{rank:>2}.`" if session else f"`{side_marker(p.sides)}`"
+    ka = f" · {p.kill_assists} KA" if session else ""
+    return f"{lead} {clean_name(p.name)}{bot} · {p.kills}/{p.deaths}{ka} · {p.dpm:.0f} DPM"
 
 
 def _team_sections(
-    players: Sequence[PlayerLine], *, assists: bool = False, inline: bool = True
+    players: Sequence[PlayerLine], *, session: bool = False, inline: bool = True
 ) -> list[Section]:
     sections = []
     for team in ("A", "B", None):
@@ -91,7 +91,7 @@ def _team_sections(
         kills = sum(p.kills for p in members)
         deaths = sum(p.deaths for p in members)
         header = f"{name} ({len(members)} · {kills}/{deaths})"
-        lines = tuple(_line(p, assists=assists) for p in members)
+        lines = tuple(_line(p, i, session=session) for i, p in enumerate(members, start=1))
         sections.append(Section(header, lines, inline=inline and team is not None))
     return sections
 
@@ -107,6 +107,10 @@ def _top(players: Sequence[PlayerLine], n: int) -> Section:
 def timing_line(r: RoundPostData) -> str:
     """The Lua-vs-stats comparison: status, both clocks and the difference."""
     label = TIMING_LABELS.get(r.timing_status)
+    if r.timing_status == "no_stats_clock":
+        return f"Timing: ❓ no stats clock (Lua {clock(r.lua_duration_seconds)})"
+    if r.timing_status == "lua_without_duration":
+        return "Timing: ❓ the Lua round end carried no duration"
     if label is None:
         return f"Timing: ❓ no Lua data ({r.timing_status})"
     diff = r.timing_diff_seconds or 0
@@ -204,7 +208,7 @@ def render_session(s: SessionPostData) -> RenderedPost:
         f"{s.start_local:%Y-%m-%d %H:%M} – {s.end_local:%H:%M}",
     )
     sections = [Section("Maps", maps or ("-",))]
-    sections += _team_sections(s.players, assists=True, inline=False)
+    sections += _team_sections(s.players, session=True, inline=False)
     if s.awards:
         sections.append(
             Section(

@@ -57,8 +57,12 @@ class FakeDiscord:
     _window: deque[float] = field(default_factory=deque)
     _stop: threading.Event = field(default_factory=threading.Event)
 
+    port: int = 0
+
     def start(self) -> FakeDiscord:
-        self.port = free_port()
+        """Serve (again: a restart keeps the port, like Discord coming back)."""
+        self.port = self.port or free_port()
+        self._stop.clear()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
