@@ -262,3 +262,11 @@ def latest_session_start(conn: Connection) -> int | None:
 
 
 __all__ = ["read_map_posts", "read_round_posts", "read_session_posts"]
+
+
+def days_with_posts(conn: Connection) -> list[date]:
+    """Every gaming day holding a counted round or owning a session (history replays)."""
+    sr, s = session_rounds, gaming_sessions
+    days = {r[0] for r in conn.execute(select(sr.c.round_gaming_day).distinct())}
+    days |= {r[0] for r in conn.execute(select(s.c.gaming_day).distinct())}
+    return sorted(days)
