@@ -40,6 +40,7 @@ from slomix_pipeline.publish import reads
 from slomix_pipeline.publish.discord import WebhookClient
 from slomix_pipeline.publish.plan import DueDecision, Plan, live_days, plan_posts
 from slomix_pipeline.publish.publisher import (
+    FAILED,
     HELD,
     PROBLEMS,
     Outcome,
@@ -188,9 +189,11 @@ def discord_posts(
         for planned in plan.due:
             for hook in settings.webhooks:
                 outcomes += publisher.publish(hook, planned.post, planned.gaming_day)
-    problems = [o for o in outcomes if o.action in PROBLEMS or o.action == HELD]
+    # Only a failed delivery is worth retrying by itself; an uncertain or held post waits for
+    # the operator (retrying would change nothing), it only makes the delivery check warn.
+    retryable = [o for o in outcomes if o.action == FAILED]
     next_at = plan.next_check_unix
-    if problems:
+    if retryable:
         retry = now + settings.retry_minutes * 60
         next_at = retry if next_at is None else min(next_at, retry)
     for kind, asset in KIND_ASSETS.items():
