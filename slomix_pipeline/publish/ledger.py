@@ -7,11 +7,15 @@ Discord; :mod:`slomix_pipeline.publish.publisher` sequences the calls.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
-from sqlalchemy import Engine, and_, delete, insert, select, update
+from sqlalchemy import Engine, and_, delete, insert, select, text, update
 
 from slomix_pipeline.warehouse.schema_publish import discord_posts as t
 
@@ -146,3 +150,45 @@ def forget(engine: Engine, webhook_id: str, post_key: str) -> None:
     """Drop a post's rows (operator replay of a post into a new channel/webhook)."""
     with engine.begin() as conn:
         conn.execute(delete(t).where(t.c.webhook_id == webhook_id, t.c.post_key == post_key))
+
+
+_PUBLISH_LOCK_KEY = 0x51_0A_D1_5C  # arbitrary constant: the advisory lock of publishing runs
+
+
+class PublishBusy(RuntimeError):
+    """Another publishing run holds the ledger (two publishers could both post the same item)."""
+
+
+@contextlib.contextmanager
+def exclusive(engine: Engine) -> Iterator[None]:
+    """Hold the publishing lock for the duration of a run, or raise :class:`PublishBusy`.
+
+    The Dagster pool ``discord`` already runs one publisher at a time when its limit is 1;
+    this lock makes that true whatever the instance configuration says (a second run started
+    by hand while the first is posting would otherwise read the same empty ledger rows).
+    PostgreSQL: a session advisory lock; SQLite: an exclusive ``flock`` next to the file.
+    """
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": _PUBLISH_LOCK_KEY})
+            if not got.scalar():
+                raise PublishBusy("another publishing run is in progress (advisory lock held)")
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _PUBLISH_LOCK_KEY})
+                conn.commit()
+        return
+    database = engine.url.database
+    if not database or database == ":memory:":
+        yield
+        return
+    with open(Path(database).with_suffix(".publish.lock"), "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise PublishBusy("another publishing run is in progress (lock file held)") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

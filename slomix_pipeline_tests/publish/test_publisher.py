@@ -11,6 +11,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from slomix_pipeline.publish import ledger
 from slomix_pipeline.publish.discord import WebhookClient, parse_webhook_url
 from slomix_pipeline.publish.publisher import (
@@ -177,3 +179,15 @@ def test_a_post_that_shrinks_deletes_its_surplus_message(
     small = publisher.publish(hook, sample_post("small"), DAY)
     assert _actions(small)[0] == EDITED and set(_actions(small)[1:]) == {DELETED}
     assert len(discord.messages) == 1
+
+
+def test_only_one_publishing_run_at_a_time(warehouse_url: str) -> None:
+    engine = open_warehouse(warehouse_url)
+    with (
+        ledger.exclusive(engine),
+        pytest.raises(ledger.PublishBusy),
+        ledger.exclusive(open_warehouse(warehouse_url)),
+    ):
+        pass  # pragma: no cover
+    with ledger.exclusive(engine):  # released: free again
+        pass

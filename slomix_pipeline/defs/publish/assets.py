@@ -36,7 +36,7 @@ from slomix_pipeline.defs.publish.verdict import (
 )
 from slomix_pipeline.defs.resources import WarehouseResource
 from slomix_pipeline.domain.gaming_day import utc_now_epoch
-from slomix_pipeline.publish import reads
+from slomix_pipeline.publish import ledger, reads
 from slomix_pipeline.publish.discord import WebhookClient
 from slomix_pipeline.publish.plan import DueDecision, Plan, live_days, plan_posts
 from slomix_pipeline.publish.publisher import (
@@ -185,10 +185,12 @@ def discord_posts(
             max_wait=settings.max_wait_seconds,
         )
         options = PublishOptions(config.repost_uncertain, dict(config.adopt))
-        publisher = Publisher(warehouse.get_engine(), client, options)
-        for planned in plan.due:
-            for hook in settings.webhooks:
-                outcomes += publisher.publish(hook, planned.post, planned.gaming_day)
+        engine = warehouse.get_engine()
+        publisher = Publisher(engine, client, options)
+        with ledger.exclusive(engine):
+            for planned in plan.due:
+                for hook in settings.webhooks:
+                    outcomes += publisher.publish(hook, planned.post, planned.gaming_day)
     # Only a failed delivery is worth retrying by itself; an uncertain or held post waits for
     # the operator (retrying would change nothing), it only makes the delivery check warn.
     retryable = [o for o in outcomes if o.action == FAILED]
