@@ -36,7 +36,10 @@ USERNAME_MAX = 80
 NO_MENTIONS: dict[str, list[str]] = {"parse": []}
 """``allowed_mentions`` of every payload: nothing in a post may ping anyone."""
 
-_MARKDOWN = re.compile(r"([\\*_~`|>\[\]()#:<-])")
+_MARKDOWN = re.compile(r"([\\*_~`|>\[\]:<])")
+"""Characters escaped in names: markdown (bold, italics, strike, code, spoiler, quote, masked
+links), ``<`` (mention and timestamp syntax) and ``:`` (breaks auto-linked URLs). Discord hides
+the backslash before any punctuation, so an escape never shows."""
 _ZWSP = "\u200b"
 ELLIPSIS = "…"
 
