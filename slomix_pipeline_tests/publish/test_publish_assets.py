@@ -229,3 +229,24 @@ def test_the_sensor_requests_a_run_when_the_gated_tables_change(
         instance=instance, definitions=location, cursor=changed.cursor
     )
     assert discord_publish_sensor(context).run_requests == []
+
+
+def test_the_sensor_retries_a_failed_delivery_when_its_time_has_come(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sqlite_url: str, instance, discord: FakeDiscord
+) -> None:
+    import slomix_pipeline.defs.publish.sensor as sensor_module
+    from slomix_pipeline.definitions import defs
+
+    day = _ingest(tmp_path, monkeypatch, sqlite_url, instance)
+    monkeypatch.setenv("SLOMIX_DISCORD_WEBHOOK_URLS", discord.url)
+    monkeypatch.setenv("SLOMIX_DISCORD_MAX_ATTEMPTS", "1")
+    location = defs()
+    seen = discord_publish_sensor(dg.build_sensor_context(instance=instance, definitions=location))
+    discord.stop()
+    down = _publish(instance, sqlite_url, days=[day.isoformat()])
+    due = _metadata(down, "discord_round_posts")["next_publish_unix"].value
+    context = dg.build_sensor_context(instance=instance, definitions=location, cursor=seen.cursor)
+    assert discord_publish_sensor(context).run_requests == []  # not yet
+    monkeypatch.setattr(sensor_module, "utc_now_epoch", lambda: due)  # the clock reaches it
+    (request,) = discord_publish_sensor(context).run_requests
+    assert request.run_key == f"due:{due}"
