@@ -8,8 +8,9 @@ retried, what is *not*) must be exactly what the ledger's exactly-once reasoning
   headers (``X-RateLimit-Bucket``, ``-Remaining``, ``-Reset-After``) are remembered per route,
   and a request to an exhausted bucket waits for its reset *before* it is sent.
 * **5xx and connection failures**: retried with bounded exponential backoff
-  (``max_attempts``); Discord answers 5xx before creating anything, so a retried execute
-  does not duplicate.
+  (``max_attempts``). A 5xx normally means nothing was created; a gateway error *after*
+  Discord created the message would make the retry duplicate it, a risk accepted so that an
+  outage heals without the operator (docs/operations.md).
 * **Timeouts**: an edit or delete is idempotent and simply retried. An *execute* whose
   request was sent but whose answer timed out may have created the message: retrying could
   post twice, so it raises :class:`DeliveryUncertain` and the publisher records the post as
