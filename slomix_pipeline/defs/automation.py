@@ -41,6 +41,9 @@ from slomix_pipeline.defs.sensors import SPECS, default_sensor_status
 from slomix_pipeline.landing.zone import PROXIMITY_FOLDER
 
 AUTOMATION_INTERVAL_DEFAULT = 5
+PUBLISH_GROUP = "publish"
+"""The Discord posts (``defs/publish``): launched by ``discord_publish_sensor`` in runs of
+their own, so a Discord outage never holds up a run of the ingestion chain."""
 LIVE_LABEL = "slomix_live_update"
 
 LANDING_ONLY_ASSETS: tuple[str, ...] = tuple(
@@ -177,13 +180,15 @@ def automation_interval(env: Mapping[str, str] | None = None) -> int:
 
 
 def downstream_selection() -> dg.AssetSelection:
-    """Every asset except those fed by a landing folder alone.
+    """Every asset except those fed by a landing folder alone, and the Discord posts.
 
     Asset checks are left out on purpose: checks without a condition of their own ride along
     in the run of the asset they check, which is where gates belong.
     """
     return (
-        dg.AssetSelection.all() - dg.AssetSelection.assets(*LANDING_ONLY_ASSETS)
+        dg.AssetSelection.all()
+        - dg.AssetSelection.assets(*LANDING_ONLY_ASSETS)
+        - dg.AssetSelection.groups(PUBLISH_GROUP)  # Discord posts: their own sensor, own runs
     ).without_checks()
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import slomix_pipeline.warehouse.schema_lua  # noqa: F401  (registers the Lua tables)
 import slomix_pipeline.warehouse.schema_proximity as _proximity  # noqa: F401  (its tables)
+import slomix_pipeline.warehouse.schema_publish as _publish  # noqa: F401  (Discord ledger)
 import slomix_pipeline.warehouse.schema_sessions as _sessions  # noqa: F401  (links, sessions)
 from slomix_pipeline.warehouse import schema
 from slomix_pipeline.warehouse.schema import metadata
