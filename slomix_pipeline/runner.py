@@ -89,11 +89,29 @@ def materialize_range(
         raise_on_error=False,
         run_config=QUIET_LOGS,
     )
-    verdicts = {}
-    for evaluation in result.get_asset_check_evaluations():
-        if evaluation.partition is None:  # the range-wide verdict, not the per-day records
-            verdicts[evaluation.check_name] = GateVerdict(
-                evaluation.check_name, evaluation.passed, evaluation.description or ""
-            )
+    verdicts = gate_verdicts(result.get_asset_check_evaluations())
     gates = tuple(verdicts[name] for name in sorted(verdicts))
     return RangeRun(result.run_id, result.success, ordered[0], ordered[-1], gates)
+
+
+def gate_verdicts(evaluations: Iterable[dg.AssetCheckEvaluation]) -> dict[str, GateVerdict]:
+    """One verdict per check over the run: per-day evaluations folded (failing days named)."""
+    by_check: dict[str, list[dg.AssetCheckEvaluation]] = {}
+    for evaluation in evaluations:
+        by_check.setdefault(evaluation.check_name, []).append(evaluation)
+    verdicts = {}
+    for name, items in by_check.items():
+        if len(items) == 1:
+            only = items[0]
+            verdicts[name] = GateVerdict(name, only.passed, only.description or "", _warn(only))
+            continue
+        failed = sorted((e for e in items if not e.passed), key=lambda e: e.partition or "")
+        text = f"{len(items) - len(failed)}/{len(items)} days passed"
+        if failed:
+            text += "; " + "; ".join(f"{e.partition}: {e.description}" for e in failed)
+        verdicts[name] = GateVerdict(name, not failed, text, _warn(items[0]))
+    return verdicts
+
+
+def _warn(evaluation: dg.AssetCheckEvaluation) -> bool:
+    return evaluation.severity == dg.AssetCheckSeverity.WARN
