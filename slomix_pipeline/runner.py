@@ -105,10 +105,14 @@ def gate_verdicts(evaluations: Iterable[dg.AssetCheckEvaluation]) -> dict[str, G
             only = items[0]
             verdicts[name] = GateVerdict(name, only.passed, only.description or "", _warn(only))
             continue
-        failed = sorted((e for e in items if not e.passed), key=lambda e: e.partition or "")
+        failed = [e for e in items if not e.passed]
+        named = sorted(
+            (e for e in items if not e.passed or "acknowledged" in (e.description or "")),
+            key=lambda e: e.partition or "",
+        )
         text = f"{len(items) - len(failed)}/{len(items)} days passed"
-        if failed:
-            text += "; " + "; ".join(f"{e.partition}: {e.description}" for e in failed)
+        if named:
+            text += "; " + "; ".join(f"{e.partition}: {e.description}" for e in named)
         verdicts[name] = GateVerdict(name, not failed, text, _warn(items[0]))
     return verdicts
 
