@@ -355,3 +355,23 @@ def test_integrity_gates_are_the_blocking_checks_upstream_of_session_aggregates(
         if key.asset_key in seen and checks.get_spec_for_check_key(key).blocking
     }
     assert blocking == set(INTEGRITY_GATES)
+
+
+def test_partitions_start_where_the_data_starts(tmp_path: Path) -> None:
+    from slomix_pipeline.defs.partitions import first_partition_day
+
+    zone = tmp_path / "zone"
+    env = {"SLOMIX_DATA_DIR": str(zone)}
+    settings = load_settings(env)
+    today = gaming_day.gaming_day_of_epoch(
+        gaming_day.utc_now_epoch(), settings.server_tz, settings.day_start_hour
+    )
+    assert first_partition_day(settings) == today  # nothing landed: no history to show
+    stats = zone / "local_stats"
+    stats.mkdir(parents=True)
+    (stats / "2026-03-04-013000-supply-round-1.txt").write_bytes(b"x")  # 01:30: the 3rd's night
+    (stats / "2026-03-05-211500-radar-round-1.txt").write_bytes(b"x")
+    (stats / "notes.txt").write_bytes(b"x")
+    assert first_partition_day(load_settings(env)) == date(2026, 3, 3)
+    pinned = load_settings({**env, "SLOMIX_PARTITION_START": "2025-12-01"})
+    assert first_partition_day(pinned) == date(2025, 12, 1)
