@@ -221,7 +221,10 @@ _GRAPHQL = """
     assetPartitionStatuses { ... on TimePartitionStatuses { ranges { startKey endKey status } } }
     assetChecksOrError { ... on AssetChecks { checks { name partitionStatuses {
       ... on AssetCheckTimePartitionStatuses { ranges { startKey endKey status } } } } } }
-} }
+  }
+  runsOrError { ... on Runs { results { runId jobName status tags { key value } } } }
+  repositoriesOrError { ... on RepositoryConnection { nodes { jobs { name } } } }
+}
 """
 
 
@@ -287,6 +290,14 @@ def test_per_partition_status_through_the_webservers_graphql(bad_day_run) -> Non
     assert keys[bad.isoformat()] == "FAILED"
     assert {d for d, s in keys.items() if s == "SUCCEEDED"} == good
     assert len(checks["ws1c_proximity_links"]) == len(days)  # every day has its verdict
+    # The backfill is a run of a job the workspace holds, over the range: re-executable.
+    (run,) = data["runsOrError"]["results"]
+    jobs = {j["name"] for repo in data["repositoriesOrError"]["nodes"] for j in repo["jobs"]}
+    assert run["jobName"] == "__ASSET_JOB" and run["jobName"] in jobs
+    assert run["status"] == "FAILURE"
+    tags = {t["key"]: t["value"] for t in run["tags"]}
+    assert tags["dagster/asset_partition_range_start"] == days[0].isoformat()
+    assert tags["dagster/asset_partition_range_end"] == days[-1].isoformat()
 
 
 def test_days_one_at_a_time_in_random_orders_equal_one_range_run(
