@@ -164,7 +164,11 @@ def emit(
     yield dg.Output(None)  # the check op's output: the verdicts are the per-day evaluations
     overall = combine(results.values(), summarize)
     failed = [d.isoformat() for d in days if not results[d].passed]
-    log = context.log.warning if failed else context.log.info
+    log = (
+        context.log.warning
+        if failed and severity == dg.AssetCheckSeverity.ERROR
+        else context.log.info
+    )
     log(
         f"{spec.name} over {len(days)} day(s): {len(days) - len(failed)} passed, "
         f"{len(failed)} failed{' (' + ', '.join(failed) + ')' if failed else ''}; "
