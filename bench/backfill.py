@@ -96,10 +96,13 @@ def main() -> int:
                 wall = time.perf_counter() - started
                 classes: Counter[str] = Counter()
                 failed_days: Counter[str] = Counter()
+                cap_shifts = 0
                 for record in instance.get_records_for_run(
                     run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION
                 ).records:
                     evaluation = record.event_log_entry.dagster_event.asset_check_evaluation_data
+                    shifts = evaluation.metadata.get("coverage/start_cap_shifts")
+                    cap_shifts += int(shifts.value) if shifts is not None else 0
                     if evaluation.passed or evaluation.partition is None:
                         continue
                     reasons = evaluation.metadata.get("failure_reasons")
@@ -125,6 +128,7 @@ def main() -> int:
     print("  warnings by class     :")
     for name, count in sorted(classes.items()):
         print(f"    {name:<45} {count}")
+    print(f"  capped warm-ups linked: {cap_shifts} (Lua start moved by the timelimit cap)")
     print(f"  wall time of the run  : {wall:.1f} s ({wall / max(1, len(days)):.2f} s per day)")
     return 0 if run.success else 1
 
