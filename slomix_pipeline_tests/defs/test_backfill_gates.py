@@ -134,6 +134,19 @@ def test_whole_history_backfill_needs_no_acknowledgement(
         assert verdicts["stats_freshness"].passed
         assert "live day" in verdicts["stats_freshness"].description
 
+    # A round without Lua keeps the stats file's timing and winner, marked as such.
+    rl = schema_sessions.round_links
+    with open_warehouse(warehouse_url).connect() as conn:
+        sources = {
+            r.round_key: (r.duration_source, r.winner_source, r.lua_round_id)
+            for r in conn.execute(
+                select(rl.c.round_key, rl.c.duration_source, rl.c.winner_source, rl.c.lua_round_id)
+            )
+        }
+    for _day, key in cases.r2_without_lua:
+        duration_source, winner_source, lua_id = sources[key]
+        assert lua_id is None and "lua" not in duration_source and "lua" not in winner_source
+
     # The night copied with fresh mtimes: every file, its webhook reject included, is filed
     # on the night it belongs to, and its landing time stays what it is.
     fresh = cases.fresh_mtime_day
