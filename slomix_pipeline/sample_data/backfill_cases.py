@@ -12,9 +12,10 @@ case                   what lands
                        the engine writes no stats file for it
 ``r2_no_lua``          some nights: an R2 whose webhook and gametime file never came (the R2
                        map-transition race): the stats file is the only source of its timing
-``capped_warmup``      some nights: a round whose Lua start was moved 40 s forward by the
-                       timelimit cap (playtime = the limit, warm-up + 40 s): later than the
-                       proximity tracker's true start, and still the correct link
+``capped_warmup``      some nights: a round with a proximity file whose Lua start was moved
+                       40 s forward by the timelimit cap (playtime = the limit, warm-up
+                       + 40 s): later than the proximity tracker's true start, and still
+                       the correct link
 ``fresh_mtimes``       one night copied like an archive with ``cp`` (no ``-p``): every file of
                        it gets the same much later mtime, rejects included
 =====================  ========================================================================
@@ -53,6 +54,7 @@ from slomix_pipeline.sample_data.lua_render import (
     render_stats_ready,
 )
 from slomix_pipeline.sample_data.model import SimCorpus, SimRound
+from slomix_pipeline.sample_data.proximity_files import _selected_indices
 from slomix_pipeline.sample_data.simulate import gaming_day
 
 RESTART_PLAYTIME_S = 20
@@ -99,6 +101,7 @@ def plan_backfill_cases(corpus: SimCorpus) -> BackfillCases:
     clean = _both_channels(landed)
     special = set(plan.scenarios.values())
     index_of = {id(r): i for i, r in enumerate(plan.rounds)}
+    with_proximity = set(_selected_indices(len(plan.rounds)))
     restarts, races, capped = [], [], []
     removed: list[tuple[str, str]] = []
     written: list[tuple[str, str, bytes, int]] = []
@@ -139,8 +142,10 @@ def plan_backfill_cases(corpus: SimCorpus) -> BackfillCases:
             removed += [(f.folder, f.name) for f in clean[index_of[id(r2)]]]
             races.append((gaming_day(r2.end_local), _key(r2)))
             candidates = candidates[1:]
-        if n % 2 == 0 and candidates:  # the warm-up timelimit cap
-            r1 = candidates[-1].r1
+        # The warm-up timelimit cap, on a round with a proximity file (its true start).
+        capped_plays = [p for p in candidates if index_of[id(p.r1)] in with_proximity]
+        if n % 2 == 0 and capped_plays:
+            r1 = capped_plays[-1].r1
             base = round_spec(r1)
             limit_s = round(base.timelimit_minutes * 60)
             shifted = replace(
