@@ -231,6 +231,8 @@ def test_one_bad_day_blocks_only_itself(bad_day_run) -> None:  # type: ignore[no
 _GRAPHQL = """
 { assetNodes(assetKeys: [{path: ["session_aggregates"]}, {path: ["proximity_engagements"]}]) {
     assetKey { path }
+    assetMaterializations { partition metadataEntries { label
+      ... on TextMetadataEntry { text } ... on IntMetadataEntry { intValue } } }
     assetPartitionStatuses { ... on TimePartitionStatuses { ranges { startKey endKey status } } }
     assetChecksOrError { ... on AssetChecks { checks { name partitionStatuses {
       ... on AssetCheckTimePartitionStatuses { ranges { startKey endKey status } } } } } }
@@ -303,6 +305,12 @@ def test_per_partition_status_through_the_webservers_graphql(bad_day_run) -> Non
     assert keys[bad.isoformat()] == "FAILED"
     assert {d for d, s in keys.items() if s == "SUCCEEDED"} == good
     assert len(checks["ws1c_proximity_links"]) == len(days)  # every day has its verdict
+    # Each day's materialization describes that day only.
+    for event in nodes["session_aggregates"]["assetMaterializations"]:
+        meta = {e["label"]: e.get("text", e.get("intValue")) for e in event["metadataEntries"]}
+        assert meta["day"] == event["partition"] and meta["day_rows/gaming_sessions"] >= 1
+        assert "sessions_found" not in meta  # no range-wide figure copied onto every day
+    assert {e["partition"] for e in nodes["session_aggregates"]["assetMaterializations"]} == good
     # The backfill is a run of a job the workspace holds, over the range: re-executable.
     (run,) = data["runsOrError"]["results"]
     jobs = {j["name"] for repo in data["repositoriesOrError"]["nodes"] for j in repo["jobs"]}
