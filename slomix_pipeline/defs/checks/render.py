@@ -169,10 +169,11 @@ def emit(
         if failed and severity == dg.AssetCheckSeverity.ERROR
         else context.log.info
     )
+    shown = results if len(days) <= 31 else {d: r for d, r in results.items() if not r.passed}
     log(
         f"{spec.name} over {len(days)} day(s): {len(days) - len(failed)} passed, "
         f"{len(failed)} failed{' (' + ', '.join(failed) + ')' if failed else ''}; "
-        f"{overall.summary}\n{_per_day_table(results)}"
+        f"{overall.summary}" + (f"\n{_per_day_table(shown)}" if shown else "")
     )
 
 
