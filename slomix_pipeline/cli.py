@@ -86,26 +86,31 @@ def _cmd_materialize(args: argparse.Namespace, *, quiet_header: bool = False) ->
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from slomix_pipeline.formats.acknowledgements import render_acknowledgements
-    from slomix_pipeline.landing.zone import write_atomically
     from slomix_pipeline.sample_data import generate_landing_zone
-    from slomix_pipeline.sample_data.acknowledgements import known_losses
+    from slomix_pipeline.sample_data.backfill_cases import write_backfill_cases
+    from slomix_pipeline.sample_data.generate import default_renderers
 
     settings = _settings_for(args)
     print(f"==> generating sample nights (seed {args.seed}) into {settings.data_dir}")
-    report = generate_landing_zone(settings.data_dir, seed=args.seed, nights=args.nights)
-    acks_path = settings.acknowledgements_path
-    losses = known_losses(report.corpus, settings.server_tz)
-    if losses and not acks_path.exists():
-        write_atomically(acks_path.parent, acks_path.name, render_acknowledgements(losses))
-        print(f"==> acknowledged {len(losses)} planted loss(es) for the gates in {acks_path}")
-    print("==> materializing every asset for every sample gaming day (one single-run backfill)")
+    # The nights carry the losses every real server has (restart captures, an R2 without Lua,
+    # a capped warm-up, a night copied with fresh mtimes): they warn, they never block.
+    generate_landing_zone(
+        settings.data_dir,
+        seed=args.seed,
+        nights=args.nights,
+        extra_renderers=(*default_renderers(), write_backfill_cases),
+    )
+    print(
+        "==> materializing every asset for every sample gaming day (one single-run backfill, "
+        "as `dg launch --assets '*' --partition-range <first>...<last>`)"
+    )
     args.first = args.last = None
     code = _cmd_materialize(args, quiet_header=True)
     print(
         "\nOpen the Dagster UI on these runs:\n"
         "  DAGSTER_HOME=$PWD/.dagster_home .venv/bin/dg dev\n"
-        "then browse http://127.0.0.1:3000 (Assets -> raw_stats_files -> Partitions)."
+        "then browse http://127.0.0.1:3000 (Assets -> session_aggregates -> Partitions; "
+        "Runs -> the __ASSET_JOB run can be re-executed)."
     )
     return code
 

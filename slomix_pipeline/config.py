@@ -19,7 +19,7 @@ DEFAULTS: dict[str, str] = {
     "SLOMIX_DATABASE_URL": "",  # empty: SQLite file ``warehouse.sqlite`` inside the data dir
     "SLOMIX_SERVER_TZ": "Europe/Paris",
     "SLOMIX_DAY_START_HOUR": "6",
-    "SLOMIX_PARTITION_START": "2026-01-01",
+    "SLOMIX_PARTITION_START": "",  # empty: the first gaming day the landing zone holds
     "SLOMIX_ROUND_MATCH_WINDOW_MINUTES": "45",
     "SLOMIX_SESSION_GAP_MINUTES": "60",
     "SLOMIX_GATE_ACKNOWLEDGEMENTS": "",  # empty: gate_acknowledgements.yaml in the data dir
@@ -38,7 +38,8 @@ class Settings:
     database_url: str
     server_tz_name: str
     day_start_hour: int
-    partition_start: date
+    partition_start: date | None
+    """None: start where the data starts (``defs/partitions.py`` reads the landing zone)."""
     round_match_window_minutes: int
     session_gap_minutes: int
     acknowledgements_path: Path
@@ -75,7 +76,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         raise SettingsError(f"SLOMIX_SERVER_TZ={tz_name!r} is not a known IANA time zone") from exc
     start_raw = env.get("SLOMIX_PARTITION_START") or DEFAULTS["SLOMIX_PARTITION_START"]
     try:
-        partition_start = date.fromisoformat(start_raw)
+        partition_start = date.fromisoformat(start_raw) if start_raw else None
     except ValueError as exc:
         raise SettingsError(f"SLOMIX_PARTITION_START={start_raw!r} is not YYYY-MM-DD") from exc
     window = _int_setting(env, "SLOMIX_ROUND_MATCH_WINDOW_MINUTES", 1, 24 * 60)

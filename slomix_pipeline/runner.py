@@ -14,8 +14,10 @@ from datetime import date
 from pathlib import Path
 
 import dagster as dg
+from dagster._core.definitions.reconstruct import ReconstructableRepository
 
 from slomix_pipeline.config import Settings
+from slomix_pipeline.defs.automation import PUBLISH_GROUP
 from slomix_pipeline.domain.gaming_day import gaming_day_of_local
 from slomix_pipeline.formats.stats_file import classify_stats_filename
 from slomix_pipeline.landing.zone import STATS_FOLDER, iter_landed
@@ -65,40 +67,76 @@ def range_tags(first: date, last: date) -> dict[str, str]:
     }
 
 
+CODE_LOCATION_MODULE = "slomix_pipeline.definitions"
+ASSET_JOB = "__ASSET_JOB"
+"""The code location's implicit asset job: what ``dg launch --assets`` and the UI run."""
+
+
 def materialize_range(
     days: Iterable[date],
     instance: dg.DagsterInstance,
     *,
     selection: str | None = None,
 ) -> RangeRun:
-    """One run materializing every (or the selected) asset for the span of ``days``."""
-    from slomix_pipeline.definitions import defs as load_defs
+    """One single-run backfill of every (or the selected) asset over the span of ``days``.
 
+    The same path as ``dg launch --assets '*' --partition-range <first>...<last>``: the code
+    location's implicit asset job, loaded from its module, executed in this process with the
+    range tags. The run is recorded under that job's name, so the UI can re-execute it (a
+    ``dg.materialize`` run belongs to an ephemeral job the UI cannot find).
+    """
     ordered = sorted(days)
     if not ordered:
         raise ValueError("no gaming days to materialize")
-    definitions = load_defs()
-    # Discord posts are not part of a backfill: they run in their own job (docs/operations.md).
-    assets = [
-        a
-        for a in definitions.assets or []
-        if "publish" not in getattr(a, "group_names_by_key", {}).values()
-    ]
-    checks = list(definitions.asset_checks or [])
-    result = dg.materialize(
-        [*assets, *checks],
-        resources=dict(definitions.resources or {}),
-        instance=instance,
-        tags=range_tags(ordered[0], ordered[-1]),
-        selection=selection,
-        raise_on_error=False,
-        run_config=QUIET_LOGS,
+    repository = ReconstructableRepository.for_module(
+        CODE_LOCATION_MODULE, "defs", working_directory=str(REPO_ROOT)
     )
-    verdicts = {}
-    for evaluation in result.get_asset_check_evaluations():
-        if evaluation.partition is None:  # the range-wide verdict, not the per-day records
-            verdicts[evaluation.check_name] = GateVerdict(
-                evaluation.check_name, evaluation.passed, evaluation.description or ""
-            )
+    definitions = repository.get_definition()
+    chosen = dg.AssetSelection.from_coercible((selection or "*").split(","))
+    # Discord posts are not part of a backfill: they run in their own job (docs/operations.md).
+    keys = (chosen - dg.AssetSelection.groups(PUBLISH_GROUP)).resolve(definitions.asset_graph)
+    job = repository.get_reconstructable_job(ASSET_JOB)
+    with dg.execute_job(
+        job,
+        instance=instance,
+        asset_selection=sorted(keys),
+        tags=range_tags(ordered[0], ordered[-1]),
+        run_config=QUIET_LOGS,
+        raise_on_error=False,
+    ) as result:
+        evaluations = [
+            e.asset_check_evaluation_data
+            for e in result.all_events
+            if e.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION
+        ]
+        run_id, success = result.run_id, result.success
+    verdicts = gate_verdicts(evaluations)
     gates = tuple(verdicts[name] for name in sorted(verdicts))
-    return RangeRun(result.run_id, result.success, ordered[0], ordered[-1], gates)
+    return RangeRun(run_id, success, ordered[0], ordered[-1], gates)
+
+
+def gate_verdicts(evaluations: Iterable[dg.AssetCheckEvaluation]) -> dict[str, GateVerdict]:
+    """One verdict per check over the run: per-day evaluations folded (failing days named)."""
+    by_check: dict[str, list[dg.AssetCheckEvaluation]] = {}
+    for evaluation in evaluations:
+        by_check.setdefault(evaluation.check_name, []).append(evaluation)
+    verdicts = {}
+    for name, items in by_check.items():
+        if len(items) == 1:
+            only = items[0]
+            verdicts[name] = GateVerdict(name, only.passed, only.description or "", _warn(only))
+            continue
+        failed = [e for e in items if not e.passed]
+        named = sorted(
+            (e for e in items if not e.passed or "acknowledged" in (e.description or "")),
+            key=lambda e: e.partition or "",
+        )
+        text = f"{len(items) - len(failed)}/{len(items)} days passed"
+        if named:
+            text += "; " + "; ".join(f"{e.partition}: {e.description}" for e in named)
+        verdicts[name] = GateVerdict(name, not failed, text, _warn(items[0]))
+    return verdicts
+
+
+def _warn(evaluation: dg.AssetCheckEvaluation) -> bool:
+    return evaluation.severity == dg.AssetCheckSeverity.WARN

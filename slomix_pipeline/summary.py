@@ -22,6 +22,8 @@ class GateVerdict:
     check: str
     passed: bool
     description: str
+    warn_only: bool = False
+    """A WARN check (coverage): a failure is reported, never blocks."""
 
 
 def _count(conn: Connection, table: Table, days: Sequence[date], *where) -> int:  # type: ignore[no-untyped-def]
@@ -97,5 +99,5 @@ def print_summary(
     if gates:
         print("  gates       :")
         for gate in gates:
-            verdict = "passed" if gate.passed else "FAILED"
+            verdict = "passed" if gate.passed else ("warning" if gate.warn_only else "FAILED")
             print(f"    {gate.check:<24} {verdict:<7} {gate.description}")

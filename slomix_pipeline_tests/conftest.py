@@ -17,6 +17,11 @@ from sqlalchemy.engine import make_url
 
 from slomix_pipeline.warehouse.engine import dispose_warehouse
 
+# The partitions definition is built once per process, when the code location is first
+# imported; by default it starts at the first landed stats day of SLOMIX_DATA_DIR. Tests build
+# many landing zones in one process, so they pin the start (the default is tested on its own).
+os.environ.setdefault("SLOMIX_PARTITION_START", "2026-01-01")
+
 PG_ADMIN_URL = os.environ.get(
     "SLOMIX_TEST_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
 )

@@ -12,7 +12,9 @@ Two steps, each one transaction, each the body of one Dagster asset:
 
 Rules it enforces:
 - An event belongs to the gaming day of its round *end* (server time zone); a file that yields no
-  event (ignored or rejected) belongs to the gaming day of its landing time (mtime).
+  event (ignored or rejected) belongs to the day its name stamp or content states
+  (:mod:`slomix_pipeline.formats.lua_day_hint`), and to its landing time (mtime) only when it
+  states none: an archive copied with fresh mtimes files every reject on its own night.
 - The arrival time of a delivery is the landed file's mtime: the receiver keeps the first arrival
   of an identical redelivery, so the tables are a pure function of the landing zone.
 - Only files landed at or after the start of the first day minus :data:`ARRIVAL_MARGIN_SECONDS`
@@ -57,6 +59,7 @@ from slomix_pipeline.domain.lua_events import (
     merge_round_ends,
 )
 from slomix_pipeline.formats.gametime import GAMETIME_NAME_RE, parse_gametime_file
+from slomix_pipeline.formats.lua_day_hint import round_end_hint
 from slomix_pipeline.formats.webhook import parse_webhook_body
 from slomix_pipeline.ingest.outcomes import FileOutcome, OutcomeCounts
 from slomix_pipeline.landing.zone import (
@@ -321,8 +324,9 @@ def plan_lua_source_days(
         parsed = parse_landed(source, landed.name, data)
         if isinstance(parsed, LuaRoundEnd):
             day = gaming_day_of(parsed.round_end_unix, tz, settings.day_start_hour)
-        else:
-            day = gaming_day_of(received_at, tz, settings.day_start_hour)
+        else:  # what the file says (name stamp, content), its landing time only as last resort
+            said = round_end_hint(landed.name, data)
+            day = gaming_day_of(said or received_at, tz, settings.day_start_hour)
         if day not in wanted:
             continue
         outcome = _outcome(source, landed, data, parsed, day)

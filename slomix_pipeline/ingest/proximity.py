@@ -842,7 +842,10 @@ def ingest_proximity_days(
     if not report.days:
         return report
     planned, report.files_not_opened = plan_proximity_days(data_dir, report.days, settings)
-    candidates = read_round_candidates(engine, report.days)
+    # Imported here: proximity_candidates builds on this module's candidate types.
+    from slomix_pipeline.ingest.proximity_candidates import round_candidates
+
+    candidates = round_candidates(engine, data_dir, report.days, settings)
     report.candidates = len(candidates)
     processed = schema.processed_files
     slices = [

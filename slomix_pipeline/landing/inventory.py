@@ -47,6 +47,7 @@ from slomix_pipeline.config import Settings
 from slomix_pipeline.domain.gaming_day import gaming_day_of_epoch, gaming_day_of_local
 from slomix_pipeline.domain.lua_events import LuaRoundEnd, gaming_day_of
 from slomix_pipeline.formats.gametime import parse_gametime_file
+from slomix_pipeline.formats.lua_day_hint import round_end_hint
 from slomix_pipeline.formats.stats_file import classify_stats_filename
 from slomix_pipeline.formats.webhook import parse_webhook_body
 from slomix_pipeline.landing.zone import (
@@ -312,7 +313,8 @@ def proximity_day(folder: Path, stamp: LandingStamp, settings: Settings) -> date
 
 
 def lua_day(folder_name: str, folder: Path, stamp: LandingStamp, settings: Settings) -> date | None:
-    """Day of a webhook drop or gametime file: round end of the event, else landing time."""
+    """Day of a webhook drop or gametime file: round end of the event, else the round end its
+    name or bytes state, else landing time (the Lua ingestion's rule)."""
     try:
         data = (folder / stamp.name).read_bytes()
     except FileNotFoundError:
@@ -323,6 +325,9 @@ def lua_day(folder_name: str, folder: Path, stamp: LandingStamp, settings: Setti
         parsed = parse_gametime_file(stamp.name, data)
     if isinstance(parsed, LuaRoundEnd):
         return gaming_day_of(parsed.round_end_unix, settings.server_tz, settings.day_start_hour)
+    said = round_end_hint(stamp.name, data)  # a reject is filed on the night it states
+    if said is not None:
+        return gaming_day_of(said, settings.server_tz, settings.day_start_hour)
     return _mtime_day_int(stamp, settings)
 
 

@@ -1,20 +1,20 @@
 """Known losses of the sample nights, as gate acknowledgements an operator would write.
 
 The simulation plays an R1 whose stats file never reaches the landing zone (the orphan R2 case).
-The loss shows in three gates: the Lua still reported that round (WS1: a Lua round end with no
-round), its proximity file has no stats round to link to (WS1C), and its R2 is an orphan (WS0).
-In a real community the operator would confirm the loss and acknowledge those three failures;
-the demo does the same so that the quickstart shows acknowledged failures instead of a blocked
-day.
+The loss shows in three *coverage* gates (warnings, never blocking): the Lua still reported that
+round (``ws1_lua_coverage``, class ``stats_file_missing``), its proximity file has no stats round
+to link to (WS1C), and its R2 is an orphan (WS0). An operator who has confirmed such a loss may
+acknowledge it so that the warning turns into a listed, accepted loss; nothing needs it to get
+the day's sessions.
 """
 
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from slomix_pipeline.domain.gate_coverage import STATS_FILE_MISSING
 from slomix_pipeline.domain.gates import (
     WS0_ORPHAN_R2,
-    WS1_LUA_UNLINKED,
     WS1C_FILE_UNLINKED,
     lua_label,
 )
@@ -37,7 +37,7 @@ def known_losses(corpus: SimCorpus, tz: ZoneInfo) -> list[Acknowledgement]:
                 continue
             r1, key = play.r1, map_key(play.r1.map_name)
             label = lua_label(match_id_of(r1.round_end_unix, tz), key, 1)
-            losses.append(Acknowledgement("ws1_lua_links", label, WS1_LUA_UNLINKED, _NOTE))
+            losses.append(Acknowledgement("ws1_lua_coverage", label, STATS_FILE_MISSING, _NOTE))
             if play.r2 is not None:
                 orphan = round_key(play.r2.file_written_local, key, 2)
                 losses.append(Acknowledgement("ws0_orphan_r2", orphan, WS0_ORPHAN_R2, _NOTE))

@@ -213,6 +213,9 @@ def read_link_window(conn: Connection, days: Sequence[date], tz: ZoneInfo) -> Li
             lt.c.end_reason,
             lt.c.winner_team,
             lt.c.defender_team,
+            lt.c.actual_duration_seconds,
+            lt.c.timelimit_minutes,
+            lt.c.lua_warmup_seconds,
             ll.c.round_id,
             ll.c.link_reason,
         )
@@ -233,6 +236,9 @@ def read_link_window(conn: Connection, days: Sequence[date], tz: ZoneInfo) -> Li
                 defender_team=row.defender_team,
                 round_id=row.round_id,
                 link_reason=row.link_reason,
+                actual_duration_seconds=row.actual_duration_seconds,
+                timelimit_minutes=row.timelimit_minutes,
+                warmup_seconds=row.lua_warmup_seconds,
             )
         )
     return out

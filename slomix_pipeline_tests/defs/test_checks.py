@@ -90,7 +90,7 @@ def run_check(
 
 
 def evaluations(result: dg.ExecuteInProcessResult) -> dict[str | None, dg.AssetCheckEvaluation]:
-    """Check evaluations by partition (None: the run's overall result of a range)."""
+    """Check evaluations by partition (a range run yields one per day and no overall one)."""
     return {e.partition: e for e in result.get_asset_check_evaluations()}
 
 
@@ -175,8 +175,11 @@ def test_ws0_round_contract_per_partition(warehouse_url: str) -> None:
         ],
     )
     result = run_check(warehouse_url, "raw_stats_files", ws0.ws0_round_contract, [D1, D2])
-    assert not result.success  # blocking ERROR failure fails the run
+    # A range run judges each day on its own partition and does not fail the step: the
+    # publishing asset blocks exactly the failing day (defs/verdicts.py, test_backfill_gates.py).
+    assert result.success
     by_day = evaluations(result)
+    assert set(by_day) == {"2026-02-10", "2026-02-11"}
     assert by_day["2026-02-10"].passed
     assert by_day["2026-02-10"].description == (
         "Round contract filled and consistent for 2/2 rounds"
@@ -190,9 +193,8 @@ def test_ws0_round_contract_per_partition(warehouse_url: str) -> None:
         ("2026-02-11-213000-goldrush-R1 CCCC WS_MP40", "negative_value"),
     }
     assert failed.metadata["coverage/value_rows_checked"].value == 3
-    overall = by_day[None]
-    assert not overall.passed
-    assert "| 2026-02-10 | passed |" in overall.metadata["per_day"].value
+    single = run_check(warehouse_url, "raw_stats_files", ws0.ws0_round_contract, [D2])
+    assert not single.success  # one day: Dagster's blocking check fails the step
 
     orphans = run_check(warehouse_url, "raw_stats_files", ws0.ws0_orphan_r2, [D2])
     assert orphans.success  # WARN, not blocking
@@ -277,20 +279,29 @@ def _ws1_warehouse(url: str) -> None:
 def test_ws1_lua_links_per_partition(warehouse_url: str) -> None:
     _ws1_warehouse(warehouse_url)
     result = run_check(warehouse_url, "linked_rounds", ws1.ws1_lua_links, [D1, D2])
-    assert not result.success
+    assert result.success  # per day (see test_ws0_round_contract_per_partition)
     by_day = evaluations(result)
     assert by_day["2026-02-10"].passed
     assert by_day["2026-02-10"].description == "Lua linked 2/2 rounds, 2/2 Lua round ends linked"
     failed = by_day["2026-02-11"]
-    assert failed.severity == dg.AssetCheckSeverity.ERROR and failed.blocking
+    assert failed.severity == dg.AssetCheckSeverity.ERROR and not failed.passed
     end_106 = datetime.fromtimestamp(T2 + 5000, UTC).strftime("%Y-%m-%d-%H%M%S")
+    # Integrity only: the missing radar R2 Lua and the unlinked frostbite capture are coverage.
     assert failure_rows(failed) == {
-        ("2026-02-11-211500-radar-R2", "round_without_lua"),
         ("2026-02-11-213000-goldrush-R1", "link_time_mismatch"),
-        (f"lua {end_106}-frostbite-R1", "lua_unlinked"),
         (f"lua {end_106}-frostbite-R1", "lua_enum_invalid"),
     }
     assert failed.description.startswith("Lua linked 2/3 rounds")
+    coverage = run_check(warehouse_url, "linked_rounds", ws1.ws1_lua_coverage, [D1, D2])
+    assert coverage.success
+    by_day = evaluations(coverage)
+    assert by_day["2026-02-10"].passed
+    lost = by_day["2026-02-11"]
+    assert lost.severity == dg.AssetCheckSeverity.WARN and not lost.passed
+    assert failure_rows(lost) == {
+        ("2026-02-11-211500-radar-R2", "r2_lua_race"),
+        (f"lua {end_106}-frostbite-R1", "stats_file_missing"),
+    }
 
 
 def test_ws1_grace_period_from_the_environment(
@@ -302,13 +313,13 @@ def test_ws1_grace_period_from_the_environment(
     monkeypatch.setenv("SLOMIX_LUA_GRACE_MINUTES", "60")
     evaluation = evaluations(run_check(sqlite_url, "linked_rounds", ws1.ws1_lua_links, [D2]))
     rows = failure_rows(evaluation["2026-02-11"])
-    assert ("2026-02-11-211500-radar-R2", "round_without_lua") not in rows
     assert ("2026-02-11-213000-goldrush-R1", "link_time_mismatch") in rows  # a link is judged
+    evaluation = evaluations(run_check(sqlite_url, "linked_rounds", ws1.ws1_lua_coverage, [D2]))
+    rows = failure_rows(evaluation["2026-02-11"])
+    assert ("2026-02-11-211500-radar-R2", "r2_lua_race") not in rows
     monkeypatch.setenv("SLOMIX_LUA_GRACE_MINUTES", "1")
-    evaluation = evaluations(run_check(sqlite_url, "linked_rounds", ws1.ws1_lua_links, [D2]))
-    assert ("2026-02-11-211500-radar-R2", "round_without_lua") in failure_rows(
-        evaluation["2026-02-11"]
-    )
+    evaluation = evaluations(run_check(sqlite_url, "linked_rounds", ws1.ws1_lua_coverage, [D2]))
+    assert ("2026-02-11-211500-radar-R2", "r2_lua_race") in failure_rows(evaluation["2026-02-11"])
 
 
 def test_lua_grace_setting_is_validated() -> None:
@@ -414,7 +425,7 @@ def test_ws1c_checks_per_partition(warehouse_url: str) -> None:
     }
 
     keys = run_check(warehouse_url, "proximity_engagements", ws1c.ws1c_unique_keys, [D1, D2])
-    assert not keys.success
+    assert keys.success  # per day
     by_day = evaluations(keys)
     assert by_day["2026-02-10"].passed
     start = T2 - 605
@@ -523,7 +534,7 @@ def test_ws7_kill_assists_per_partition(warehouse_url: str) -> None:
         ],
     )
     result = run_check(warehouse_url, "session_aggregates", ws7.ws7_kill_assists, [D1, D2])
-    assert not result.success
+    assert result.success  # per day
     by_day = evaluations(result)
     assert by_day["2026-02-10"].passed
     assert by_day["2026-02-10"].description == (
@@ -641,10 +652,12 @@ def sample_zone(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
     return zone, generate_landing_zone(zone, seed=7, nights=3)
 
 
-def test_real_pipeline_ws1_blocks_sessions_of_a_day_with_a_lost_stats_file(
+def test_real_pipeline_a_lost_stats_file_warns_and_the_day_keeps_its_sessions(
     sample_zone: tuple[Path, Any], sqlite_url: str
 ) -> None:
-    """The sample's planted gap: an R1 the Lua saw whose stats file never landed."""
+    """The sample's planted gap: an R1 the Lua saw whose stats file never landed. Nothing
+    downstream is wrong because of it, so it is a classified coverage warning (issue 10), and
+    the day's sessions are built; a day with no loss passes every gate."""
     from slomix_pipeline.definitions import defs
 
     zone, generated = sample_zone
@@ -668,15 +681,18 @@ def test_real_pipeline_ws1_blocks_sessions_of_a_day_with_a_lost_stats_file(
             for day in (gap_day, "2026-02-12")
         }
         gap, clean = runs[gap_day], runs["2026-02-12"]
-        assert clean.success
-        assert not gap.success
+        assert clean.success and gap.success
         done = {m.asset_key.path[-1] for m in gap.get_asset_materialization_events()}
-        assert "linked_rounds" in done and "session_aggregates" not in done
-        ws1_eval = next(
-            e for e in gap.get_asset_check_evaluations() if e.check_name == "ws1_lua_links"
+        assert {"linked_rounds", "session_aggregates"} <= done
+        by_name = {e.check_name: e for e in gap.get_asset_check_evaluations()}
+        assert by_name["ws1_lua_links"].passed
+        coverage = by_name["ws1_lua_coverage"]
+        assert not coverage.passed and coverage.severity == dg.AssetCheckSeverity.WARN
+        rows = failure_rows(coverage)
+        assert any(
+            "te_escape2-R1" in name and name.startswith("lua ") and reason == "stats_file_missing"
+            for name, reason in rows
         )
-        names = {subject for subject, _ in failure_rows(ws1_eval)}
-        assert any("te_escape2-R1" in name and name.startswith("lua ") for name in names)
         clean_ws7 = next(
             e for e in clean.get_asset_check_evaluations() if e.check_name == "ws7_kill_assists"
         )
@@ -689,5 +705,6 @@ def test_real_pipeline_ws1_blocks_sessions_of_a_day_with_a_lost_stats_file(
 def _ws_keys() -> set[dg.AssetCheckKey]:
     return {
         dg.AssetCheckKey(dg.AssetKey("linked_rounds"), "ws1_lua_links"),
+        dg.AssetCheckKey(dg.AssetKey("linked_rounds"), "ws1_lua_coverage"),
         dg.AssetCheckKey(dg.AssetKey("session_aggregates"), "ws7_kill_assists"),
     }

@@ -84,30 +84,39 @@ def test_range_run_matches_the_truth_and_reports_metadata(sample, warehouse_url:
     assert result.success
     assert_sessions_match(open_warehouse(warehouse_url), truth)
 
+    # A range run's materializations each describe their own day only (issue 10): the
+    # range-wide report goes to the run log, each partition carries its day's figures.
     links = result.asset_materializations_for_node("linked_rounds")
     assert len(links) == len(days)
-    meta = links[0].metadata
-    assert meta["rounds"].value == len(truth.round_links)
-    assert meta["rounds_linked"].value == 45 and meta["rounds_unlinked"].value == 2
-    assert meta["unlinked_reasons"].value == {"ambiguous": 1, "never_received": 1}
-    assert meta["lua_unlinked_reasons"].value == {"ambiguous": 2, "never_received": 1}
-    per_source = meta["rounds_linked_per_source"].value
-    assert per_source["proximity"] == len(truth.round_links)
-    assert per_source["lua:webhook+gametime"] == 41
-    assert "| file time | map | round | reason | candidates |" in meta["unlinked_rounds"].value
-    assert "never_received" in meta["unlinked_rounds"].value
-    assert "NO LUA DATA" not in str(meta["timing_statuses"].value)
+    assert {m.partition for m in links} == {d.isoformat() for d in days}
+    assert all(m.metadata["day"].value == m.partition for m in links)
+    assert sum(m.metadata["day_rows/round_links"].value for m in links) == len(truth.round_links)
+    assert "rounds" not in links[0].metadata and "unlinked_reasons" not in links[0].metadata
 
     sessions = result.asset_materializations_for_node("session_aggregates")
     assert len(sessions) == len(days)
-    meta = sessions[0].metadata
-    assert meta["sessions_found"].value == len(truth.sessions)
-    assert meta["stale_partitions"].value == []
-    top = meta["top_players"].value
-    assert top.startswith("| # | player | guid | team | kills |")
-    best = max(truth.players.items(), key=lambda item: item[1]["kills"])
-    name = best[1]["display_name"].replace("|", "\\|")  # markdown-escaped
-    assert f"| 1 | {name} | {best[0][1]} |" in top
+    found = sum(m.metadata["day_rows/gaming_sessions"].value for m in sessions)
+    assert found == len(truth.sessions)
+    assert all(m.metadata["day_rows/gaming_sessions"].value > 0 for m in sessions)
+
+
+def test_single_day_run_reports_the_detailed_metadata(sample, warehouse_url: str) -> None:
+    zone, truth = sample
+    day = truth.days[0]
+    assert _materialize(zone, warehouse_url, days=list(truth.days)).success
+    result = _materialize(zone, warehouse_url, day=day)
+    assert result.success
+    (links,) = result.asset_materializations_for_node("linked_rounds")
+    meta = links.metadata
+    assert meta["rounds"].value == meta["day_rows/round_links"].value > 0
+    assert "| file time | map | round | reason | candidates |" in meta["unlinked_rounds"].value or (
+        meta["unlinked_rounds"].value == "none"
+    )
+    assert "NO LUA DATA" not in str(meta["timing_statuses"].value)
+    (sessions,) = result.asset_materializations_for_node("session_aggregates")
+    meta = sessions.metadata
+    assert meta["sessions_found"].value == meta["day_rows/gaming_sessions"].value > 0
+    assert meta["top_players"].value.startswith("| # | player | guid | team | kills |")
     assert "| session | day |" in meta["sessions"].value
 
 
@@ -164,9 +173,9 @@ def test_shuffled_landing_and_partition_orders_give_identical_tables(
 
 def test_whole_graph_per_partition_in_random_orders(sample, tmp_path: Path) -> None:
     """Files land in two random batches and every partition runs the whole graph, in a random
-    order each time: the link and session tables (and the stats and Lua tables) still equal the
-    range run. (``proximity_files.identity_candidates`` counts a neighbouring day's candidates
-    as they were when it ran, so that one table is order-dependent in this mode.)"""
+    order each time: every table, ``proximity_files`` included, equals the range run (a
+    neighbouring day outside the run is read from the landing zone, not from whatever the
+    warehouse held then: ``ingest/proximity_candidates.py``)."""
     zone, truth = sample
     days = list(truth.days)
     reference = _reference(zone, tmp_path, days)
@@ -180,7 +189,4 @@ def test_whole_graph_per_partition_in_random_orders(sample, tmp_path: Path) -> N
             _land(zone, live, batch)
             for day in rng.sample(days, len(days)):
                 assert _materialize(live, url, day=day).success
-        got = dump_tables(open_warehouse(url))
-        assert {k: v for k, v in got.items() if k != "proximity_files"} == {
-            k: v for k, v in reference.items() if k != "proximity_files"
-        }
+        assert dump_tables(open_warehouse(url)) == reference

@@ -56,11 +56,16 @@ def test_range_run_reports_metadata(sample_zone: Path, warehouse_url: str) -> No
     assert result.success
     materializations = result.asset_materializations_for_node("raw_stats_files")
     assert len(materializations) == len(days)  # one per partition of the range
-    meta = materializations[0].metadata
-    assert meta["rounds"].value > 0
-    assert meta["files_rejected"].value >= 1
-    assert "header_only" in meta["reject_reasons"].value
-    assert "| file |" in meta["rejected_files"].value
+    # Each day's materialization describes that day only (issue 10), rejects included.
+    metas = {m.partition: m.metadata for m in materializations}
+    assert all(meta["day_rows/rounds"].value > 0 for meta in metas.values())
+    assert sum(meta["day_files_rejected"].value for meta in metas.values()) >= 1
+    rejected = "".join(meta["day_rejected_files"].value for meta in metas.values())
+    assert "| file | reason |" in rejected and "header_only" in rejected
+    assert "rounds_preview" not in metas[days[0].isoformat()]  # the range report is in the log
+    single = _materialize(sample_zone, warehouse_url, day=days[0])
+    (meta,) = [m.metadata for m in single.asset_materializations_for_node("raw_stats_files")]
+    assert meta["rounds"].value == meta["day_rows/rounds"].value
     assert "| file time |" in meta["rounds_preview"].value
 
 

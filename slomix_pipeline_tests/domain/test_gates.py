@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from slomix_pipeline.domain import gate_coverage as gc
 from slomix_pipeline.domain import gates as g
 
 # ------------------------------------------------------------------------------------- WS0
@@ -162,19 +163,44 @@ def test_lua_links_pass_with_coverage() -> None:
     assert result.summary == "Lua linked 8/8 rounds, 8/8 Lua round ends linked"
 
 
-def test_a_missing_r2_fails_although_six_of_eight_would_pass_upstream() -> None:
+def test_a_missing_r2_is_a_classified_coverage_loss_not_an_integrity_failure() -> None:
     pairs = [_pair(i, 100 + i, 1 + i % 2) for i in range(1, 9)]
     rounds = [p[0] for p in pairs]
     lua = [p[1] for p in pairs]
-    # Two R2s (ids 1 and 3 are round 2) never got their Lua row.
+    # Two R2s (ids 1 and 3 are round 2) never got their Lua row: the R2 race.
     for rid in (1, 3):
         rounds[rid - 1] = replace(rounds[rid - 1], lua_round_id=None, link_reason="never_received")
     lua = [x for x in lua if x.round_id not in (1, 3)]
-    result = _ws1(rounds, lua)
-    assert result.subjects() == {"round 1", "round 3"}
-    assert result.reason_counts() == {g.WS1_ROUND_WITHOUT_LUA: 2}
-    assert "never_received" in result.failures[0].detail
-    assert result.summary.startswith("Lua linked 6/8 rounds")
+    assert _ws1(rounds, lua).passed  # nothing downstream is wrong: timing from the stats file
+    cov = gc.lua_coverage_gate(rounds, lua, now_unix=NOW)
+    assert cov.subjects() == {"round 1", "round 3"}
+    assert cov.reason_counts() == {gc.R2_LUA_RACE: 2}
+    assert "never_received" in cov.failures[0].detail
+    assert "timing from the stats file" in cov.failures[0].detail
+    assert cov.coverage["loss_classes"] == {gc.R2_LUA_RACE: 2}
+    assert cov.summary.startswith("Lua coverage 6/8 rounds")
+    r1 = replace(rounds[1], lua_round_id=None, link_reason="never_received")
+    assert gc.classify_round_without_lua(r1) == gc.LUA_NEVER_RECEIVED
+    tie = replace(rounds[1], lua_round_id=None, link_reason="ambiguous")
+    assert gc.classify_round_without_lua(tie) == gc.LINK_UNDECIDED
+
+
+def test_lua_captures_without_a_round_are_classified() -> None:
+    restart = _lua(1, None, T, actual_duration_seconds=20)
+    shutdown = _lua(2, None, T, actual_duration_seconds=300, winner_team=0, end_reason="surrender")
+    lost = _lua(3, None, T, actual_duration_seconds=600)
+    cov = gc.lua_coverage_gate([], [restart, shutdown, lost], now_unix=NOW)
+    assert {f.subject: f.reason for f in cov.failures} == {
+        "lua 1": gc.RESTART_CAPTURE,
+        "lua 2": gc.SHUTDOWN_CAPTURE,
+        "lua 3": gc.STATS_FILE_MISSING,
+    }
+    assert cov.coverage["benign_losses"] == 2
+    assert cov.coverage["lua_without_round"] == 3
+    # 30 s is no longer a restart capture (upstream's ghost threshold is < 30 s).
+    assert gc.classify_lua_without_round(replace(restart, actual_duration_seconds=30)) == (
+        gc.STATS_FILE_MISSING
+    )
 
 
 def test_rounds_and_lua_rows_inside_the_grace_period_are_pending() -> None:
@@ -183,10 +209,33 @@ def test_rounds_and_lua_rows_inside_the_grace_period_are_pending() -> None:
     result = _ws1([r], [x], now_unix=T + 1000 + 60, grace_s=15 * 60)
     assert result.passed
     assert result.coverage["rounds_pending"] == 1 and result.coverage["lua_pending"] == 1
-    # Once the grace is over the same rows fail, each for its own reason.
-    late = _ws1([r], [x], now_unix=T + 1000 + 15 * 60)
-    assert late.reason_counts() == {g.WS1_LUA_UNLINKED: 1, g.WS1_ROUND_WITHOUT_LUA: 1}
+    early = gc.lua_coverage_gate([r], [x], now_unix=T + 1000 + 60, grace_s=15 * 60)
+    assert early.passed and early.coverage["rounds_due"] == 0
+    # Once the grace is over the same rows are coverage losses, each with its class.
+    late = gc.lua_coverage_gate([r], [x], now_unix=T + 1000 + 15 * 60)
+    assert late.reason_counts() == {gc.LUA_NEVER_RECEIVED: 1, gc.STATS_FILE_MISSING: 1}
     assert late.subjects() == {"round 1", "lua 9"}
+    assert _ws1([r], [x], now_unix=T + 1000 + 15 * 60).passed
+
+
+def test_a_later_lua_start_is_accepted_only_when_the_timelimit_cap_explains_it() -> None:
+    r, x = _pair(1, 101)
+    start = x.round_start_unix
+    proximity_start = start - 40  # the cap moved the Lua start 40 s forward
+    r = replace(r, round_start_unix=proximity_start)
+    capped = replace(x, actual_duration_seconds=600, timelimit_minutes=10.0, warmup_seconds=55)
+    ok = _ws1([r], [capped])
+    assert ok.passed, ok.failures
+    assert ok.coverage["start_cap_shifts"] == 1
+    # Playtime below the limit: the cap did not fire, so 40 s apart is a real mismatch.
+    short = replace(capped, actual_duration_seconds=590)
+    assert _ws1([r], [short]).reason_counts() == {g.WS1_START_MISMATCH: 1}
+    # Too little warm-up to hold the excess.
+    cold = replace(capped, warmup_seconds=5)
+    assert _ws1([r], [cold]).reason_counts() == {g.WS1_START_MISMATCH: 1}
+    # An earlier Lua start is never the cap (it only moves the start forward).
+    early = replace(r, round_start_unix=start + 40)
+    assert _ws1([early], [capped]).reason_counts() == {g.WS1_START_MISMATCH: 1}
 
 
 def test_missing_link_rows_fail() -> None:

@@ -1,10 +1,15 @@
 """Gate results -> Dagster check results: markdown tables, coverage metadata, one per partition.
 
-A check run over a single-run range judges each gaming day on its own. Dagster 1.13 records a
-plain ``AssetCheckResult`` of a range run against *no* partition (the per-day records stay
-"planned"), so :func:`emit` also yields one ``AssetCheckEvaluation`` per day, carrying the
-partition key: a failing day then shows as failed in the instance and in the UI, whichever way
-it was run. The final ``AssetCheckResult`` combines all days (it is what blocks downstream).
+A check run on one gaming day yields one ``AssetCheckResult``: Dagster records it on that
+partition and, for a blocking check failing with ERROR, stops the downstream steps of the run.
+
+A check run over a single-run range judges each gaming day on its own and yields one
+``AssetCheckEvaluation`` per day, carrying its partition key *and* the storage id of that day's
+latest materialization of the asset (without it Dagster 1.13 treats the evaluation as stale and
+the check's Partitions tab shows nothing). No range-wide result is yielded: a failing day must
+not stop the other days. In a range the per-day evaluations are therefore not step-blocking;
+the publishing asset (``session_aggregates``) reads them and blocks exactly the failing days
+(:mod:`slomix_pipeline.defs.verdicts`). The whole range's verdict goes to the run log.
 """
 
 from __future__ import annotations
@@ -14,6 +19,9 @@ from datetime import date
 from typing import Any
 
 import dagster as dg
+from dagster._core.definitions.asset_checks.asset_check_evaluation import (
+    AssetCheckEvaluationTargetMaterializationData,
+)
 
 from slomix_pipeline.config import load_settings
 from slomix_pipeline.domain.gates import (
@@ -103,41 +111,69 @@ def _per_day_table(results: Mapping[date, GateResult]) -> str:
     return markdown_table(["day", "verdict", "failures", "summary"], rows)
 
 
+def _target(
+    context: dg.AssetCheckExecutionContext, asset_key: dg.AssetKey, partition: str
+) -> AssetCheckEvaluationTargetMaterializationData | None:
+    """The day's latest materialization of the checked asset (what the evaluation judges)."""
+    records = context.instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=asset_key, asset_partitions=[partition]), limit=1
+    ).records
+    if not records:
+        return None
+    mat = records[0]
+    return AssetCheckEvaluationTargetMaterializationData(
+        run_id=mat.event_log_entry.run_id, storage_id=mat.storage_id, timestamp=mat.timestamp
+    )
+
+
 def emit(
     context: dg.AssetCheckExecutionContext,
     results: Mapping[date, GateResult],
     summarize: Summarizer,
     *,
     severity: dg.AssetCheckSeverity = dg.AssetCheckSeverity.ERROR,
-) -> Iterator[dg.AssetCheckResult | dg.AssetCheckEvaluation]:
+) -> Iterator[dg.AssetCheckResult | dg.AssetCheckEvaluation | dg.Output]:
     """Yield the check's results for the run's days (see the module docstring)."""
     spec = next(iter(context.check_specs))
     notes = acknowledgement_notes(spec.name)
     if notes:
         results = {day: apply_acknowledgements(r, notes) for day, r in results.items()}
     days = sorted(results)
-    if not context.has_partition_key:
-        for day in days:
-            result = results[day]
-            yield dg.AssetCheckEvaluation(
-                asset_key=spec.asset_key,
-                check_name=spec.name,
-                passed=result.passed,
-                metadata=gate_metadata(result, [day]),
-                severity=severity,
-                description=result.summary,
-                blocking=spec.blocking,
-                partition=day.isoformat(),
-            )
-    overall = results[days[0]] if len(days) == 1 else combine(results.values(), summarize)
-    metadata = gate_metadata(overall, days)
-    if len(days) > 1:
-        metadata["per_day"] = dg.MetadataValue.md(_per_day_table(results))
-    yield dg.AssetCheckResult(
-        passed=overall.passed,
-        metadata=metadata,
-        severity=severity,
-        description=overall.summary,
+    if context.has_partition_key:
+        result = results[days[0]]
+        yield dg.AssetCheckResult(
+            passed=result.passed,
+            metadata=gate_metadata(result, days),
+            severity=severity,
+            description=result.summary,
+        )
+        return
+    for day in days:
+        result = results[day]
+        yield dg.AssetCheckEvaluation(
+            asset_key=spec.asset_key,
+            check_name=spec.name,
+            passed=result.passed,
+            metadata=gate_metadata(result, [day]),
+            severity=severity,
+            description=result.summary,
+            blocking=False,  # per day: the publishing asset blocks the failing days only
+            partition=day.isoformat(),
+            target_materialization_data=_target(context, spec.asset_key, day.isoformat()),
+        )
+    yield dg.Output(None)  # the check op's output: the verdicts are the per-day evaluations
+    overall = combine(results.values(), summarize)
+    failed = [d.isoformat() for d in days if not results[d].passed]
+    log = (
+        context.log.warning
+        if failed and severity == dg.AssetCheckSeverity.ERROR
+        else context.log.info
+    )
+    shown = results if len(days) <= 31 else {d: r for d, r in results.items() if not r.passed}
+    log(
+        f"{spec.name} over {len(days)} day(s): {len(days) - len(failed)} passed, "
+        f"{len(failed)} failed{' (' + ', '.join(failed) + ')' if failed else ''}; "
+        f"{overall.summary}" + (f"\n{_per_day_table(shown)}" if shown else "")
     )
 
 

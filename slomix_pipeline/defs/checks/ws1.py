@@ -1,12 +1,16 @@
-"""WS1 gate on ``linked_rounds``: every round past the grace period has exactly one Lua link.
+"""WS1 gates on ``linked_rounds``: link integrity (blocking) and Lua coverage (warn, classified).
 
 Reads each day's rounds and Lua round ends with their stored links, plus the neighbouring days
 (a link may cross the 06:00 day boundary), and judges each day with
 :func:`slomix_pipeline.domain.gates.lua_link_gate` against the wall clock
 (:func:`slomix_pipeline.domain.gaming_day.utc_now_epoch`): rows younger than
-``SLOMIX_LUA_GRACE_MINUTES`` (default 15) may still be waiting for a late delivery. Blocking with
-ERROR severity: a day with a missing Lua round end, an unlinked Lua row or a broken link stops
-``session_aggregates`` in the same run.
+``SLOMIX_LUA_GRACE_MINUTES`` (default 15) may still be waiting for a late delivery.
+
+``ws1_lua_links`` blocks with ERROR severity only where a number downstream would be wrong: a link
+that contradicts the data it joins, a round linked twice, a dangling or one-sided link, a Lua
+value outside its enum. ``ws1_lua_coverage`` warns, never blocks: a round without Lua (it keeps
+the stats file's timing) or a Lua capture without a round, each named with its reason class
+(restart capture, shutdown capture, R2 Lua race, ...; see ``domain/gate_coverage.py``).
 """
 
 # No ``from __future__ import annotations`` in modules under defs/ (Dagster reads annotations).
@@ -20,6 +24,7 @@ from slomix_pipeline.defs.checks.render import emit
 from slomix_pipeline.defs.partitions import gaming_days, partition_days
 from slomix_pipeline.defs.resources import WarehouseResource
 from slomix_pipeline.domain import gaming_day
+from slomix_pipeline.domain.gate_coverage import lua_coverage_gate, summarize_lua_coverage
 from slomix_pipeline.domain.gates import DEFAULT_TOLERANCE_S, lua_link_gate, summarize_lua_links
 from slomix_pipeline.ingest.linking import neighbour_days
 from slomix_pipeline.warehouse.gate_reads import read_link_window
@@ -47,10 +52,10 @@ def lua_grace_seconds(env: Mapping[str, str] | None = None) -> int:
     blocking=True,
     pool="warehouse",
     description=(
-        "WS1 Lua gate: every R1/R2 round older than SLOMIX_LUA_GRACE_MINUTES has exactly one "
-        "linked Lua round end (a missing R2 fails), no Lua round end is left unlinked, links "
-        "agree on map, round and start and |Lua end - file time| <= 30 s, no round is linked "
-        "twice, end reason / winner / defender are in their enums. Blocking, ERROR."
+        "WS1 Lua link integrity: links agree on map, round and start (a later Lua start only "
+        "when the Lua's warm-up timelimit cap explains it) and |Lua end - file time| <= 30 s, "
+        "both link tables agree, no round is linked twice, end reason / winner / defender are "
+        "in their enums. Blocking, ERROR (in a range run: blocks the failing day only)."
     ),
 )
 def ws1_lua_links(
@@ -75,3 +80,29 @@ def ws1_lua_links(
             context_lua=context_lua,
         )
     yield from emit(context, results, summarize_lua_links)
+
+
+@dg.asset_check(
+    asset="linked_rounds",
+    partitions_def=gaming_days,
+    pool="warehouse",
+    description=(
+        "WS1 Lua coverage: every R1/R2 round older than SLOMIX_LUA_GRACE_MINUTES without a Lua "
+        "round end and every Lua round end without a stats round, named with its reason class "
+        "(restart_capture, shutdown_capture, stats_file_missing, r2_lua_race, "
+        "lua_never_received, link_undecided). Warns, never blocks."
+    ),
+)
+def ws1_lua_coverage(
+    context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+) -> Iterator[dg.AssetCheckResult | dg.AssetCheckEvaluation]:
+    days = partition_days(context)
+    grace_s = lua_grace_seconds()
+    now = gaming_day.utc_now_epoch()
+    with warehouse.get_engine().connect() as conn:
+        window = read_link_window(conn, days, load_settings().server_tz)
+    results = {}
+    for day in days:
+        rounds, lua, _, _ = window.split(day)
+        results[day] = lua_coverage_gate(rounds, lua, now_unix=now, grace_s=grace_s)
+    yield from emit(context, results, summarize_lua_coverage, severity=dg.AssetCheckSeverity.WARN)

@@ -11,6 +11,7 @@
 import dagster as dg
 
 from slomix_pipeline.config import load_settings
+from slomix_pipeline.defs.day_metadata import finish
 from slomix_pipeline.defs.lua.metadata import round_teams_metadata, source_metadata
 from slomix_pipeline.defs.partitions import gaming_days, partition_days
 from slomix_pipeline.defs.resources import LandingZoneResource, WarehouseResource
@@ -20,6 +21,7 @@ from slomix_pipeline.ingest.lua_events import (
     build_lua_round_teams_days,
     ingest_lua_source_days,
 )
+from slomix_pipeline.warehouse import schema_lua
 
 _GROUP = "lua"
 
@@ -30,12 +32,23 @@ def _ingest(
     landing: LandingZoneResource,
     source: str,
 ) -> dg.MaterializeResult:
+    days = partition_days(context)
+    engine = warehouse.get_engine()
     report: LuaIngestReport = ingest_lua_source_days(
-        warehouse.get_engine(), landing.path(), partition_days(context), load_settings(), source
+        engine, landing.path(), days, load_settings(), source
     )
     for outcome in report.rejected:
         context.log.warning(f"quarantined {source} file {outcome.file_name}: {outcome.reason}")
-    return dg.MaterializeResult(metadata=source_metadata(report))
+    events = schema_lua.lua_events
+    return finish(
+        context,
+        engine,
+        days,
+        [events],
+        [source],
+        report=source_metadata(report),
+        row_filters={events.name: events.c.source == source},
+    )
 
 
 @dg.asset(
@@ -94,10 +107,13 @@ def lua_round_teams(
     context: dg.AssetExecutionContext,
     warehouse: WarehouseResource,
 ) -> dg.MaterializeResult:
-    report = build_lua_round_teams_days(warehouse.get_engine(), partition_days(context))
+    days = partition_days(context)
+    engine = warehouse.get_engine()
+    report = build_lua_round_teams_days(engine, days)
     if report.quarantined:
         context.log.warning(
             f"{len(report.quarantined)} Lua file(s) of these days are quarantined "
             "(see the quarantined_files metadata)"
         )
-    return dg.MaterializeResult(metadata=round_teams_metadata(report))
+    tables = [schema_lua.lua_round_teams, schema_lua.lua_spawn_stats]
+    return finish(context, engine, days, tables, report=round_teams_metadata(report))

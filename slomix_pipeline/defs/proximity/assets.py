@@ -10,10 +10,12 @@ their tables (``rounds``, ``lua_round_teams``) to decide each file's round from 
 import dagster as dg
 
 from slomix_pipeline.config import load_settings
+from slomix_pipeline.defs.day_metadata import finish
 from slomix_pipeline.defs.partitions import gaming_days, partition_days
 from slomix_pipeline.defs.proximity.metadata import proximity_metadata
 from slomix_pipeline.defs.resources import LandingZoneResource, WarehouseResource
 from slomix_pipeline.ingest.proximity import ingest_proximity_days
+from slomix_pipeline.warehouse import schema_proximity as sp
 
 
 @dg.asset(
@@ -36,13 +38,20 @@ def proximity_engagements(
     warehouse: WarehouseResource,
     landing: LandingZoneResource,
 ) -> dg.MaterializeResult:
-    report = ingest_proximity_days(
-        warehouse.get_engine(), landing.path(), partition_days(context), load_settings()
-    )
+    days = partition_days(context)
+    engine = warehouse.get_engine()
+    report = ingest_proximity_days(engine, landing.path(), days, load_settings())
     for outcome in report.rejected:
         context.log.warning(f"quarantined proximity file {outcome.file_name}: {outcome.reason}")
     if report.rounds_unresolved:
         context.log.warning(
             f"{report.rounds_unresolved} proximity file(s) kept their header round: no time match"
         )
-    return dg.MaterializeResult(metadata=proximity_metadata(report))
+    tables = [
+        sp.proximity_files,
+        sp.combat_engagement,
+        sp.player_track,
+        sp.proximity_trade_event,
+        sp.proximity_support_summary,
+    ]
+    return finish(context, engine, days, tables, ["proximity"], report=proximity_metadata(report))

@@ -12,11 +12,24 @@ the sessions that *start* on its days. All the work happens in
 import dagster as dg
 
 from slomix_pipeline.config import load_settings
+from slomix_pipeline.defs.day_metadata import day_metadata, finish
 from slomix_pipeline.defs.partitions import gaming_days, partition_days
 from slomix_pipeline.defs.resources import WarehouseResource
 from slomix_pipeline.defs.sessions.metadata import link_metadata, session_metadata
+from slomix_pipeline.defs.verdicts import blocked_days, blocked_table
 from slomix_pipeline.ingest.linking import link_days
 from slomix_pipeline.ingest.sessions import build_sessions_days
+from slomix_pipeline.warehouse import schema_sessions as ss
+from slomix_pipeline.warehouse.day_figures import read_day_figures
+
+SESSION_TABLES = [
+    ss.gaming_sessions,
+    ss.session_rounds,
+    ss.session_player_stats,
+    ss.map_summaries,
+    ss.session_round_graphs,
+]
+LINK_TABLES = [ss.round_links, ss.lua_round_links, ss.linked_player_rounds]
 
 _GROUP = "sessions"
 
@@ -39,11 +52,13 @@ def linked_rounds(
     context: dg.AssetExecutionContext,
     warehouse: WarehouseResource,
 ) -> dg.MaterializeResult:
-    report = link_days(warehouse.get_engine(), partition_days(context), load_settings())
+    days = partition_days(context)
+    engine = warehouse.get_engine()
+    report = link_days(engine, days, load_settings())
     unlinked = {k: v for k, v in report.round_reason_counts().items() if k != "linked"}
     if unlinked:
         context.log.info(f"unlinked rounds by reason: {unlinked}")
-    return dg.MaterializeResult(metadata=link_metadata(report))
+    return finish(context, engine, days, LINK_TABLES, report=link_metadata(report))
 
 
 @dg.asset(
@@ -56,17 +71,47 @@ def linked_rounds(
     description=(
         "Gaming sessions (a gap above SLOMIX_SESSION_GAP_MINUTES splits; owned by the day of "
         "their first round) with per-player totals, map-play summaries with stopwatch scores, "
-        "the per-round rows behind the graphs and the restart status of every round."
+        "the per-round rows behind the graphs and the restart status of every round. A day "
+        "whose integrity gate (ws0_round_contract, ws1c_unique_keys, ws1_lua_links) failed is "
+        "not rebuilt: the other days are materialized, the step then fails naming that day."
     ),
 )
 def session_aggregates(
     context: dg.AssetExecutionContext,
     warehouse: WarehouseResource,
-) -> dg.MaterializeResult:
-    report = build_sessions_days(warehouse.get_engine(), partition_days(context), load_settings())
-    if report.stale_days:
-        days = ", ".join(d.isoformat() for d in report.stale_days)
-        context.log.warning(
-            f"sessions changed across a day boundary: re-materialize session_aggregates for {days}"
+):  # -> Iterator[MaterializeResult | AssetMaterialization]; Dagster reads no annotation here
+    days = partition_days(context)
+    blocked = blocked_days(context.instance, days)
+    build = [d for d in days if d not in blocked]
+    engine = warehouse.get_engine()
+    if build:
+        report = build_sessions_days(engine, build, load_settings())
+        if report.stale_days:
+            stale = ", ".join(d.isoformat() for d in report.stale_days)
+            context.log.warning(
+                "sessions changed across a day boundary: re-materialize session_aggregates for "
+                f"{stale}"
+            )
+    if not blocked:
+        yield finish(context, engine, days, SESSION_TABLES, report=session_metadata(report))
+        return
+    with engine.connect() as conn:
+        figures = read_day_figures(conn, build, SESSION_TABLES)
+    for day in build:  # the days that passed are materialized, each with its own figures
+        yield dg.AssetMaterialization(
+            asset_key=context.asset_key,
+            partition=day.isoformat(),
+            metadata=day_metadata(day, figures[day]),
         )
-    return dg.MaterializeResult(metadata=session_metadata(report))
+    listed = list(blocked.values())
+    raise dg.Failure(
+        description=(
+            f"{len(listed)} of {len(days)} day(s) blocked by a failing integrity gate, their "
+            "sessions not rebuilt: " + "; ".join(f"{b.day}: {b.reason()}" for b in listed)
+        ),
+        metadata={
+            "blocked_days": dg.MetadataValue.md(blocked_table(listed)),
+            "days_materialized": len(build),
+        },
+        allow_retries=False,
+    )

@@ -6,10 +6,12 @@
 import dagster as dg
 
 from slomix_pipeline.config import load_settings
+from slomix_pipeline.defs.day_metadata import finish
 from slomix_pipeline.defs.partitions import gaming_days, partition_days
 from slomix_pipeline.defs.resources import LandingZoneResource, WarehouseResource
 from slomix_pipeline.defs.stats.metadata import stats_metadata
 from slomix_pipeline.ingest.stats_files import ingest_stats_days
+from slomix_pipeline.warehouse import schema
 
 
 class StatsIngestConfig(dg.Config):
@@ -36,13 +38,16 @@ def raw_stats_files(
     warehouse: WarehouseResource,
     landing: LandingZoneResource,
 ) -> dg.MaterializeResult:
+    days = partition_days(context)
+    engine = warehouse.get_engine()
     report = ingest_stats_days(
-        warehouse.get_engine(),
+        engine,
         landing.path(),
-        partition_days(context),
+        days,
         load_settings(),
         accept_changed=config.accept_changed,
     )
     for outcome in report.rejected:
         context.log.warning(f"quarantined {outcome.file_name}: {outcome.reason}")
-    return dg.MaterializeResult(metadata=stats_metadata(report))
+    tables = [schema.rounds, schema.player_comprehensive_stats, schema.weapon_comprehensive_stats]
+    return finish(context, engine, days, tables, ["stats"], report=stats_metadata(report))
