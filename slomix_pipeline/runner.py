@@ -17,7 +17,6 @@ import dagster as dg
 from dagster._core.definitions.reconstruct import ReconstructableRepository
 
 from slomix_pipeline.config import Settings
-from slomix_pipeline.defs.automation import PUBLISH_GROUP
 from slomix_pipeline.domain.gaming_day import gaming_day_of_local
 from slomix_pipeline.formats.stats_file import classify_stats_filename
 from slomix_pipeline.landing.zone import STATS_FOLDER, iter_landed
@@ -92,6 +91,10 @@ def materialize_range(
         CODE_LOCATION_MODULE, "defs", working_directory=str(REPO_ROOT)
     )
     definitions = repository.get_definition()
+    # Imported here: the code location reads its settings (partition start) when first imported,
+    # after the CLI has applied --data-dir.
+    from slomix_pipeline.defs.automation import PUBLISH_GROUP
+
     chosen = dg.AssetSelection.from_coercible((selection or "*").split(","))
     # Discord posts are not part of a backfill: they run in their own job (docs/operations.md).
     keys = (chosen - dg.AssetSelection.groups(PUBLISH_GROUP)).resolve(definitions.asset_graph)

@@ -20,7 +20,8 @@ from slomix_pipeline.warehouse.engine import dispose_warehouse
 # The partitions definition is built once per process, when the code location is first
 # imported; by default it starts at the first landed stats day of SLOMIX_DATA_DIR. Tests build
 # many landing zones in one process, so they pin the start (the default is tested on its own).
-os.environ.setdefault("SLOMIX_PARTITION_START", "2026-01-01")
+TEST_PARTITION_START = "2026-01-01"
+os.environ["SLOMIX_PARTITION_START"] = TEST_PARTITION_START
 
 PG_ADMIN_URL = os.environ.get(
     "SLOMIX_TEST_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
@@ -33,14 +34,15 @@ def _isolated_from_the_callers_settings(tmp_path_factory: pytest.TempPathFactory
 
     Why: after ``scripts/demo`` the checkout holds ``./data/gate_acknowledgements.yaml`` and a
     warehouse; a test that falls back to the defaults must not pick them up. Every ``SLOMIX_*``
-    variable (except the test server URL) is cleared and the data dir points at an empty folder;
-    tests that need settings set their own.
+    variable (except the test server URL) is cleared, the data dir points at an empty folder and
+    the partition start is pinned (see above); tests that need settings set their own.
     """
     saved = {k: v for k, v in os.environ.items() if k.startswith("SLOMIX_")}
     for key in saved:
         if key != "SLOMIX_TEST_PG_URL":
             del os.environ[key]
     os.environ["SLOMIX_DATA_DIR"] = str(tmp_path_factory.mktemp("default_data_dir"))
+    os.environ["SLOMIX_PARTITION_START"] = TEST_PARTITION_START
     try:
         yield
     finally:
