@@ -162,7 +162,7 @@ SPECS: tuple[LandingFolderSpec, ...] = (
     LandingFolderSpec(
         STATS_FOLDER,
         "raw_stats_files",
-        ("proximity_engagements", "linked_rounds", "session_aggregates"),
+        ("proximity_engagements", "linked_rounds", "session_aggregates", "endstats"),
     ),
     LandingFolderSpec(GAMETIMES_FOLDER, "gametime_files", _LUA_CHAIN),
     LandingFolderSpec(WEBHOOK_FOLDER, "webhook_drops", _LUA_CHAIN),
@@ -179,6 +179,7 @@ ASSET_ORDER: tuple[str, ...] = (
     "proximity_engagements",
     "linked_rounds",
     "session_aggregates",
+    "endstats",
 )
 """Every asset a landing run may materialize, each after its inputs (the order of a run's
 ``asset_selection``; Dagster orders the steps by the graph anyway)."""
