@@ -295,6 +295,10 @@ class RosterIndex:
             guid8 = subject.guid[:8].upper()
             if not self.linked or guid8 in self.guids:
                 return Resolution(guid8, "vs_header")
+            # Bots (and GUID-less clients) have a name-derived key in the roster.
+            by_name = self.resolve(subject.name)
+            if by_name.guid is not None:
+                return by_name
             return Resolution(guid8, "vs_header_not_in_roster")
         return self.resolve(subject.name)
 

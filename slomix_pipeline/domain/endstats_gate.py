@@ -45,6 +45,8 @@ class RoundFact:
     r1_round_id: int | None
     has_lua: bool
     has_proximity: bool
+    is_orphan_r2: bool = False
+    """An R2 without its R1 keeps cumulative rows: only R1+R2-scope awards are comparable."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +146,8 @@ def endstats_gate(
         if a.player_guid is None or a.round_id not in by_round:
             continue
         r = by_round[a.round_id]
+        if r.is_orphan_r2 and a.scope != "r1_plus_r2":
+            continue
         row = players.get((a.round_id, a.player_guid))
         r1 = players.get((r.r1_round_id, a.player_guid)) if r.r1_round_id is not None else None
         problem = award_disagreement(a.award_name, a.value, a.scope, r1, row)

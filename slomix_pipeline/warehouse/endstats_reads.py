@@ -59,6 +59,7 @@ def read_endstats_days(
             r.c.round_number,
             r.c.file_time_unix,
             r1.c.id,
+            r.c.is_orphan_r2,
         )
         .select_from(
             r.outerjoin(
@@ -69,9 +70,11 @@ def read_endstats_days(
         .where(r.c.gaming_day.in_(days))
     )
     round_ids: set[int] = set()
-    for day, rid, key, mkey, num, ftime, r1_id in conn.execute(query):
+    for day, rid, key, mkey, num, ftime, r1_id, orphan in conn.execute(query):
         out[day].rounds.append(
-            RoundFact(rid, key, mkey, num, ftime, r1_id, rid in lua_ids, rid in prox_ids)
+            RoundFact(
+                rid, key, mkey, num, ftime, r1_id, rid in lua_ids, rid in prox_ids, bool(orphan)
+            )
         )
         round_ids.add(rid)
         if r1_id is not None:
