@@ -60,12 +60,12 @@ def upgrade() -> None:
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("round_key", sa.Text(), nullable=True),
         sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
         sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
         sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
+        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("grid_x", sa.BigInteger(), nullable=False),
         sa.Column("grid_y", sa.BigInteger(), nullable=False),
         sa.Column("axis_kills", sa.BigInteger(), nullable=False),
@@ -89,12 +89,12 @@ def upgrade() -> None:
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("round_key", sa.Text(), nullable=True),
         sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
         sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
         sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
+        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("grid_x", sa.BigInteger(), nullable=False),
         sa.Column("grid_y", sa.BigInteger(), nullable=False),
         sa.Column("traversal", sa.BigInteger(), nullable=False),
@@ -123,12 +123,12 @@ def upgrade() -> None:
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("round_key", sa.Text(), nullable=True),
         sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
         sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
         sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
+        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("player_guid", sa.Text(), nullable=False),
         sa.Column("player_name", sa.Text(), nullable=False),
         sa.Column("team", sa.Text(), nullable=False),
@@ -155,12 +155,12 @@ def upgrade() -> None:
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("round_key", sa.Text(), nullable=True),
         sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
         sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
         sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
+        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("engagement_id", sa.BigInteger(), nullable=False),
         sa.Column("target_guid", sa.Text(), nullable=False),
         sa.Column("target_name", sa.Text(), nullable=False),
@@ -193,12 +193,12 @@ def upgrade() -> None:
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("round_key", sa.Text(), nullable=True),
         sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
         sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
         sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
+        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("killer_guid", sa.Text(), nullable=False),
         sa.Column("killer_name", sa.Text(), nullable=False),
         sa.Column("killer_team", sa.Text(), nullable=False),
@@ -230,12 +230,12 @@ def upgrade() -> None:
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("round_key", sa.Text(), nullable=True),
         sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
         sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
         sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
+        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("sample_time", sa.BigInteger(), nullable=False),
         sa.Column("team", sa.Text(), nullable=False),
         sa.Column("alive_count", sa.BigInteger(), nullable=False),
@@ -265,12 +265,12 @@ def upgrade() -> None:
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("round_key", sa.Text(), nullable=True),
         sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
         sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
         sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
+        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("event_time", sa.BigInteger(), nullable=False),
         sa.Column("target_guid", sa.Text(), nullable=False),
         sa.Column("target_name", sa.Text(), nullable=False),
@@ -305,12 +305,12 @@ def upgrade() -> None:
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("round_key", sa.Text(), nullable=True),
         sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
         sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
         sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
+        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("engagement_id", sa.BigInteger(), nullable=False),
         sa.Column("target_guid", sa.Text(), nullable=False),
         sa.Column("target_name", sa.Text(), nullable=False),
@@ -336,12 +336,12 @@ def upgrade() -> None:
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("round_key", sa.Text(), nullable=True),
         sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
         sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
         sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
+        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("start_time", sa.BigInteger(), nullable=False),
         sa.Column("end_time", sa.BigInteger(), nullable=False),
         sa.Column("team", sa.Text(), nullable=False),
@@ -371,12 +371,12 @@ def upgrade() -> None:
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("round_key", sa.Text(), nullable=True),
         sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
         sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
         sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
+        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("original_kill_time", sa.BigInteger(), nullable=False),
         sa.Column("traded_kill_time", sa.BigInteger(), nullable=False),
         sa.Column("delta_ms", sa.BigInteger(), nullable=False),
@@ -405,12 +405,12 @@ def upgrade() -> None:
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("round_key", sa.Text(), nullable=True),
         sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
         sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
         sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
+        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("revive_time", sa.BigInteger(), nullable=False),
         sa.Column("medic_guid", sa.Text(), nullable=True),
         sa.Column("medic_name", sa.Text(), nullable=True),
@@ -441,12 +441,12 @@ def upgrade() -> None:
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("round_key", sa.Text(), nullable=True),
         sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
         sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
         sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
+        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("player_guid", sa.Text(), nullable=False),
         sa.Column("player_name", sa.Text(), nullable=False),
         sa.Column("team", sa.Text(), nullable=False),
@@ -474,12 +474,12 @@ def upgrade() -> None:
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("round_key", sa.Text(), nullable=True),
         sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
         sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
         sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
+        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("kill_time", sa.BigInteger(), nullable=False),
         sa.Column("victim_guid", sa.Text(), nullable=False),
         sa.Column("victim_name", sa.Text(), nullable=False),
@@ -513,12 +513,12 @@ def upgrade() -> None:
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("round_key", sa.Text(), nullable=True),
         sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
         sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
         sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
+        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("event_time", sa.BigInteger(), nullable=False),
         sa.Column("attacker_guid", sa.Text(), nullable=False),
         sa.Column("attacker_name", sa.Text(), nullable=False),
@@ -546,12 +546,12 @@ def upgrade() -> None:
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("round_key", sa.Text(), nullable=True),
         sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
         sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
         sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
+        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("event_time", sa.BigInteger(), nullable=False),
         sa.Column("event_type", sa.Text(), nullable=False),
         sa.Column("attacker_guid", sa.Text(), nullable=False),
@@ -592,12 +592,12 @@ def upgrade() -> None:
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("round_key", sa.Text(), nullable=True),
         sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
         sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
         sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
+        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("event_time", sa.BigInteger(), nullable=False),
         sa.Column("guid", sa.Text(), nullable=False),
         sa.Column("weapon_id", sa.BigInteger(), nullable=False),
@@ -625,12 +625,12 @@ def upgrade() -> None:
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("round_key", sa.Text(), nullable=True),
         sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
         sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
         sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
+        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("start_time", sa.BigInteger(), nullable=False),
         sa.Column("end_time", sa.BigInteger(), nullable=False),
         sa.Column("duration_ms", sa.BigInteger(), nullable=False),
@@ -661,12 +661,12 @@ def upgrade() -> None:
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("round_key", sa.Text(), nullable=True),
         sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
         sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
         sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
+        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("event_time", sa.BigInteger(), nullable=False),
         sa.Column("guid", sa.Text(), nullable=False),
         sa.Column("player_name", sa.Text(), nullable=False),
@@ -692,12 +692,12 @@ def upgrade() -> None:
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("round_key", sa.Text(), nullable=True),
         sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
         sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
         sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
+        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("guid", sa.Text(), nullable=False),
         sa.Column("player_name", sa.Text(), nullable=False),
         sa.Column("team", sa.Text(), nullable=False),
@@ -725,12 +725,12 @@ def upgrade() -> None:
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("round_key", sa.Text(), nullable=True),
         sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
         sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
         sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
+        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("event_time", sa.BigInteger(), nullable=False),
         sa.Column("guid", sa.Text(), nullable=False),
         sa.Column("player_name", sa.Text(), nullable=False),
@@ -756,12 +756,12 @@ def upgrade() -> None:
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("round_key", sa.Text(), nullable=True),
         sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
         sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
         sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
+        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("carrier_guid", sa.Text(), nullable=False),
         sa.Column("carrier_name", sa.Text(), nullable=False),
         sa.Column("carrier_team", sa.Text(), nullable=False),
@@ -801,12 +801,12 @@ def upgrade() -> None:
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("round_key", sa.Text(), nullable=True),
         sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
         sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
         sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
+        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("kill_time", sa.BigInteger(), nullable=False),
         sa.Column("carrier_guid", sa.Text(), nullable=False),
         sa.Column("carrier_name", sa.Text(), nullable=False),
@@ -836,12 +836,12 @@ def upgrade() -> None:
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("round_key", sa.Text(), nullable=True),
         sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
         sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
         sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
+        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("return_time", sa.BigInteger(), nullable=False),
         sa.Column("returner_guid", sa.Text(), nullable=False),
         sa.Column("returner_name", sa.Text(), nullable=False),
@@ -872,12 +872,12 @@ def upgrade() -> None:
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("round_key", sa.Text(), nullable=True),
         sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
         sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
         sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
+        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("vehicle_name", sa.Text(), nullable=False),
         sa.Column("vehicle_type", sa.Text(), nullable=False),
         sa.Column("start_x", sa.BigInteger(), nullable=False),
@@ -913,12 +913,12 @@ def upgrade() -> None:
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("round_key", sa.Text(), nullable=True),
         sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
         sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
         sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
+        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("player_guid", sa.Text(), nullable=False),
         sa.Column("player_name", sa.Text(), nullable=False),
         sa.Column("player_team", sa.Text(), nullable=False),
@@ -947,12 +947,12 @@ def upgrade() -> None:
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("round_key", sa.Text(), nullable=True),
         sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
         sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
         sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
+        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("event_time", sa.BigInteger(), nullable=False),
         sa.Column("event_type", sa.Text(), nullable=False),
         sa.Column("player_guid", sa.Text(), nullable=False),
@@ -987,12 +987,12 @@ def upgrade() -> None:
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("round_key", sa.Text(), nullable=True),
         sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
         sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
         sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
+        sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("engineer_guid", sa.Text(), nullable=False),
         sa.Column("engineer_name", sa.Text(), nullable=False),
         sa.Column("engineer_team", sa.Text(), nullable=False),

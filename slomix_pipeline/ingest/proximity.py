@@ -76,9 +76,10 @@ from slomix_pipeline.formats.proximity import (
     parse_proximity_filename,
 )
 from slomix_pipeline.ingest.outcomes import FileOutcome, OutcomeCounts
-from slomix_pipeline.ingest.proximity_sections import section_rows
+from slomix_pipeline.ingest.proximity_sections import TUPLE_TABLES, section_rows
 from slomix_pipeline.landing.zone import PROXIMITY_FOLDER, LandedFile, iter_landed, sha256_hex
 from slomix_pipeline.warehouse import schema, schema_lua, schema_proximity
+from slomix_pipeline.warehouse.tuple_copy import insert_tuples
 from slomix_pipeline.warehouse.writes import TableSlice, insert_rows, replace_partition
 
 __all__ = [
@@ -406,7 +407,7 @@ class ProximityFileResult:
     summary: ProximityFileSummary | None = None
     derived: ProximityDerived | None = None
     #: Rows of the section tables (``ingest.proximity_sections``), warehouse columns included.
-    section_rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    section_rows: dict[str, list[Any]] = field(default_factory=dict)
 
     def table_rows(self) -> dict[str, list[dict[str, Any]]]:
         """Rows per derived table, with the warehouse columns (day, link, provenance) added."""
@@ -821,7 +822,11 @@ class _BatchWriter:
     def _write(self, batch: dict[str, list[dict[str, Any]]]) -> None:
         for name, rows in batch.items():
             if rows:
-                insert_rows(self._conn, schema_proximity.PROXIMITY_ROW_TABLES[name], rows)
+                table = schema_proximity.PROXIMITY_ROW_TABLES[name]
+                if name in TUPLE_TABLES:  # section rows come as tuples (ingest.proximity_sections)
+                    insert_tuples(self._conn, table, rows)  # type: ignore[arg-type]
+                else:
+                    insert_rows(self._conn, table, rows)
                 self.written[name] += len(rows)
 
 

@@ -26,7 +26,7 @@ from slomix_pipeline.warehouse.schema_proximity_sections import (
     proximity_section_capability,
 )
 
-__all__ = ["section_rows"]
+__all__ = ["TUPLE_TABLES", "section_rows"]
 
 _V4_RECORDS = {
     "KILL_HEATMAP": "kill_heatmap",
@@ -58,6 +58,10 @@ def _v4_rows(parsed: ProximityFile, marker: str) -> list[tuple[Any, ...]]:
     return out
 
 
+TUPLE_TABLES = frozenset(t.name for t in SECTION_TABLE_OF.values())
+"""Tables whose rows :func:`section_rows` returns as tuples in column order (not dicts)."""
+
+
 def section_rows(
     parsed: ProximityFile,
     *,
@@ -66,8 +70,9 @@ def section_rows(
     round_id: int | None,
     round_key: str | None,
     round_number: int | None,
-) -> dict[str, list[dict[str, Any]]]:
-    """Rows per table (table name -> rows as column dicts)."""
+) -> dict[str, list[Any]]:
+    """Rows per table: tuples in column order for the section tables (:data:`TUPLE_TABLES`),
+    column dicts for the capability and per-player tables."""
     header = parsed.header
     constant = {
         "source_file": parsed.source_file,
@@ -80,21 +85,27 @@ def section_rows(
         "round_start_unix": header.round_start_unix,
         "round_end_unix": header.round_end_unix,
     }
-    out: dict[str, list[dict[str, Any]]] = {}
+    out: dict[str, list[Any]] = {}
+    head = (
+        parsed.source_file,
+        sha256,
+        gaming_day,
+        round_id,
+        round_key,
+        header.map_name,
+        round_number,
+        header.round_start_unix,
+        header.round_end_unix,
+    )
     for marker, table in SECTION_TABLE_OF.items():
-        spec = SECTION_SPECS[marker]
         if marker in _V4_RECORDS:
             typed = _v4_rows(parsed, marker)
         else:
             section = parsed.sections.get(marker)
             typed = list(section.rows) if section is not None else []
-        names = ("source_line", *spec.names, "out_of_range")
-        rows = []
-        for values in typed:
-            row = dict(zip(names, values, strict=True))
-            row.update(constant)
-            rows.append(row)
-        out[table.name] = rows
+        # Tuples in table column order (``warehouse.tuple_copy``): common and scope columns,
+        # then the parsed ``(source_line, *fields, out_of_range)``: one C-level concatenation.
+        out[table.name] = [head + values for values in typed]
     caps = capability_rows(parsed)
     out[proximity_section_capability.name] = [
         {**constant, **{name: getattr(c, name) for name in _CAPABILITY_FIELDS}} for c in caps

@@ -263,9 +263,10 @@ def _combat_positions(v: _View, older: bool) -> list[str]:
 
 def _shots(v: _View) -> list[str]:
     rows = []
+    step = max(1, 2000 // v.sim.interval)  # about one shot per 2 s alive (~26/player-minute live)
     for life in v.sim.lives:
         guid = v.info(life.player).guid
-        for point in life.points[1::2]:
+        for point in life.points[1::step]:
             t, x, y, z, *_rest = point
             rows.append(f"{t};{guid};8;{int(x)};{int(y)};{int(z)};{(t % 360):.2f};-3.10")
     return rows

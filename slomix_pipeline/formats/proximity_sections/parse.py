@@ -14,6 +14,7 @@ Rules (``proximity-v5-v6.md`` §1.3, §7):
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -120,10 +121,56 @@ _CROSS_CHECKS: dict[str, Callable[[Sequence[Any], dict[str, int]], str | None]] 
 }
 
 
+_BOOL = {"1": True, "0": False}
+_EXPR = {
+    "i": "int(p[{i}])",
+    "I": "_int_via_float(p[{i}])",
+    "f": "float(p[{i}])",
+    "s": "p[{i}]",
+    "o": "(p[{i}] or None)",
+    "oi": "(int(p[{i}]) if p[{i}] else None)",
+    "of": "(float(p[{i}]) if p[{i}] else None)",
+    "b": "_BOOL[p[{i}]]",
+}
+
+
+@functools.cache
+def _fast_converter(spec: SectionSpec) -> Callable[[list[str]], tuple[Any, ...]]:
+    """A generated ``p -> tuple`` for the spec's fields: one bytecode function per section,
+    no per-field Python call for text fields (several times faster than a converter list)."""
+    body = ", ".join(_EXPR[f.kind].format(i=i) for i, f in enumerate(spec.fields))
+    namespace: dict[str, Any] = {"_int_via_float": _int_via_float, "_BOOL": _BOOL}
+    # Generated only from the specs' constant field kinds, never from file content.
+    exec(f"def convert(p):\n    return ({body},)\n", namespace)
+    return namespace["convert"]  # type: ignore[no-any-return]
+
+
+@functools.cache
+def _fast_check(spec: SectionSpec) -> Callable[[tuple[Any, ...]], bool]:
+    """A generated test that every integer fits 64 bits and every float is finite; a row that
+    fails it is re-read by the slow converters, which say which reason applies."""
+    terms = []
+    for i, f in enumerate(spec.fields):
+        if f.kind in ("i", "I"):
+            terms.append(f"{_MIN} <= v[{i}] <= {_MAX}")
+        elif f.kind == "oi":
+            terms.append(f"(v[{i}] is None or {_MIN} <= v[{i}] <= {_MAX})")
+        elif f.kind == "f":
+            terms.append(f"v[{i}] - v[{i}] == 0")
+        elif f.kind == "of":
+            terms.append(f"(v[{i}] is None or v[{i}] - v[{i}] == 0)")
+    namespace: dict[str, Any] = {}
+    exec(f"def check(v):\n    return {' and '.join(terms) or 'True'}\n", namespace)
+    return namespace["check"]  # type: ignore[no-any-return]
+
+
 def parse_section(spec: SectionSpec, lines: SectionLines) -> ParsedSection:
     """Parse the collected lines of one section (see the module rules)."""
     convs = [_CONVERTERS[f.kind] for f in spec.fields]
+    fast = _fast_converter(spec)
+    plain = _fast_check(spec)
     width = len(convs)
+    minimum = spec.min_fields
     index = {name: i for i, name in enumerate(spec.names)}
     ranges = [(index[name], lo, hi, name) for name, lo, hi in spec.ranges]
     cross = _CROSS_CHECKS.get(spec.marker)
@@ -134,35 +181,38 @@ def parse_section(spec: SectionSpec, lines: SectionLines) -> ParsedSection:
     for line_no, text in lines.rows:
         parts = text.split(";")
         n = len(parts)
-        if n < spec.min_fields:
-            broken.append((line_no, f"{prefix}:field_count"))
-            continue
-        if n > width:
-            extra += 1
-            parts = parts[:width]
-        elif n < width:
-            older += 1
-            parts = parts + [""] * (width - n)
+        if n != width:
+            if n < minimum:
+                broken.append((line_no, f"{prefix}:field_count"))
+                continue
+            if n > width:
+                extra += 1
+                parts = parts[:width]
+            else:
+                older += 1
+                parts = parts + [""] * (width - n)
         try:
-            values = [conv(part) for conv, part in zip(convs, parts, strict=True)]
+            values: Sequence[Any] = fast(parts)
+            if not plain(values):  # overflow or NaN/infinity: the checked converters decide
+                values = [conv(part) for conv, part in zip(convs, parts, strict=True)]
         except OverflowError:
             broken.append((line_no, f"{prefix}:value_out_of_range"))
             continue
-        except ValueError:
+        except (ValueError, KeyError):
             broken.append((line_no, f"{prefix}:bad_value"))
             continue
-        out = [
-            name
-            for i, lo, hi, name in ranges
-            if values[i] is not None and not lo <= values[i] <= hi
-        ]
+        out = None
+        for i, lo, hi, name in ranges:
+            value = values[i]
+            if value is not None and not lo <= value <= hi:
+                out = name if out is None else f"{out},{name}"
         if cross is not None:
             problem = cross(values, index)
             if problem is not None:
-                out.append(problem)
-        if out:
+                out = problem if out is None else f"{out},{problem}"
+        if out is not None:
             flagged += 1
-        rows.append((line_no, *values, ",".join(out) if out else None))
+        rows.append((line_no, *values, out))
     return ParsedSection(
         spec=spec,
         marker_line=lines.marker_line,
