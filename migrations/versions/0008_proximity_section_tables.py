@@ -74,11 +74,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_file", "source_line", name="pk_proximity_kill_heatmap"),
     )
     op.create_index("ix_proximity_kill_heatmap_day", "proximity_kill_heatmap", ["gaming_day"])
-    op.create_index(
-        "ix_proximity_kill_heatmap_key",
-        "proximity_kill_heatmap",
-        ["round_start_unix", "grid_x", "grid_y"],
-    )
     op.create_index("ix_proximity_kill_heatmap_round", "proximity_kill_heatmap", ["round_id"])
 
     op.create_table(
@@ -105,11 +100,6 @@ def upgrade() -> None:
     )
     op.create_index(
         "ix_proximity_movement_heatmap_day", "proximity_movement_heatmap", ["gaming_day"]
-    )
-    op.create_index(
-        "ix_proximity_movement_heatmap_key",
-        "proximity_movement_heatmap",
-        ["round_start_unix", "grid_x", "grid_y"],
     )
     op.create_index(
         "ix_proximity_movement_heatmap_round", "proximity_movement_heatmap", ["round_id"]
@@ -140,11 +130,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_file", "source_line", name="pk_proximity_objective_focus"),
     )
     op.create_index("ix_proximity_objective_focus_day", "proximity_objective_focus", ["gaming_day"])
-    op.create_index(
-        "ix_proximity_objective_focus_key",
-        "proximity_objective_focus",
-        ["round_start_unix", "player_guid"],
-    )
     op.create_index("ix_proximity_objective_focus_round", "proximity_objective_focus", ["round_id"])
 
     op.create_table(
@@ -178,11 +163,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_file", "source_line", name="pk_proximity_reaction_metric"),
     )
     op.create_index("ix_proximity_reaction_metric_day", "proximity_reaction_metric", ["gaming_day"])
-    op.create_index(
-        "ix_proximity_reaction_metric_key",
-        "proximity_reaction_metric",
-        ["round_start_unix", "engagement_id", "target_guid"],
-    )
     op.create_index("ix_proximity_reaction_metric_round", "proximity_reaction_metric", ["round_id"])
 
     op.create_table(
@@ -215,11 +195,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_file", "source_line", name="pk_proximity_spawn_timing"),
     )
     op.create_index("ix_proximity_spawn_timing_day", "proximity_spawn_timing", ["gaming_day"])
-    op.create_index(
-        "ix_proximity_spawn_timing_key",
-        "proximity_spawn_timing",
-        ["round_start_unix", "killer_guid", "victim_guid", "kill_time"],
-    )
     op.create_index("ix_proximity_spawn_timing_round", "proximity_spawn_timing", ["round_id"])
 
     op.create_table(
@@ -250,11 +225,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_file", "source_line", name="pk_proximity_team_cohesion"),
     )
     op.create_index("ix_proximity_team_cohesion_day", "proximity_team_cohesion", ["gaming_day"])
-    op.create_index(
-        "ix_proximity_team_cohesion_key",
-        "proximity_team_cohesion",
-        ["round_start_unix", "team", "sample_time"],
-    )
     op.create_index("ix_proximity_team_cohesion_round", "proximity_team_cohesion", ["round_id"])
 
     op.create_table(
@@ -289,11 +259,6 @@ def upgrade() -> None:
         "ix_proximity_crossfire_opportunity_day", "proximity_crossfire_opportunity", ["gaming_day"]
     )
     op.create_index(
-        "ix_proximity_crossfire_opportunity_key",
-        "proximity_crossfire_opportunity",
-        ["round_start_unix", "target_guid", "event_time", "teammate1_guid", "teammate2_guid"],
-    )
-    op.create_index(
         "ix_proximity_crossfire_opportunity_round", "proximity_crossfire_opportunity", ["round_id"]
     )
 
@@ -323,9 +288,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_file", "source_line", name="pk_proximity_focus_fire"),
     )
     op.create_index("ix_proximity_focus_fire_day", "proximity_focus_fire", ["gaming_day"])
-    op.create_index(
-        "ix_proximity_focus_fire_key", "proximity_focus_fire", ["round_start_unix", "engagement_id"]
-    )
     op.create_index("ix_proximity_focus_fire_round", "proximity_focus_fire", ["round_id"])
 
     op.create_table(
@@ -356,11 +318,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_file", "source_line", name="pk_proximity_team_push"),
     )
     op.create_index("ix_proximity_team_push_day", "proximity_team_push", ["gaming_day"])
-    op.create_index(
-        "ix_proximity_team_push_key",
-        "proximity_team_push",
-        ["round_start_unix", "team", "start_time"],
-    )
     op.create_index("ix_proximity_team_push_round", "proximity_team_push", ["round_id"])
 
     op.create_table(
@@ -390,11 +347,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_file", "source_line", name="pk_proximity_lua_trade_kill"),
     )
     op.create_index("ix_proximity_lua_trade_kill_day", "proximity_lua_trade_kill", ["gaming_day"])
-    op.create_index(
-        "ix_proximity_lua_trade_kill_key",
-        "proximity_lua_trade_kill",
-        ["round_start_unix", "original_victim_guid", "original_kill_time", "trader_guid"],
-    )
     op.create_index("ix_proximity_lua_trade_kill_round", "proximity_lua_trade_kill", ["round_id"])
 
     op.create_table(
@@ -426,11 +378,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_file", "source_line", name="pk_proximity_revive"),
     )
     op.create_index("ix_proximity_revive_day", "proximity_revive", ["gaming_day"])
-    op.create_index(
-        "ix_proximity_revive_key",
-        "proximity_revive",
-        ["round_start_unix", "medic_guid", "revived_guid", "revive_time"],
-    )
     op.create_index("ix_proximity_revive_round", "proximity_revive", ["round_id"])
 
     op.create_table(
@@ -459,11 +406,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_file", "source_line", name="pk_proximity_weapon_accuracy"),
     )
     op.create_index("ix_proximity_weapon_accuracy_day", "proximity_weapon_accuracy", ["gaming_day"])
-    op.create_index(
-        "ix_proximity_weapon_accuracy_key",
-        "proximity_weapon_accuracy",
-        ["round_start_unix", "player_guid", "weapon_id"],
-    )
     op.create_index("ix_proximity_weapon_accuracy_round", "proximity_weapon_accuracy", ["round_id"])
 
     op.create_table(
@@ -498,11 +440,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_file", "source_line", name="pk_proximity_kill_outcome"),
     )
     op.create_index("ix_proximity_kill_outcome_day", "proximity_kill_outcome", ["gaming_day"])
-    op.create_index(
-        "ix_proximity_kill_outcome_key",
-        "proximity_kill_outcome",
-        ["round_start_unix", "kill_time", "victim_guid"],
-    )
     op.create_index("ix_proximity_kill_outcome_round", "proximity_kill_outcome", ["round_id"])
 
     op.create_table(
@@ -531,11 +468,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_file", "source_line", name="pk_proximity_hit_region"),
     )
     op.create_index("ix_proximity_hit_region_day", "proximity_hit_region", ["gaming_day"])
-    op.create_index(
-        "ix_proximity_hit_region_key",
-        "proximity_hit_region",
-        ["round_start_unix", "attacker_guid", "victim_guid", "event_time", "weapon_id"],
-    )
     op.create_index("ix_proximity_hit_region_round", "proximity_hit_region", ["round_id"])
 
     op.create_table(
@@ -577,11 +509,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_file", "source_line", name="pk_proximity_combat_position"),
     )
     op.create_index("ix_proximity_combat_position_day", "proximity_combat_position", ["gaming_day"])
-    op.create_index(
-        "ix_proximity_combat_position_key",
-        "proximity_combat_position",
-        ["round_start_unix", "event_time", "attacker_guid", "victim_guid"],
-    )
     op.create_index("ix_proximity_combat_position_round", "proximity_combat_position", ["round_id"])
 
     op.create_table(
@@ -610,11 +537,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_file", "source_line", name="pk_proximity_shot_fired"),
     )
     op.create_index("ix_proximity_shot_fired_day", "proximity_shot_fired", ["gaming_day"])
-    op.create_index(
-        "ix_proximity_shot_fired_key",
-        "proximity_shot_fired",
-        ["round_start_unix", "event_time", "guid", "weapon_id"],
-    )
     op.create_index("ix_proximity_shot_fired_round", "proximity_shot_fired", ["round_id"])
 
     op.create_table(
@@ -646,11 +568,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_file", "source_line", name="pk_proximity_aim_lock"),
     )
     op.create_index("ix_proximity_aim_lock_day", "proximity_aim_lock", ["gaming_day"])
-    op.create_index(
-        "ix_proximity_aim_lock_key",
-        "proximity_aim_lock",
-        ["round_start_unix", "start_time", "guid", "target_guid"],
-    )
     op.create_index("ix_proximity_aim_lock_round", "proximity_aim_lock", ["round_id"])
 
     op.create_table(
@@ -677,11 +594,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_file", "source_line", name="pk_proximity_spawn_select"),
     )
     op.create_index("ix_proximity_spawn_select_day", "proximity_spawn_select", ["gaming_day"])
-    op.create_index(
-        "ix_proximity_spawn_select_key",
-        "proximity_spawn_select",
-        ["round_start_unix", "event_time", "guid"],
-    )
     op.create_index("ix_proximity_spawn_select_round", "proximity_spawn_select", ["round_id"])
 
     op.create_table(
@@ -712,9 +624,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_file", "source_line", name="pk_proximity_skill_snapshot"),
     )
     op.create_index("ix_proximity_skill_snapshot_day", "proximity_skill_snapshot", ["gaming_day"])
-    op.create_index(
-        "ix_proximity_skill_snapshot_key", "proximity_skill_snapshot", ["round_start_unix", "guid"]
-    )
     op.create_index("ix_proximity_skill_snapshot_round", "proximity_skill_snapshot", ["round_id"])
 
     op.create_table(
@@ -741,11 +650,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_file", "source_line", name="pk_proximity_comm_event"),
     )
     op.create_index("ix_proximity_comm_event_day", "proximity_comm_event", ["gaming_day"])
-    op.create_index(
-        "ix_proximity_comm_event_key",
-        "proximity_comm_event",
-        ["round_start_unix", "event_time", "guid", "cmd"],
-    )
     op.create_index("ix_proximity_comm_event_round", "proximity_comm_event", ["round_id"])
 
     op.create_table(
@@ -786,11 +690,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_file", "source_line", name="pk_proximity_carrier_event"),
     )
     op.create_index("ix_proximity_carrier_event_day", "proximity_carrier_event", ["gaming_day"])
-    op.create_index(
-        "ix_proximity_carrier_event_key",
-        "proximity_carrier_event",
-        ["round_start_unix", "carrier_guid", "pickup_time"],
-    )
     op.create_index("ix_proximity_carrier_event_round", "proximity_carrier_event", ["round_id"])
 
     op.create_table(
@@ -821,11 +720,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_file", "source_line", name="pk_proximity_carrier_kill"),
     )
     op.create_index("ix_proximity_carrier_kill_day", "proximity_carrier_kill", ["gaming_day"])
-    op.create_index(
-        "ix_proximity_carrier_kill_key",
-        "proximity_carrier_kill",
-        ["round_start_unix", "carrier_guid", "kill_time"],
-    )
     op.create_index("ix_proximity_carrier_kill_round", "proximity_carrier_kill", ["round_id"])
 
     op.create_table(
@@ -857,11 +751,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_file", "source_line", name="pk_proximity_carrier_return"),
     )
     op.create_index("ix_proximity_carrier_return_day", "proximity_carrier_return", ["gaming_day"])
-    op.create_index(
-        "ix_proximity_carrier_return_key",
-        "proximity_carrier_return",
-        ["round_start_unix", "returner_guid", "return_time"],
-    )
     op.create_index("ix_proximity_carrier_return_round", "proximity_carrier_return", ["round_id"])
 
     op.create_table(
@@ -897,11 +786,6 @@ def upgrade() -> None:
         "ix_proximity_vehicle_progress_day", "proximity_vehicle_progress", ["gaming_day"]
     )
     op.create_index(
-        "ix_proximity_vehicle_progress_key",
-        "proximity_vehicle_progress",
-        ["round_start_unix", "vehicle_name"],
-    )
-    op.create_index(
         "ix_proximity_vehicle_progress_round", "proximity_vehicle_progress", ["round_id"]
     )
 
@@ -932,11 +816,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_file", "source_line", name="pk_proximity_escort_credit"),
     )
     op.create_index("ix_proximity_escort_credit_day", "proximity_escort_credit", ["gaming_day"])
-    op.create_index(
-        "ix_proximity_escort_credit_key",
-        "proximity_escort_credit",
-        ["round_start_unix", "player_guid", "vehicle_name"],
-    )
     op.create_index("ix_proximity_escort_credit_round", "proximity_escort_credit", ["round_id"])
 
     op.create_table(
@@ -969,11 +848,6 @@ def upgrade() -> None:
     )
     op.create_index(
         "ix_proximity_construction_event_day", "proximity_construction_event", ["gaming_day"]
-    )
-    op.create_index(
-        "ix_proximity_construction_event_key",
-        "proximity_construction_event",
-        ["round_start_unix", "player_guid", "event_time", "event_type"],
     )
     op.create_index(
         "ix_proximity_construction_event_round", "proximity_construction_event", ["round_id"]
@@ -1018,11 +892,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_file", "source_line", name="pk_proximity_objective_run"),
     )
     op.create_index("ix_proximity_objective_run_day", "proximity_objective_run", ["gaming_day"])
-    op.create_index(
-        "ix_proximity_objective_run_key",
-        "proximity_objective_run",
-        ["round_start_unix", "engineer_guid", "action_time", "action_type"],
-    )
     op.create_index("ix_proximity_objective_run_round", "proximity_objective_run", ["round_id"])
 
     op.create_table(
