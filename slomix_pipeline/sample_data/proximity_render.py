@@ -690,7 +690,7 @@ class _RoundSim:
             for i, p in enumerate(self.players):
                 if p.alive:
                     self.sample(i, p, t)
-            if self.v6 and k % cohesion_every == 0:
+            if spec.format_version >= 5 and k % cohesion_every == 0:  # V5 added cohesion
                 self.cohesion(t)
             self.prev = t
         self.now = self.t_end
