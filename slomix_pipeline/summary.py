@@ -18,6 +18,7 @@ from slomix_pipeline.warehouse import (
     schema_endstats,
     schema_lua,
     schema_proximity,
+    schema_proximity_sections,
     schema_sessions,
 )
 from slomix_pipeline.warehouse.engine import open_warehouse
@@ -61,6 +62,23 @@ def _endstats_counts(conn: Connection, days: Sequence[date]) -> str:
     )
 
 
+def _section_counts(conn: Connection, days: Sequence[date]) -> str:
+    """Rows in the proximity section tables and file sections per capability state."""
+    rows = sum(
+        _count(conn, table, days) for table in schema_proximity_sections.SECTION_TABLE_OF.values()
+    )
+    caps = schema_proximity_sections.proximity_section_capability
+    states = _grouped(conn, caps.c.state, days, caps.c.kind == "section")
+    flagged = int(
+        conn.execute(
+            select(func.coalesce(func.sum(caps.c.out_of_range_rows), 0)).where(
+                caps.c.gaming_day.between(days[0], days[-1])
+            )
+        ).scalar_one()
+    )
+    return f"{rows} rows, file sections {_fmt(states)}, {flagged} rows flagged out of range"
+
+
 def print_summary(
     settings: Settings,
     days: list[date],
@@ -95,6 +113,7 @@ def print_summary(
         sessions = _count(conn, schema_sessions.gaming_sessions, days)
         session_players = _count(conn, schema_sessions.session_player_stats, days)
         endstats = _endstats_counts(conn, days)
+        sections = _section_counts(conn, days)
     total = sum(stats_status.values())
     rejected = stats_status.get("rejected", 0) + stats_status.get("changed", 0)
     print(f"\nSummary for gaming days {days[0]} .. {days[-1]} ({elapsed_seconds:.1f} s)")
@@ -106,6 +125,7 @@ def print_summary(
     print(f"  players     : {players} distinct, {player_rows} player-round rows")
     print(f"  lua rounds  : {sum(lua_by_sources.values())} ({_fmt(lua_by_sources)})")
     print(f"  proximity   : {prox_files} files, {engagements} engagements")
+    print(f"  prox. sects : {sections}")
     print(f"  endstats    : {endstats}")
     print(f"  round links : {_fmt(links)}")
     print(f"  sessions    : {sessions} gaming sessions, {session_players} session-player rows")

@@ -3,9 +3,10 @@
 need a look.
 
 Failures (the check warns): ``declared_off_with_rows`` (a 6.11 declaration says a feature was
-off but its section has rows: the file contradicts itself) and ``section_rows_dropped`` (a
-section lost lines to parse errors). Unknown sections are coverage, not failures: a newer tracker
-is expected to add some, and they are kept as "present, not understood".
+off but its section has rows: the file contradicts itself). Lines a section lost to parse errors
+are coverage (``dropped_rows_by_section``): each is already listed per file in
+``proximity_files.broken_line_details``. Unknown sections are coverage too: a newer tracker is
+expected to add some, and they are kept as "present, not understood".
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ def section_coverage_gate(facts: Iterable[SectionCapabilityFact]) -> GateResult:
     state_counts: dict[str, Counter[str]] = {}
     rows: Counter[str] = Counter()
     flagged: Counter[str] = Counter()
+    dropped: Counter[str] = Counter()
     unknown_sections: Counter[str] = Counter()
     for f in facts:
         if f.kind == "unknown_section":
@@ -69,9 +71,7 @@ def section_coverage_gate(facts: Iterable[SectionCapabilityFact]) -> GateResult:
                 )
             )
         if f.broken_rows:
-            failures.append(
-                GateFailure(subject, "section_rows_dropped", f"{f.broken_rows} line(s) dropped")
-            )
+            dropped[f.name] += f.broken_rows
     coverage: dict[str, Any] = {
         "files": len({f.source_file for f in facts}),
         "sections_enabled": sum(c["enabled"] for c in state_counts.values()),
@@ -86,6 +86,7 @@ def section_coverage_gate(facts: Iterable[SectionCapabilityFact]) -> GateResult:
         },
         "rows_by_section": dict(sorted(rows.items())),
         "out_of_range_rows_by_section": dict(sorted(flagged.items())),
+        "dropped_rows_by_section": dict(sorted(dropped.items())),
         "unknown_sections": dict(sorted(unknown_sections.items())),
     }
     ordered = tuple(sorted(set(failures), key=lambda f: (f.reason, f.subject, f.detail)))

@@ -41,10 +41,11 @@ def test_coverage_counts_states_rows_and_unknown_sections() -> None:
     assert c["unknown_sections"] == {"GRENADE_ARCS": 1}
 
 
-def test_contradicting_declaration_and_dropped_lines_fail() -> None:
+def test_contradicting_declaration_fails_and_dropped_lines_are_counted() -> None:
     result = section_coverage_gate(
         [fact("SHOT_FIRED", "disabled", 3, conflict=True), fact("REVIVES", "enabled", 2, broken=1)]
     )
     assert not result.passed
-    assert result.reason_counts() == {"declared_off_with_rows": 1, "section_rows_dropped": 1}
+    assert result.reason_counts() == {"declared_off_with_rows": 1}
     assert result.subjects("declared_off_with_rows") == {"a.txt SHOT_FIRED"}
+    assert result.coverage["dropped_rows_by_section"] == {"REVIVES": 1}

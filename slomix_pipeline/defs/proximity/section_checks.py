@@ -1,6 +1,6 @@
 """``ws1c_section_coverage``: the WS1C extension for the later proximity sections. Per gaming
 day: files that captured each section (enabled / disabled / unknown), rows stored and flagged,
-unknown sections; warns on self-contradicting files and dropped section lines."""
+unknown sections, dropped lines; warns on files whose declaration contradicts their sections."""
 
 # No ``from __future__ import annotations`` in modules under defs/ (Dagster reads annotations).
 from collections.abc import Iterator
@@ -25,8 +25,8 @@ from slomix_pipeline.warehouse.schema_proximity_sections import proximity_sectio
     pool="warehouse",
     description=(
         "WS1C section coverage: per day, files per section state (enabled / disabled / unknown), "
-        "rows stored and flagged out of range, unknown sections. Warns on files whose 6.11 "
-        "declaration says off while the section has rows, and on dropped section lines."
+        "rows stored, flagged out of range and dropped, unknown sections. Warns on files whose "
+        "6.11 declaration says off while the section has rows."
     ),
 )
 def ws1c_section_coverage(
