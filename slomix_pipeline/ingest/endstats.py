@@ -42,7 +42,11 @@ from slomix_pipeline.domain.endstats import (
 )
 from slomix_pipeline.domain.gaming_day import gaming_day_of_local, local_to_epoch
 from slomix_pipeline.domain.maps import map_key
-from slomix_pipeline.formats.endstats import EndstatsFile, parse_endstats_file
+from slomix_pipeline.formats.endstats import (
+    EndstatsFile,
+    parse_endstats_file,
+    parse_endstats_filename,
+)
 from slomix_pipeline.landing.zone import STATS_FOLDER, iter_landed, sha256_hex
 from slomix_pipeline.warehouse import schema, schema_endstats
 from slomix_pipeline.warehouse.writes import TableSlice, replace_partition
@@ -114,14 +118,13 @@ def _read_rosters(engine: Engine, round_ids: Sequence[int]) -> dict[int, list[Ro
 
 
 def _plan(data_dir: Path, days: set[date], settings: Settings) -> list[_Parsed]:
+    """The side-cars of ``days``, parsed; only those files are read (the name gives the day)."""
     folder = Path(data_dir) / STATS_FOLDER
     out: list[_Parsed] = []
     for landed in iter_landed(Path(data_dir), STATS_FOLDER):
         if not landed.name.endswith(ENDSTATS_SUFFIX):
             continue
-        data = (folder / landed.name).read_bytes()
-        parsed = parse_endstats_file(landed.name, data)
-        name = parsed.file_name
+        name = parse_endstats_filename(landed.name)
         if name is not None:
             day = gaming_day_of_local(name.written_local, settings.day_start_hour)
             written: int | None = local_to_epoch(name.written_local, settings.server_tz)
@@ -131,6 +134,8 @@ def _plan(data_dir: Path, days: set[date], settings: Settings) -> list[_Parsed]:
             written = None
         if day not in days:
             continue
+        data = (folder / landed.name).read_bytes()
+        parsed = parse_endstats_file(landed.name, data)
         key = map_key(name.map_name) if name else None
         out.append(_Parsed(landed.name, sha256_hex(data), len(data), day, parsed, written, key))
     return out

@@ -198,3 +198,25 @@ def test_second_file_for_a_round_is_superseded_and_unlinked_files_say_why(
         r for r in rows(engine, schema_endstats.round_awards) if r["source_file"] == lonely
     ]
     assert lonely_rows[0]["player_guid_status"] == "no_round"
+
+
+def test_file_waits_unlinked_until_its_stats_file_is_loaded(
+    sample: tuple[Path, SimCorpus], tmp_path: Path, warehouse_url: str
+) -> None:
+    """No fallback to another play of the map: the file stays unlinked with its reason, and a
+    re-run after the stats file landed links it (the rule only looks at file times)."""
+    zone, _ = _copy(sample, tmp_path)
+    stats = {t.endstats_file_name: t for t in round_truth(sample[1]).values()}
+    name, t = next((n, t) for n, t in stats.items() if n and t.round_number == 1)
+    held = zone.parent / t.file_name
+    (zone / STATS_FOLDER / t.file_name).rename(held)
+    engine = open_warehouse(warehouse_url)
+    days = load(engine, zone)
+    ledger = {r["source_file"]: r for r in rows(engine, schema_endstats.endstats_files)}
+    assert (ledger[name]["status"], ledger[name]["reason"]) == ("unlinked", "no_stats_round")
+    held.rename(zone / STATS_FOLDER / t.file_name)
+    ingest_stats_days(engine, zone, days, settings(zone))
+    ingest_endstats_days(engine, zone, days, settings(zone))
+    ledger = {r["source_file"]: r for r in rows(engine, schema_endstats.endstats_files)}
+    assert ledger[name]["status"] == "linked"
+    assert ledger[name]["round_key"] == round_key(t.local_time, map_key(t.map_name), 1)
