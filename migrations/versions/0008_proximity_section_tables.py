@@ -74,7 +74,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_file", "source_line", name="pk_proximity_kill_heatmap"),
     )
     op.create_index("ix_proximity_kill_heatmap_day", "proximity_kill_heatmap", ["gaming_day"])
-    op.create_index("ix_proximity_kill_heatmap_round", "proximity_kill_heatmap", ["round_id"])
 
     op.create_table(
         "proximity_movement_heatmap",
@@ -100,9 +99,6 @@ def upgrade() -> None:
     )
     op.create_index(
         "ix_proximity_movement_heatmap_day", "proximity_movement_heatmap", ["gaming_day"]
-    )
-    op.create_index(
-        "ix_proximity_movement_heatmap_round", "proximity_movement_heatmap", ["round_id"]
     )
 
     op.create_table(
@@ -130,7 +126,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_file", "source_line", name="pk_proximity_objective_focus"),
     )
     op.create_index("ix_proximity_objective_focus_day", "proximity_objective_focus", ["gaming_day"])
-    op.create_index("ix_proximity_objective_focus_round", "proximity_objective_focus", ["round_id"])
 
     op.create_table(
         "proximity_reaction_metric",
@@ -163,7 +158,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_file", "source_line", name="pk_proximity_reaction_metric"),
     )
     op.create_index("ix_proximity_reaction_metric_day", "proximity_reaction_metric", ["gaming_day"])
-    op.create_index("ix_proximity_reaction_metric_round", "proximity_reaction_metric", ["round_id"])
 
     op.create_table(
         "proximity_spawn_timing",
@@ -195,7 +189,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_file", "source_line", name="pk_proximity_spawn_timing"),
     )
     op.create_index("ix_proximity_spawn_timing_day", "proximity_spawn_timing", ["gaming_day"])
-    op.create_index("ix_proximity_spawn_timing_round", "proximity_spawn_timing", ["round_id"])
 
     op.create_table(
         "proximity_team_cohesion",
@@ -225,7 +218,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_file", "source_line", name="pk_proximity_team_cohesion"),
     )
     op.create_index("ix_proximity_team_cohesion_day", "proximity_team_cohesion", ["gaming_day"])
-    op.create_index("ix_proximity_team_cohesion_round", "proximity_team_cohesion", ["round_id"])
 
     op.create_table(
         "proximity_crossfire_opportunity",
@@ -258,9 +250,6 @@ def upgrade() -> None:
     op.create_index(
         "ix_proximity_crossfire_opportunity_day", "proximity_crossfire_opportunity", ["gaming_day"]
     )
-    op.create_index(
-        "ix_proximity_crossfire_opportunity_round", "proximity_crossfire_opportunity", ["round_id"]
-    )
 
     op.create_table(
         "proximity_focus_fire",
@@ -288,7 +277,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_file", "source_line", name="pk_proximity_focus_fire"),
     )
     op.create_index("ix_proximity_focus_fire_day", "proximity_focus_fire", ["gaming_day"])
-    op.create_index("ix_proximity_focus_fire_round", "proximity_focus_fire", ["round_id"])
 
     op.create_table(
         "proximity_team_push",
@@ -318,7 +306,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_file", "source_line", name="pk_proximity_team_push"),
     )
     op.create_index("ix_proximity_team_push_day", "proximity_team_push", ["gaming_day"])
-    op.create_index("ix_proximity_team_push_round", "proximity_team_push", ["round_id"])
 
     op.create_table(
         "proximity_lua_trade_kill",
@@ -347,7 +334,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_file", "source_line", name="pk_proximity_lua_trade_kill"),
     )
     op.create_index("ix_proximity_lua_trade_kill_day", "proximity_lua_trade_kill", ["gaming_day"])
-    op.create_index("ix_proximity_lua_trade_kill_round", "proximity_lua_trade_kill", ["round_id"])
 
     op.create_table(
         "proximity_revive",
@@ -378,7 +364,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_file", "source_line", name="pk_proximity_revive"),
     )
     op.create_index("ix_proximity_revive_day", "proximity_revive", ["gaming_day"])
-    op.create_index("ix_proximity_revive_round", "proximity_revive", ["round_id"])
 
     op.create_table(
         "proximity_weapon_accuracy",
@@ -406,7 +391,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_file", "source_line", name="pk_proximity_weapon_accuracy"),
     )
     op.create_index("ix_proximity_weapon_accuracy_day", "proximity_weapon_accuracy", ["gaming_day"])
-    op.create_index("ix_proximity_weapon_accuracy_round", "proximity_weapon_accuracy", ["round_id"])
 
     op.create_table(
         "proximity_kill_outcome",
@@ -440,7 +424,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_file", "source_line", name="pk_proximity_kill_outcome"),
     )
     op.create_index("ix_proximity_kill_outcome_day", "proximity_kill_outcome", ["gaming_day"])
-    op.create_index("ix_proximity_kill_outcome_round", "proximity_kill_outcome", ["round_id"])
 
     op.create_table(
         "proximity_hit_region",
@@ -468,7 +451,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_file", "source_line", name="pk_proximity_hit_region"),
     )
     op.create_index("ix_proximity_hit_region_day", "proximity_hit_region", ["gaming_day"])
-    op.create_index("ix_proximity_hit_region_round", "proximity_hit_region", ["round_id"])
 
     op.create_table(
         "proximity_combat_position",
@@ -509,7 +491,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_file", "source_line", name="pk_proximity_combat_position"),
     )
     op.create_index("ix_proximity_combat_position_day", "proximity_combat_position", ["gaming_day"])
-    op.create_index("ix_proximity_combat_position_round", "proximity_combat_position", ["round_id"])
 
     op.create_table(
         "proximity_shot_fired",
@@ -537,7 +518,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_file", "source_line", name="pk_proximity_shot_fired"),
     )
     op.create_index("ix_proximity_shot_fired_day", "proximity_shot_fired", ["gaming_day"])
-    op.create_index("ix_proximity_shot_fired_round", "proximity_shot_fired", ["round_id"])
 
     op.create_table(
         "proximity_aim_lock",
@@ -568,7 +548,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_file", "source_line", name="pk_proximity_aim_lock"),
     )
     op.create_index("ix_proximity_aim_lock_day", "proximity_aim_lock", ["gaming_day"])
-    op.create_index("ix_proximity_aim_lock_round", "proximity_aim_lock", ["round_id"])
 
     op.create_table(
         "proximity_spawn_select",
@@ -594,7 +573,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_file", "source_line", name="pk_proximity_spawn_select"),
     )
     op.create_index("ix_proximity_spawn_select_day", "proximity_spawn_select", ["gaming_day"])
-    op.create_index("ix_proximity_spawn_select_round", "proximity_spawn_select", ["round_id"])
 
     op.create_table(
         "proximity_skill_snapshot",
@@ -624,7 +602,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_file", "source_line", name="pk_proximity_skill_snapshot"),
     )
     op.create_index("ix_proximity_skill_snapshot_day", "proximity_skill_snapshot", ["gaming_day"])
-    op.create_index("ix_proximity_skill_snapshot_round", "proximity_skill_snapshot", ["round_id"])
 
     op.create_table(
         "proximity_comm_event",
@@ -650,7 +627,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_file", "source_line", name="pk_proximity_comm_event"),
     )
     op.create_index("ix_proximity_comm_event_day", "proximity_comm_event", ["gaming_day"])
-    op.create_index("ix_proximity_comm_event_round", "proximity_comm_event", ["round_id"])
 
     op.create_table(
         "proximity_carrier_event",
@@ -690,7 +666,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_file", "source_line", name="pk_proximity_carrier_event"),
     )
     op.create_index("ix_proximity_carrier_event_day", "proximity_carrier_event", ["gaming_day"])
-    op.create_index("ix_proximity_carrier_event_round", "proximity_carrier_event", ["round_id"])
 
     op.create_table(
         "proximity_carrier_kill",
@@ -720,7 +695,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_file", "source_line", name="pk_proximity_carrier_kill"),
     )
     op.create_index("ix_proximity_carrier_kill_day", "proximity_carrier_kill", ["gaming_day"])
-    op.create_index("ix_proximity_carrier_kill_round", "proximity_carrier_kill", ["round_id"])
 
     op.create_table(
         "proximity_carrier_return",
@@ -751,7 +725,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_file", "source_line", name="pk_proximity_carrier_return"),
     )
     op.create_index("ix_proximity_carrier_return_day", "proximity_carrier_return", ["gaming_day"])
-    op.create_index("ix_proximity_carrier_return_round", "proximity_carrier_return", ["round_id"])
 
     op.create_table(
         "proximity_vehicle_progress",
@@ -785,9 +758,6 @@ def upgrade() -> None:
     op.create_index(
         "ix_proximity_vehicle_progress_day", "proximity_vehicle_progress", ["gaming_day"]
     )
-    op.create_index(
-        "ix_proximity_vehicle_progress_round", "proximity_vehicle_progress", ["round_id"]
-    )
 
     op.create_table(
         "proximity_escort_credit",
@@ -816,7 +786,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_file", "source_line", name="pk_proximity_escort_credit"),
     )
     op.create_index("ix_proximity_escort_credit_day", "proximity_escort_credit", ["gaming_day"])
-    op.create_index("ix_proximity_escort_credit_round", "proximity_escort_credit", ["round_id"])
 
     op.create_table(
         "proximity_construction_event",
@@ -848,9 +817,6 @@ def upgrade() -> None:
     )
     op.create_index(
         "ix_proximity_construction_event_day", "proximity_construction_event", ["gaming_day"]
-    )
-    op.create_index(
-        "ix_proximity_construction_event_round", "proximity_construction_event", ["round_id"]
     )
 
     op.create_table(
@@ -892,7 +858,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_file", "source_line", name="pk_proximity_objective_run"),
     )
     op.create_index("ix_proximity_objective_run_day", "proximity_objective_run", ["gaming_day"])
-    op.create_index("ix_proximity_objective_run_round", "proximity_objective_run", ["round_id"])
 
     op.create_table(
         "proximity_section_capability",

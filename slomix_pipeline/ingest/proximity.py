@@ -79,7 +79,7 @@ from slomix_pipeline.ingest.outcomes import FileOutcome, OutcomeCounts
 from slomix_pipeline.ingest.proximity_sections import TUPLE_TABLES, section_rows
 from slomix_pipeline.landing.zone import PROXIMITY_FOLDER, LandedFile, iter_landed, sha256_hex
 from slomix_pipeline.warehouse import schema, schema_lua, schema_proximity
-from slomix_pipeline.warehouse.tuple_copy import insert_tuples
+from slomix_pipeline.warehouse.tuple_copy import insert_chunks
 from slomix_pipeline.warehouse.writes import TableSlice, insert_rows, replace_partition
 
 __all__ = [
@@ -823,11 +823,13 @@ class _BatchWriter:
         for name, rows in batch.items():
             if rows:
                 table = schema_proximity.PROXIMITY_ROW_TABLES[name]
-                if name in TUPLE_TABLES:  # section rows come as tuples (ingest.proximity_sections)
-                    insert_tuples(self._conn, table, rows)  # type: ignore[arg-type]
+                if (
+                    name in TUPLE_TABLES
+                ):  # section rows: per-file chunks (ingest.proximity_sections)
+                    self.written[name] += insert_chunks(self._conn, table, rows)  # type: ignore[arg-type]
                 else:
                     insert_rows(self._conn, table, rows)
-                self.written[name] += len(rows)
+                    self.written[name] += len(rows)
 
 
 def _prefer_fast_toast_compression(conn: Connection) -> None:

@@ -25,6 +25,7 @@ from slomix_pipeline.warehouse.schema_proximity_sections import (
     proximity_player_sections,
     proximity_section_capability,
 )
+from slomix_pipeline.warehouse.tuple_copy import RowChunk
 
 __all__ = ["TUPLE_TABLES", "section_rows"]
 
@@ -59,7 +60,7 @@ def _v4_rows(parsed: ProximityFile, marker: str) -> list[tuple[Any, ...]]:
 
 
 TUPLE_TABLES = frozenset(t.name for t in SECTION_TABLE_OF.values())
-"""Tables whose rows :func:`section_rows` returns as tuples in column order (not dicts)."""
+"""Tables whose rows :func:`section_rows` returns as :class:`RowChunk` lists (not dicts)."""
 
 
 def section_rows(
@@ -71,8 +72,8 @@ def section_rows(
     round_key: str | None,
     round_number: int | None,
 ) -> dict[str, list[Any]]:
-    """Rows per table: tuples in column order for the section tables (:data:`TUPLE_TABLES`),
-    column dicts for the capability and per-player tables."""
+    """Rows per table: :class:`RowChunk` (one per file) for the section tables
+    (:data:`TUPLE_TABLES`), column dicts for the capability and per-player tables."""
     header = parsed.header
     constant = {
         "source_file": parsed.source_file,
@@ -103,9 +104,9 @@ def section_rows(
         else:
             section = parsed.sections.get(marker)
             typed = list(section.rows) if section is not None else []
-        # Tuples in table column order (``warehouse.tuple_copy``): common and scope columns,
-        # then the parsed ``(source_line, *fields, out_of_range)``: one C-level concatenation.
-        out[table.name] = [head + values for values in typed]
+        # One chunk per file (``warehouse.tuple_copy``): the shared common and scope columns,
+        # and the parsed ``(source_line, *fields, out_of_range)`` tuples as they are.
+        out[table.name] = [RowChunk(head, typed)] if typed else []
     caps = capability_rows(parsed)
     out[proximity_section_capability.name] = [
         {**constant, **{name: getattr(c, name) for name in _CAPABILITY_FIELDS}} for c in caps

@@ -16,8 +16,10 @@ The primary key is ``(source_file, source_line)``: the file line *is* the row's 
 never collapses legitimate rows. Upstream's keys (``S`` + e.g. attacker, victim, time, weapon for
 ``HIT_REGIONS``, kept in each spec's ``natural_key``) collapse real events (two hits in the same
 millisecond, two vehicles with one script name), so they are not unique here; they are not
-indexed either (an index per section table halved the load rate; the day and round indexes serve
-the partition replacement and the per-round reads).
+indexed either. Indexes are kept to what the writes need (the primary key, and ``gaming_day`` for
+the partition replacement): each one more costs load rate on ~10k rows per file. A round's rows
+are found through ``proximity_files`` (indexed by ``round_id``) and the primary key's
+``source_file`` prefix.
 """
 
 from __future__ import annotations
@@ -91,7 +93,6 @@ def _section_table(spec: SectionSpec) -> Table:
         Column("out_of_range", Text, nullable=True, comment="flagged fields, values kept"),
         PrimaryKeyConstraint("source_file", "source_line", name=f"pk_{name}"),
         Index(f"ix_{name}_day", "gaming_day"),
-        Index(f"ix_{name}_round", "round_id"),
     )
 
 
