@@ -194,3 +194,43 @@ def test_a_cut_off_last_line_is_noted() -> None:
     data = file_with(("SHOT_FIRED", [EXAMPLES["SHOT_FIRED"]]))[:-5]
     parsed = parse_proximity_file(NAME, data)
     assert "possibly_truncated: the last line has no newline" in parsed.notes
+
+
+# ---------------------------------------------------------------- bulk reader (large sections)
+
+
+def _big(marker: str, n: int = 300) -> list[str]:
+    head, *rest = EXAMPLES[marker].split(";", 1)
+    if marker == "WEAPON_ACCURACY":
+        return [f"G{k:07d};Joe;ALLIES;8;412;{97 + k % 500};6;11" for k in range(n)]
+    if head.isdigit():
+        return [f"{int(head) + k};{rest[0]}" for k in range(n)]
+    return [EXAMPLES[marker]] * n
+
+
+@pytest.mark.parametrize("marker", sorted(EXAMPLES))
+def test_bulk_reader_equals_the_row_reader_values_and_types(
+    marker: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import slomix_pipeline.formats.proximity_sections.parse as parse_module
+
+    rows = _big(marker)
+    bulk = parse(marker, *rows)
+    monkeypatch.setattr(parse_module, "BULK_MIN_ROWS", 10**9)
+    slow = parse(marker, *rows)
+    assert bulk.rows == slow.rows
+    assert [tuple(map(type, r)) for r in bulk.rows] == [tuple(map(type, r)) for r in slow.rows]
+    assert bulk.out_of_range_rows == slow.out_of_range_rows
+
+
+def test_bulk_reader_falls_back_to_rows_on_any_bad_line() -> None:
+    rows = _big("SHOT_FIRED")
+    rows[150] = "84020;A1B2C3D4;8;-118;2049;24;nan;-3.10"
+    rows[151] = "84020;A1B2C3D4;8"
+    parsed = parse("SHOT_FIRED", *rows)
+    assert parsed.broken == ((153, "shot_fired:bad_value"), (154, "shot_fired:field_count"))
+    assert len(parsed.rows) == 298
+    flagged = _big("WEAPON_ACCURACY")
+    assert parse("WEAPON_ACCURACY", *flagged).out_of_range_rows == sum(
+        97 + k % 500 > 412 for k in range(300)
+    )

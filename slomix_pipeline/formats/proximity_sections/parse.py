@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from slomix_pipeline.formats.proximity_sections.bulk import BULK_MIN_ROWS, read_bulk
 from slomix_pipeline.formats.proximity_sections.specs import SectionSpec
 
 __all__ = ["ParsedSection", "SectionLines", "flag_ranges", "parse_section"]
@@ -166,6 +167,19 @@ def _fast_check(spec: SectionSpec) -> Callable[[tuple[Any, ...]], bool]:
 
 def parse_section(spec: SectionSpec, lines: SectionLines) -> ParsedSection:
     """Parse the collected lines of one section (see the module rules)."""
+    if len(lines.rows) >= BULK_MIN_ROWS:
+        bulk = read_bulk(spec, lines.rows)
+        if bulk is not None:  # the clean case, read in one C pass
+            return ParsedSection(
+                spec=spec,
+                marker_line=lines.marker_line,
+                rows=tuple(bulk[0]),
+                broken=(),
+                extra_field_rows=0,
+                older_layout_rows=0,
+                out_of_range_rows=bulk[1],
+                column_comment=lines.column_comment,
+            )
     convs = [_CONVERTERS[f.kind] for f in spec.fields]
     fast = _fast_converter(spec)
     plain = _fast_check(spec)
