@@ -199,7 +199,7 @@ def test_a_cut_off_last_line_is_noted() -> None:
 # ---------------------------------------------------------------- bulk reader (large sections)
 
 
-def _big(marker: str, n: int = 300) -> list[str]:
+def _big(marker: str, n: int = 1200) -> list[str]:
     head, *rest = EXAMPLES[marker].split(";", 1)
     if marker == "WEAPON_ACCURACY":
         return [f"G{k:07d};Joe;ALLIES;8;412;{97 + k % 500};6;11" for k in range(n)]
@@ -229,8 +229,8 @@ def test_bulk_reader_falls_back_to_rows_on_any_bad_line() -> None:
     rows[151] = "84020;A1B2C3D4;8"
     parsed = parse("SHOT_FIRED", *rows)
     assert parsed.broken == ((153, "shot_fired:bad_value"), (154, "shot_fired:field_count"))
-    assert len(parsed.rows) == 298
+    assert len(parsed.rows) == 1198
     flagged = _big("WEAPON_ACCURACY")
     assert parse("WEAPON_ACCURACY", *flagged).out_of_range_rows == sum(
-        97 + k % 500 > 412 for k in range(300)
+        97 + k % 500 > 412 for k in range(1200)
     )

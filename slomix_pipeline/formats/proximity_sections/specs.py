@@ -37,12 +37,9 @@ class SectionSpec:
     since: str  # tracker version that introduced it
     fields: tuple[FieldSpec, ...]
     min_fields: int
-    natural_key: tuple[str, ...]  # upstream key after the round scope (indexed, not unique)
+    natural_key: tuple[str, ...]  # upstream key after the round scope (not unique here)
     ranges: tuple[tuple[str, float, float], ...] = ()
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return tuple(f.name for f in self.fields)
+    names: tuple[str, ...] = ()  # the field names (filled by the factory; read per row)
 
 
 def _f(text: str) -> tuple[FieldSpec, ...]:
@@ -75,6 +72,7 @@ def _spec(
         min_fields if min_fields is not None else len(parsed),
         tuple(key.split()),
         ranges,
+        tuple(f.name for f in parsed),
     )
 
 
