@@ -55,16 +55,11 @@ def upgrade() -> None:
     op.create_table(
         "proximity_kill_heatmap",
         sa.Column("source_file", sa.Text(), nullable=False),
-        sa.Column("source_sha256", sa.Text(), nullable=False),
         sa.Column("gaming_day", sa.Date(), nullable=False),
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("round_key", sa.Text(), nullable=True),
-        sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
-        sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
-        sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
         sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("grid_x", sa.BigInteger(), nullable=False),
         sa.Column("grid_y", sa.BigInteger(), nullable=False),
@@ -78,16 +73,11 @@ def upgrade() -> None:
     op.create_table(
         "proximity_movement_heatmap",
         sa.Column("source_file", sa.Text(), nullable=False),
-        sa.Column("source_sha256", sa.Text(), nullable=False),
         sa.Column("gaming_day", sa.Date(), nullable=False),
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("round_key", sa.Text(), nullable=True),
-        sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
-        sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
-        sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
         sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("grid_x", sa.BigInteger(), nullable=False),
         sa.Column("grid_y", sa.BigInteger(), nullable=False),
@@ -104,16 +94,11 @@ def upgrade() -> None:
     op.create_table(
         "proximity_objective_focus",
         sa.Column("source_file", sa.Text(), nullable=False),
-        sa.Column("source_sha256", sa.Text(), nullable=False),
         sa.Column("gaming_day", sa.Date(), nullable=False),
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("round_key", sa.Text(), nullable=True),
-        sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
-        sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
-        sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
         sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("player_guid", sa.Text(), nullable=False),
         sa.Column("player_name", sa.Text(), nullable=False),
@@ -130,16 +115,11 @@ def upgrade() -> None:
     op.create_table(
         "proximity_reaction_metric",
         sa.Column("source_file", sa.Text(), nullable=False),
-        sa.Column("source_sha256", sa.Text(), nullable=False),
         sa.Column("gaming_day", sa.Date(), nullable=False),
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("round_key", sa.Text(), nullable=True),
-        sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
-        sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
-        sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
         sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("engagement_id", sa.BigInteger(), nullable=False),
         sa.Column("target_guid", sa.Text(), nullable=False),
@@ -162,16 +142,11 @@ def upgrade() -> None:
     op.create_table(
         "proximity_spawn_timing",
         sa.Column("source_file", sa.Text(), nullable=False),
-        sa.Column("source_sha256", sa.Text(), nullable=False),
         sa.Column("gaming_day", sa.Date(), nullable=False),
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("round_key", sa.Text(), nullable=True),
-        sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
-        sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
-        sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
         sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("killer_guid", sa.Text(), nullable=False),
         sa.Column("killer_name", sa.Text(), nullable=False),
@@ -193,16 +168,11 @@ def upgrade() -> None:
     op.create_table(
         "proximity_team_cohesion",
         sa.Column("source_file", sa.Text(), nullable=False),
-        sa.Column("source_sha256", sa.Text(), nullable=False),
         sa.Column("gaming_day", sa.Date(), nullable=False),
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("round_key", sa.Text(), nullable=True),
-        sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
-        sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
-        sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
         sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("sample_time", sa.BigInteger(), nullable=False),
         sa.Column("team", sa.Text(), nullable=False),
@@ -222,16 +192,11 @@ def upgrade() -> None:
     op.create_table(
         "proximity_crossfire_opportunity",
         sa.Column("source_file", sa.Text(), nullable=False),
-        sa.Column("source_sha256", sa.Text(), nullable=False),
         sa.Column("gaming_day", sa.Date(), nullable=False),
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("round_key", sa.Text(), nullable=True),
-        sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
-        sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
-        sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
         sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("event_time", sa.BigInteger(), nullable=False),
         sa.Column("target_guid", sa.Text(), nullable=False),
@@ -254,16 +219,11 @@ def upgrade() -> None:
     op.create_table(
         "proximity_focus_fire",
         sa.Column("source_file", sa.Text(), nullable=False),
-        sa.Column("source_sha256", sa.Text(), nullable=False),
         sa.Column("gaming_day", sa.Date(), nullable=False),
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("round_key", sa.Text(), nullable=True),
-        sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
-        sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
-        sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
         sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("engagement_id", sa.BigInteger(), nullable=False),
         sa.Column("target_guid", sa.Text(), nullable=False),
@@ -281,16 +241,11 @@ def upgrade() -> None:
     op.create_table(
         "proximity_team_push",
         sa.Column("source_file", sa.Text(), nullable=False),
-        sa.Column("source_sha256", sa.Text(), nullable=False),
         sa.Column("gaming_day", sa.Date(), nullable=False),
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("round_key", sa.Text(), nullable=True),
-        sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
-        sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
-        sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
         sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("start_time", sa.BigInteger(), nullable=False),
         sa.Column("end_time", sa.BigInteger(), nullable=False),
@@ -310,16 +265,11 @@ def upgrade() -> None:
     op.create_table(
         "proximity_lua_trade_kill",
         sa.Column("source_file", sa.Text(), nullable=False),
-        sa.Column("source_sha256", sa.Text(), nullable=False),
         sa.Column("gaming_day", sa.Date(), nullable=False),
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("round_key", sa.Text(), nullable=True),
-        sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
-        sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
-        sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
         sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("original_kill_time", sa.BigInteger(), nullable=False),
         sa.Column("traded_kill_time", sa.BigInteger(), nullable=False),
@@ -338,16 +288,11 @@ def upgrade() -> None:
     op.create_table(
         "proximity_revive",
         sa.Column("source_file", sa.Text(), nullable=False),
-        sa.Column("source_sha256", sa.Text(), nullable=False),
         sa.Column("gaming_day", sa.Date(), nullable=False),
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("round_key", sa.Text(), nullable=True),
-        sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
-        sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
-        sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
         sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("revive_time", sa.BigInteger(), nullable=False),
         sa.Column("medic_guid", sa.Text(), nullable=True),
@@ -368,16 +313,11 @@ def upgrade() -> None:
     op.create_table(
         "proximity_weapon_accuracy",
         sa.Column("source_file", sa.Text(), nullable=False),
-        sa.Column("source_sha256", sa.Text(), nullable=False),
         sa.Column("gaming_day", sa.Date(), nullable=False),
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("round_key", sa.Text(), nullable=True),
-        sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
-        sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
-        sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
         sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("player_guid", sa.Text(), nullable=False),
         sa.Column("player_name", sa.Text(), nullable=False),
@@ -395,16 +335,11 @@ def upgrade() -> None:
     op.create_table(
         "proximity_kill_outcome",
         sa.Column("source_file", sa.Text(), nullable=False),
-        sa.Column("source_sha256", sa.Text(), nullable=False),
         sa.Column("gaming_day", sa.Date(), nullable=False),
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("round_key", sa.Text(), nullable=True),
-        sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
-        sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
-        sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
         sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("kill_time", sa.BigInteger(), nullable=False),
         sa.Column("victim_guid", sa.Text(), nullable=False),
@@ -428,16 +363,11 @@ def upgrade() -> None:
     op.create_table(
         "proximity_hit_region",
         sa.Column("source_file", sa.Text(), nullable=False),
-        sa.Column("source_sha256", sa.Text(), nullable=False),
         sa.Column("gaming_day", sa.Date(), nullable=False),
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("round_key", sa.Text(), nullable=True),
-        sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
-        sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
-        sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
         sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("event_time", sa.BigInteger(), nullable=False),
         sa.Column("attacker_guid", sa.Text(), nullable=False),
@@ -455,16 +385,11 @@ def upgrade() -> None:
     op.create_table(
         "proximity_combat_position",
         sa.Column("source_file", sa.Text(), nullable=False),
-        sa.Column("source_sha256", sa.Text(), nullable=False),
         sa.Column("gaming_day", sa.Date(), nullable=False),
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("round_key", sa.Text(), nullable=True),
-        sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
-        sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
-        sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
         sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("event_time", sa.BigInteger(), nullable=False),
         sa.Column("event_type", sa.Text(), nullable=False),
@@ -495,16 +420,11 @@ def upgrade() -> None:
     op.create_table(
         "proximity_shot_fired",
         sa.Column("source_file", sa.Text(), nullable=False),
-        sa.Column("source_sha256", sa.Text(), nullable=False),
         sa.Column("gaming_day", sa.Date(), nullable=False),
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("round_key", sa.Text(), nullable=True),
-        sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
-        sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
-        sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
         sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("event_time", sa.BigInteger(), nullable=False),
         sa.Column("guid", sa.Text(), nullable=False),
@@ -522,16 +442,11 @@ def upgrade() -> None:
     op.create_table(
         "proximity_aim_lock",
         sa.Column("source_file", sa.Text(), nullable=False),
-        sa.Column("source_sha256", sa.Text(), nullable=False),
         sa.Column("gaming_day", sa.Date(), nullable=False),
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("round_key", sa.Text(), nullable=True),
-        sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
-        sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
-        sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
         sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("start_time", sa.BigInteger(), nullable=False),
         sa.Column("end_time", sa.BigInteger(), nullable=False),
@@ -552,16 +467,11 @@ def upgrade() -> None:
     op.create_table(
         "proximity_spawn_select",
         sa.Column("source_file", sa.Text(), nullable=False),
-        sa.Column("source_sha256", sa.Text(), nullable=False),
         sa.Column("gaming_day", sa.Date(), nullable=False),
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("round_key", sa.Text(), nullable=True),
-        sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
-        sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
-        sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
         sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("event_time", sa.BigInteger(), nullable=False),
         sa.Column("guid", sa.Text(), nullable=False),
@@ -577,16 +487,11 @@ def upgrade() -> None:
     op.create_table(
         "proximity_skill_snapshot",
         sa.Column("source_file", sa.Text(), nullable=False),
-        sa.Column("source_sha256", sa.Text(), nullable=False),
         sa.Column("gaming_day", sa.Date(), nullable=False),
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("round_key", sa.Text(), nullable=True),
-        sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
-        sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
-        sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
         sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("guid", sa.Text(), nullable=False),
         sa.Column("player_name", sa.Text(), nullable=False),
@@ -606,16 +511,11 @@ def upgrade() -> None:
     op.create_table(
         "proximity_comm_event",
         sa.Column("source_file", sa.Text(), nullable=False),
-        sa.Column("source_sha256", sa.Text(), nullable=False),
         sa.Column("gaming_day", sa.Date(), nullable=False),
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("round_key", sa.Text(), nullable=True),
-        sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
-        sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
-        sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
         sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("event_time", sa.BigInteger(), nullable=False),
         sa.Column("guid", sa.Text(), nullable=False),
@@ -631,16 +531,11 @@ def upgrade() -> None:
     op.create_table(
         "proximity_carrier_event",
         sa.Column("source_file", sa.Text(), nullable=False),
-        sa.Column("source_sha256", sa.Text(), nullable=False),
         sa.Column("gaming_day", sa.Date(), nullable=False),
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("round_key", sa.Text(), nullable=True),
-        sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
-        sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
-        sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
         sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("carrier_guid", sa.Text(), nullable=False),
         sa.Column("carrier_name", sa.Text(), nullable=False),
@@ -670,16 +565,11 @@ def upgrade() -> None:
     op.create_table(
         "proximity_carrier_kill",
         sa.Column("source_file", sa.Text(), nullable=False),
-        sa.Column("source_sha256", sa.Text(), nullable=False),
         sa.Column("gaming_day", sa.Date(), nullable=False),
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("round_key", sa.Text(), nullable=True),
-        sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
-        sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
-        sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
         sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("kill_time", sa.BigInteger(), nullable=False),
         sa.Column("carrier_guid", sa.Text(), nullable=False),
@@ -699,16 +589,11 @@ def upgrade() -> None:
     op.create_table(
         "proximity_carrier_return",
         sa.Column("source_file", sa.Text(), nullable=False),
-        sa.Column("source_sha256", sa.Text(), nullable=False),
         sa.Column("gaming_day", sa.Date(), nullable=False),
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("round_key", sa.Text(), nullable=True),
-        sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
-        sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
-        sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
         sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("return_time", sa.BigInteger(), nullable=False),
         sa.Column("returner_guid", sa.Text(), nullable=False),
@@ -729,16 +614,11 @@ def upgrade() -> None:
     op.create_table(
         "proximity_vehicle_progress",
         sa.Column("source_file", sa.Text(), nullable=False),
-        sa.Column("source_sha256", sa.Text(), nullable=False),
         sa.Column("gaming_day", sa.Date(), nullable=False),
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("round_key", sa.Text(), nullable=True),
-        sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
-        sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
-        sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
         sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("vehicle_name", sa.Text(), nullable=False),
         sa.Column("vehicle_type", sa.Text(), nullable=False),
@@ -762,16 +642,11 @@ def upgrade() -> None:
     op.create_table(
         "proximity_escort_credit",
         sa.Column("source_file", sa.Text(), nullable=False),
-        sa.Column("source_sha256", sa.Text(), nullable=False),
         sa.Column("gaming_day", sa.Date(), nullable=False),
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("round_key", sa.Text(), nullable=True),
-        sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
-        sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
-        sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
         sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("player_guid", sa.Text(), nullable=False),
         sa.Column("player_name", sa.Text(), nullable=False),
@@ -790,16 +665,11 @@ def upgrade() -> None:
     op.create_table(
         "proximity_construction_event",
         sa.Column("source_file", sa.Text(), nullable=False),
-        sa.Column("source_sha256", sa.Text(), nullable=False),
         sa.Column("gaming_day", sa.Date(), nullable=False),
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("round_key", sa.Text(), nullable=True),
-        sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
-        sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
-        sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
         sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("event_time", sa.BigInteger(), nullable=False),
         sa.Column("event_type", sa.Text(), nullable=False),
@@ -822,16 +692,11 @@ def upgrade() -> None:
     op.create_table(
         "proximity_objective_run",
         sa.Column("source_file", sa.Text(), nullable=False),
-        sa.Column("source_sha256", sa.Text(), nullable=False),
         sa.Column("gaming_day", sa.Date(), nullable=False),
         sa.Column(
             "round_id", sa.BigInteger(), nullable=True, comment="rounds.id of the linked round"
         ),
-        sa.Column("round_key", sa.Text(), nullable=True),
-        sa.Column("map_name", sa.Text(), nullable=True),
         sa.Column("round_number", sa.BigInteger(), nullable=True, comment="resolved round"),
-        sa.Column("round_start_unix", sa.BigInteger(), nullable=True),
-        sa.Column("round_end_unix", sa.BigInteger(), nullable=True),
         sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("engineer_guid", sa.Text(), nullable=False),
         sa.Column("engineer_name", sa.Text(), nullable=False),

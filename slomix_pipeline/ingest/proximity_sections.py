@@ -87,24 +87,14 @@ def section_rows(
         "round_end_unix": header.round_end_unix,
     }
     out: dict[str, list[Any]] = {}
-    head = (
-        parsed.source_file,
-        sha256,
-        gaming_day,
-        round_id,
-        round_key,
-        header.map_name,
-        round_number,
-        header.round_start_unix,
-        header.round_end_unix,
-    )
+    head = (parsed.source_file, gaming_day, round_id, round_number)
     for marker, table in SECTION_TABLE_OF.items():
         if marker in _V4_RECORDS:
             typed = _v4_rows(parsed, marker)
         else:
             section = parsed.sections.get(marker)
             typed = list(section.rows) if section is not None else []
-        # One chunk per file (``warehouse.tuple_copy``): the shared common and scope columns,
+        # One chunk per file (``warehouse.tuple_copy``): the shared file, day and round link,
         # and the parsed ``(source_line, *fields, out_of_range)`` tuples as they are.
         out[table.name] = [RowChunk(head, typed)] if typed else []
     caps = capability_rows(parsed)

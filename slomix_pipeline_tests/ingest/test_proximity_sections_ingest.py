@@ -111,9 +111,9 @@ def test_section_rows_carry_the_files_resolved_round_and_link(
     stored = rows(engine, TABLE_OF["TEAM_COHESION"], source_file=v6.file_name)
     f = files[v6.file_name]
     assert f["round_id"] is not None
-    assert {(r["round_id"], r["round_number"], r["round_key"]) for r in stored} == {
-        (f["round_id"], f["resolved_round_number"], f["round_key"])
-    }
+    assert {(r["round_id"], r["round_number"], r["gaming_day"]) for r in stored} == {
+        (f["round_id"], f["resolved_round_number"], f["gaming_day"])
+    }  # the other file facts (SHA-256, round key, times) are in proximity_files
     pushes = rows(engine, TABLE_OF["TEAM_PUSHES"], source_file=v6.file_name)
     planted = [r for r in pushes if r["out_of_range"]]
     assert [r["push_quality"] for r in planted] == [pytest.approx(PLANTED_PUSH_QUALITY)]
