@@ -31,6 +31,7 @@ from sqlalchemy import Connection, Table
 __all__ = ["RowChunk", "insert_chunks"]
 
 _SQLITE_CHUNK = 5000
+_READ_SIZE = 4 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +65,13 @@ def _copy(conn: Connection, table: Table, chunks: Sequence[RowChunk]) -> None:
     dbapi_conn = conn.connection.dbapi_connection
     assert dbapi_conn is not None
     with dbapi_conn.cursor() as cursor:
+        # Large reads: psycopg2 takes the GIL for every read() of the buffer, and with the
+        # parser busy in the main thread each take can wait a whole switch interval (5 ms);
+        # at the default 8 KiB that was most of the load time.
         cursor.copy_expert(
-            f'COPY "{table.name}" ({columns}) FROM STDIN WITH (FORMAT csv{force})', buffer
+            f'COPY "{table.name}" ({columns}) FROM STDIN WITH (FORMAT csv{force})',
+            buffer,
+            size=_READ_SIZE,
         )
 
 
