@@ -668,7 +668,6 @@ class _RoundSim:
         for kind in kinds:
             k = rng.randrange(n_ticks // 5, max(n_ticks // 5 + 1, 4 * n_ticks // 5))
             schedule.setdefault(k, []).append(kind)
-        cohesion_every = max(1, 500 // self.interval)
         for k in range(n_ticks + 1):
             t = self.t_live + phase + k * self.interval
             if t >= self.t_end:
@@ -690,7 +689,8 @@ class _RoundSim:
             for i, p in enumerate(self.players):
                 if p.alive:
                     self.sample(i, p, t)
-            if spec.format_version >= 5 and k % cohesion_every == 0:  # V5 added cohesion
+            # V5 added cohesion, checked every 500 ms of the tracker clock.
+            if spec.format_version >= 5 and t // 500 != self.prev // 500:
                 self.cohesion(t)
             self.prev = t
         self.now = self.t_end

@@ -117,7 +117,7 @@ def _crossfire(v: _View) -> list[str]:
     rows = []
     for e in v.sim.engagements:
         enemies = v.enemies(e.target)
-        if len(enemies) < 2:
+        if len(enemies) < 2 or e.eid % 8:  # live: ~5-12 per 4-minute round
             continue
         a, b = enemies[0], enemies[1]
         executed = int(len(e.attackers) >= 2)
@@ -146,8 +146,10 @@ def _focus_fire(v: _View) -> list[str]:
 
 def _pushes(v: _View) -> list[str]:
     rows = []
-    step = max((v.sim.t_end - v.sim.t_live) // 6, 1000)
-    for k, team in enumerate(("AXIS", "ALLIES") * 3):
+    count = max(6, (v.sim.t_end - v.sim.t_live) // 3000)  # live: ~20 pushes per minute
+    step = max((v.sim.t_end - v.sim.t_live) // count, 1000)
+    for k in range(count):
+        team = ("AXIS", "ALLIES")[k % 2]
         start = v.sim.t_live + k * step + 500
         quality = PLANTED_PUSH_QUALITY if k == 0 else v.rng.randrange(100, 950) / 1000
         rows.append(
