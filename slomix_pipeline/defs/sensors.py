@@ -10,7 +10,7 @@ folders with new files *and everything fed by them*, with their asset checks:
 folder                 reading asset                the run also materializes
 =====================  ===========================  ==============================================
 ``local_stats/``       ``raw_stats_files``          proximity_engagements, linked_rounds,
-                                                    session_aggregates
+                                                    session_aggregates, endstats
 ``local_gametimes/``   ``gametime_files``           lua_round_teams, proximity_engagements,
                                                     linked_rounds, session_aggregates
 ``webhook_drops/``     ``webhook_drops``            (same as gametime)
