@@ -182,13 +182,17 @@ def test_a_day_whose_gate_failed_is_held_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sqlite_url: str, instance, discord: FakeDiscord
 ) -> None:
     day = _ingest(tmp_path, monkeypatch, sqlite_url, instance)
-    load_settings().acknowledgements_path.unlink()  # the operator withdraws the acknowledgement
-    assert not materialize_range([day], instance).success  # WS1 fails on the latest data
+    # An integrity failure (a loss would only warn): one proximity round landed twice under two
+    # names, so its rows would be counted twice (WS1C unique keys).
+    folder = load_settings().data_dir / "local_proximity"
+    original = sorted(folder.glob(f"{day.isoformat()}*"))[0]
+    (folder / f"copy-of-{original.name}").write_bytes(original.read_bytes() + b"\n")
+    assert not materialize_range([day], instance).success  # WS1C fails on the latest data
     monkeypatch.setenv("SLOMIX_DISCORD_WEBHOOK_URLS", discord.url)
     result = _publish(instance, sqlite_url, days=[day.isoformat()])
     assert result.success and not discord.requests
     held = _metadata(result, "discord_round_posts")["held"].value
-    assert "ws1_lua_links failed" in held
+    assert "ws1c_unique_keys failed" in held
 
 
 def test_a_discord_outage_never_fails_the_run_and_the_next_run_catches_up(
