@@ -71,6 +71,7 @@ from slomix_pipeline.domain.round_identity import (
 )
 from slomix_pipeline.formats.proximity import (
     ProximityFile,
+    ProximityFileRejected,
     ProximityHeader,
     parse_proximity_file,
     parse_proximity_filename,
@@ -297,12 +298,19 @@ def _header_only(head: bytes, complete: bool) -> bytes:
     return head[:end]
 
 
-def peek_header(path: Path, name: str) -> ProximityHeader:
-    """The header of a landed proximity file, reading only its first bytes (sensors use it)."""
+def peek_header(path: Path, name: str) -> ProximityHeader | None:
+    """The header of a landed proximity file, reading only its first bytes (sensors use it).
+
+    None when the header itself is refused (the file is then filed by name or landing time and
+    its rejection recorded by the ingestion).
+    """
     with open(path, "rb") as handle:
         head = handle.read(HEADER_PEEK_BYTES)
     block = _header_only(head, complete=len(head) < HEADER_PEEK_BYTES)
-    return parse_proximity_file(name, block).header
+    try:
+        return parse_proximity_file(name, block).header
+    except ProximityFileRejected:
+        return None
 
 
 # ---------------------------------------------------------------------------------- the plan
@@ -343,7 +351,10 @@ def plan_proximity_days(
         ):
             skipped += 1
             continue
-        header = peek_header(folder / landed.name, landed.name) if is_engagements else None
+        try:
+            header = peek_header(folder / landed.name, landed.name) if is_engagements else None
+        except OSError:  # unreadable: filed by name or landing time, rejected when read
+            header = None
         day, source, note = file_gaming_day(header, landed.name, landed.mtime_ns, settings)
         if day in wanted:
             planned.append(PlannedFile(landed, day, source, note, is_engagements))
@@ -559,7 +570,12 @@ def process_proximity_file(
         text = data.replace(NUL, _REPLACEMENT_CHAR)
     try:
         parsed = parse_proximity_file(name, text)
-    except Exception as exc:  # the parser never raises on content; be safe anyway
+    except ProximityFileRejected as exc:
+        reason = str(exc)
+        return ProximityFileResult(
+            FileOutcome(source=SOURCE, kind=KIND, status="rejected", reason=reason, **base)
+        )
+    except Exception as exc:  # the parser raises only its rejection; be safe anyway
         reason = f"parse_error: {type(exc).__name__}: {exc}"
         return ProximityFileResult(
             FileOutcome(source=SOURCE, kind=KIND, status="rejected", reason=reason, **base)
