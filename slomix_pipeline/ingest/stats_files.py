@@ -93,7 +93,8 @@ def _unusable_outcomes(data_dir: Path, wanted: set[date], settings: Settings) ->
     """Symlinks, directories and undecodable names of the folder, each recorded as rejected."""
     outcomes = []
     for entry in iter_unusable(data_dir, STATS_FOLDER):
-        name = classify_stats_filename(entry.name)
+        # Filed by its name's time when it has one (a printable name spells bad bytes \xNN).
+        name = classify_stats_filename(entry.name.replace("\\", "_"))
         if name is not None:
             day = gaming_day_of_local(name.local_time, settings.day_start_hour)
         else:
