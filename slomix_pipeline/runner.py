@@ -77,6 +77,10 @@ def materialize_range(
     ordered = sorted(days)
     if not ordered:
         raise ValueError("no gaming days to materialize")
+    from slomix_pipeline.defs.recovery import reap_abandoned_runs
+
+    # A run killed earlier (kill -9, OOM) would otherwise hold the warehouse pool for ever.
+    reap_abandoned_runs(instance)
     definitions = load_defs()
     assets = list(definitions.assets or [])
     checks = list(definitions.asset_checks or [])
