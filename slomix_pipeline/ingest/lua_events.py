@@ -60,12 +60,17 @@ from slomix_pipeline.domain.lua_events import (
     gaming_day_of,
     merge_round_ends,
 )
-from slomix_pipeline.formats.gametime import GAMETIME_NAME_RE, parse_gametime_file
-from slomix_pipeline.formats.webhook import parse_webhook_body
+from slomix_pipeline.formats.gametime import (
+    GAMETIME_NAME_RE,
+    MAX_GAMETIME_BYTES,
+    parse_gametime_file,
+)
+from slomix_pipeline.formats.webhook import MAX_BODY_BYTES, parse_webhook_body
 from slomix_pipeline.ingest.outcomes import (
     FileOutcome,
     OutcomeCounts,
     failed_outcome,
+    oversized_outcome,
     unusable_outcome,
 )
 from slomix_pipeline.landing.zone import (
@@ -366,6 +371,16 @@ def _plan_file(
 ) -> None:
     """Read, parse and file one landed file; its outcome (and event) go into ``report``."""
     tz = settings.server_tz
+    limit = MAX_GAMETIME_BYTES if source == SOURCE_GAMETIME else MAX_BODY_BYTES
+    if landed.size > limit:  # refused on its size, never loaded
+        day = gaming_day_of(received_at, tz, settings.day_start_hour)
+        if day in wanted:
+            report.outcomes.append(
+                oversized_outcome(
+                    source, folder / landed.name, landed.name, landed.size, day, limit
+                )
+            )
+        return
     data = (folder / landed.name).read_bytes()
     report.files_parsed += 1
     report.bytes_read += len(data)

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
-from slomix_pipeline.landing.zone import UnusableEntry, sha256_hex
+from slomix_pipeline.landing.zone import UnusableEntry, sha256_hex, sha256_of_file
 
 QUARANTINED_STATUSES = frozenset({"rejected", "changed"})
 
@@ -116,4 +117,23 @@ def failed_outcome(
         sha256=EMPTY_SHA256 if data is None else sha256_hex(data),
         status="rejected",
         reason=failure_reason(code, exc),
+    )
+
+
+def oversized_outcome(
+    source: str, path: Path, file_name: str, size: int, gaming_day: date, limit: int
+) -> FileOutcome:
+    """The quarantine row of a file larger than its kind allows, recorded without loading it.
+
+    Checked on the size before reading, so one huge file never costs its size in memory.
+    """
+    return FileOutcome(
+        source=source,
+        file_name=file_name,
+        kind="unknown",
+        gaming_day=gaming_day,
+        size_bytes=size,
+        sha256=sha256_of_file(path),
+        status="rejected",
+        reason=f"oversized_file: {size} bytes > {limit} allowed for this kind of file",
     )

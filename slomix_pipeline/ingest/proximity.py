@@ -69,6 +69,7 @@ from slomix_pipeline.domain.round_identity import (
     RoundIdentityDecision,
     resolve_proximity_round,
 )
+from slomix_pipeline.formats.limits import MAX_PROXIMITY_FILE_BYTES
 from slomix_pipeline.formats.proximity import (
     ProximityFile,
     ProximityFileRejected,
@@ -80,6 +81,7 @@ from slomix_pipeline.ingest.outcomes import (
     FileOutcome,
     OutcomeCounts,
     failed_outcome,
+    oversized_outcome,
     unusable_outcome,
 )
 from slomix_pipeline.landing.zone import (
@@ -765,6 +767,18 @@ def _result_of(
 ) -> Iterator[ProximityFileResult]:
     """The result of one planned file (a generator so the caller's loop stays flat)."""
     name = item.landed.name
+    if item.landed.size > MAX_PROXIMITY_FILE_BYTES:  # refused on its size, never loaded
+        yield ProximityFileResult(
+            oversized_outcome(
+                SOURCE,
+                folder / name,
+                name,
+                item.landed.size,
+                item.gaming_day,
+                MAX_PROXIMITY_FILE_BYTES,
+            )
+        )
+        return
     data = (folder / name).read_bytes()
     report.bytes_read += len(data)
     sha = sha256_hex(data)

@@ -27,6 +27,7 @@ from slomix_pipeline.config import Settings
 from slomix_pipeline.domain.differential import Round1Index, build_round_stats
 from slomix_pipeline.domain.gaming_day import gaming_day_bounds_local, gaming_day_of_local
 from slomix_pipeline.domain.stats_records import RoundStats
+from slomix_pipeline.formats.limits import MAX_STATS_FILE_BYTES
 from slomix_pipeline.formats.stats_file import (
     ParsedStatsFile,
     StatsFileKind,
@@ -39,6 +40,7 @@ from slomix_pipeline.ingest.outcomes import (
     FileOutcome,
     OutcomeCounts,
     failed_outcome,
+    oversized_outcome,
     unusable_outcome,
 )
 from slomix_pipeline.landing.zone import (
@@ -132,6 +134,11 @@ class _ParseCache:
     def parsed(self, file_name: str) -> ParsedStatsFile | StatsFileRejected:
         if file_name not in self._parsed:
             try:
+                size = (self._folder / file_name).stat().st_size
+                if size > MAX_STATS_FILE_BYTES:  # an R1 partner too large to load: unusable
+                    raise StatsFileRejected(
+                        "oversized_file", f"{size} bytes > {MAX_STATS_FILE_BYTES}"
+                    )
                 self._parsed[file_name] = parse_stats_file(file_name, self.data(file_name))
             except StatsFileRejected as exc:
                 self._parsed[file_name] = exc
@@ -180,6 +187,19 @@ def plan_stats_days(
         if cand.gaming_day not in wanted:
             continue
         try:
+            if cand.landed.size > MAX_STATS_FILE_BYTES:
+                path = data_dir / STATS_FOLDER / cand.landed.name
+                report.outcomes.append(
+                    oversized_outcome(
+                        SOURCE,
+                        path,
+                        cand.landed.name,
+                        cand.landed.size,
+                        cand.gaming_day,
+                        MAX_STATS_FILE_BYTES,
+                    )
+                )
+                continue
             data = cache.data(cand.landed.name)
         except OSError as exc:
             report.outcomes.append(

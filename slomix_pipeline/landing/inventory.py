@@ -46,7 +46,7 @@ from pathlib import Path
 from slomix_pipeline.config import Settings
 from slomix_pipeline.domain.gaming_day import gaming_day_of_epoch, gaming_day_of_local
 from slomix_pipeline.domain.lua_events import LuaRoundEnd, gaming_day_of
-from slomix_pipeline.formats.gametime import parse_gametime_file
+from slomix_pipeline.formats.gametime import MAX_GAMETIME_BYTES, parse_gametime_file
 from slomix_pipeline.formats.stats_file import classify_stats_filename
 from slomix_pipeline.formats.webhook import parse_webhook_body
 from slomix_pipeline.landing.zone import (
@@ -314,6 +314,8 @@ def proximity_day(folder: Path, stamp: LandingStamp, settings: Settings) -> date
 
 def lua_day(folder_name: str, folder: Path, stamp: LandingStamp, settings: Settings) -> date | None:
     """Day of a webhook drop or gametime file: round end of the event, else landing time."""
+    if stamp.size > MAX_GAMETIME_BYTES:  # the ingestion refuses it unread, by landing time
+        return _mtime_day_int(stamp, settings)
     try:
         data = (folder / stamp.name).read_bytes()
     except FileNotFoundError:

@@ -173,3 +173,12 @@ def iter_unusable(data_dir: Path, folder: str) -> Iterator[UnusableEntry]:
         yield UnusableEntry(
             folder, printable_name(entry.name), reason, stat.st_size, stat.st_mtime_ns
         )
+
+
+def sha256_of_file(path: Path, chunk_bytes: int = 1 << 20) -> str:
+    """Hex SHA-256 of a file read in chunks: the fingerprint of a file too large to load."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while block := handle.read(chunk_bytes):
+            digest.update(block)
+    return digest.hexdigest()
