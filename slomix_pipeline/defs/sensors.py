@@ -602,7 +602,8 @@ def zone_result(tick: ZoneTick, log: logging.Logger) -> dg.SensorResult:
                 f"{folder}/: cannot read the processed_files ledger ({folder_tick.ledger_error})"
             )
         before_first.extend(
-            (f"{folder}/{name}", day) for name, day in folder_tick.plan.before_first_day
+            (f"{folder}/{printable_name(name)}", day)
+            for name, day in folder_tick.plan.before_first_day
         )
         already.extend(f"{folder}/{name}" for name in folder_tick.already_ingested)
     if before_first:
