@@ -80,7 +80,9 @@ def materialize_range(
     from slomix_pipeline.defs.recovery import reap_abandoned_runs
 
     # A run killed earlier (kill -9, OOM) would otherwise hold the warehouse pool for ever.
-    reap_abandoned_runs(instance)
+    for reaped in reap_abandoned_runs(instance):
+        what = f"worker pid {reaped.pid} gone" if reaped.pid is not None else "run had ended"
+        print(f"recovered run {reaped.run_id} ({what}): marked failed, pool slots freed")
     definitions = load_defs()
     assets = list(definitions.assets or [])
     checks = list(definitions.asset_checks or [])

@@ -384,3 +384,23 @@ def test_window_uses_the_latest_landing_evidence() -> None:
     assert _latest_evidence("webhook", LandedFile("w", drop, 1, old * ns, new * ns)) == new
     name = f"gametime-supply-R1-{new}.json"
     assert _latest_evidence("gametime", LandedFile("g", name, 1, old * ns, old * ns)) == new
+
+
+def test_figures_beyond_an_integer_column_are_flagged_identically_on_both_backends(
+    tmp_path: Path, warehouse_url: str
+) -> None:
+    """A playtime of 3,000,000,000 s fits SQLite but not a PostgreSQL ``integer``: flagged."""
+    engine = open_warehouse(warehouse_url)
+    huge = spec(at(21, 10), actual_duration_seconds=3_000_000_000, allies_score=3_000_000_000)
+    land_webhook(tmp_path, render_stats_ready(huge), huge.round_end_unix + 2)
+    run_all(engine, tmp_path, [DAY])
+    (team,) = teams(engine)
+    assert team["actual_duration_seconds"] is None and team["allies_score"] is None
+    with engine.connect() as conn:
+        (warnings,) = conn.execute(
+            select(schema.processed_files.c.warnings).where(
+                schema.processed_files.c.source == "webhook"
+            )
+        ).one()
+    assert "out_of_range:playtime_seconds" in warnings
+    assert "out_of_range:allies_score" in warnings

@@ -5,10 +5,11 @@ Two kinds of kill, both real SIGKILLs of a child process:
 * mid-migration on SQLite: the child counts the SQL statements of the upgrade and kills itself
   at the N-th (fault injection through a SQLAlchemy event, in the child only); the next open
   must migrate to head and give the schema of a database that was never interrupted;
-* mid-run: ``slomix-pipeline materialize`` is killed while its run holds the ``warehouse``
-  pool slot (after a given asset materialized); the next ``materialize`` in the same
-  ``DAGSTER_HOME`` must finish on its own (it used to wait for that slot for ever) and leave
-  tables equal to an uninterrupted run's.
+* mid-run: ``slomix-pipeline materialize`` kills itself inside a step (it wraps one function
+  the step calls; the N-th call sends SIGKILL), so the run dies holding the ``warehouse`` pool
+  slot: in the first step, inside a write transaction, after the stats committed, late in the
+  chain. The next ``materialize`` in the same ``DAGSTER_HOME`` must finish on its own (it used
+  to wait for that slot for ever) and leave tables equal to an uninterrupted run's.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import dagster as dg
@@ -101,26 +101,20 @@ def _materialize_cmd() -> list[str]:
     return [CLI, "materialize"]
 
 
-def _wait_for(predicate, what: str, deadline_s: float = 180) -> None:
-    end = time.monotonic() + deadline_s
-    while time.monotonic() < end:
-        if predicate():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def _materialized(home: Path, asset: str) -> bool:
-    with dg.DagsterInstance.from_config(str(home)) as instance:
-        return bool(instance.get_materialized_partitions(dg.AssetKey(asset)))
-
-
 @pytest.fixture(scope="module")
 def zone(tmp_path_factory) -> Path:
+    from slomix_pipeline.config import load_settings
+    from slomix_pipeline.formats.acknowledgements import render_acknowledgements
     from slomix_pipeline.sample_data import generate_landing_zone
+    from slomix_pipeline.sample_data.acknowledgements import known_losses
 
     path = tmp_path_factory.mktemp("zone")
-    generate_landing_zone(path, seed=7, nights=1)
+    report = generate_landing_zone(path, seed=7, nights=1)
+    # The sample's deliberate losses are acknowledged so that every step runs (sessions too).
+    settings = load_settings({"SLOMIX_DATA_DIR": str(path)})
+    settings.acknowledgements_path.write_bytes(
+        render_acknowledgements(known_losses(report.corpus, settings.server_tz))
+    )
     return path
 
 
@@ -128,14 +122,16 @@ def zone(tmp_path_factory) -> Path:
 def clean_tables(zone: Path, tmp_path_factory) -> dict:
     base = tmp_path_factory.mktemp("clean")
     database = base / "wh.sqlite"
-    subprocess.run(
+    clean = subprocess.run(
         _materialize_cmd(),
         env=_env(base / "home", zone, database),
         cwd=base,
         timeout=300,
         check=False,
         capture_output=True,
+        text=True,
     )
+    assert clean.returncode == 0, clean.stdout[-2000:]
     engine = create_engine(f"sqlite:///{database}")
     tables = dump_tables(engine)
     engine.dispose()
@@ -143,37 +139,65 @@ def clean_tables(zone: Path, tmp_path_factory) -> dict:
     return tables
 
 
-@pytest.mark.parametrize("kill_after", ["run_start", "raw_stats_files", "lua_round_teams"])
+_KILL_IN_RUN = """
+import os, signal, sys
+import importlib
+
+module_name, attribute, nth = sys.argv[1], sys.argv[2], int(sys.argv[3])
+module = importlib.import_module(module_name)
+original, calls = getattr(module, attribute), [0]
+
+
+def killing(*args, **kwargs):
+    calls[0] += 1
+    if calls[0] == nth:  # inside the step, holding the warehouse pool slot
+        os.kill(os.getpid(), signal.SIGKILL)
+    return original(*args, **kwargs)
+
+
+setattr(module, attribute, killing)
+from slomix_pipeline.cli import main
+
+sys.exit(main(["materialize"]))
+"""
+
+KILL_POINTS = {
+    # first step, nothing written yet
+    "stats_step": ("slomix_pipeline.defs.stats.assets", "ingest_stats_days", 1),
+    # inside the stats transaction: its days deleted, rows half inserted
+    "mid_transaction": ("slomix_pipeline.warehouse.writes", "insert_rows", 2),
+    # stats committed, Lua steps running
+    "lua_step": ("slomix_pipeline.defs.lua.assets", "ingest_lua_source_days", 1),
+    # late in the chain
+    "sessions_step": ("slomix_pipeline.defs.sessions.assets", "build_sessions_days", 1),
+}
+
+
+@pytest.mark.parametrize("point", sorted(KILL_POINTS))
 def test_killed_run_does_not_hang_the_next(
-    tmp_path: Path, zone: Path, clean_tables: dict, kill_after: str
+    tmp_path: Path, zone: Path, clean_tables: dict, point: str
 ) -> None:
     home, database = tmp_path / "home", tmp_path / "wh.sqlite"
     env = _env(home, zone, database)
-    (home).mkdir()
-    child = subprocess.Popen(
-        _materialize_cmd(), env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    module, attribute, nth = KILL_POINTS[point]
+    child = subprocess.run(
+        [PYTHON, "-c", _KILL_IN_RUN, module, attribute, str(nth)],
+        env=env,
+        cwd=tmp_path,
+        timeout=300,
+        capture_output=True,
+        text=True,
     )
-    try:
-        if kill_after == "run_start":
-            _wait_for(
-                lambda: (home / "dagster.yaml").exists() and _claimed_slots(home) > 0,
-                "the run to claim the warehouse slot",
-            )
-        else:
-            _wait_for(lambda: _materialized(home, kill_after), f"{kill_after} to materialize")
-    finally:
-        child.send_signal(signal.SIGKILL)
-        child.wait(timeout=30)
-    assert child.returncode == -signal.SIGKILL
-    if kill_after == "run_start":
-        # The dead run still holds the single warehouse slot: without recovery, the next
-        # run would wait for it for ever.
-        assert _claimed_slots(home) > 0
+    assert child.returncode == -signal.SIGKILL, child.stderr[-2000:]
+    # The dead run still holds the single warehouse slot: without recovery, the next run
+    # would wait for it for ever.
+    assert _claimed_slots(home) > 0
 
     rerun = subprocess.run(
         _materialize_cmd(), env=env, cwd=tmp_path, timeout=300, capture_output=True, text=True
     )
-    assert "Traceback" not in rerun.stderr, rerun.stderr[-2000:]
+    assert rerun.returncode == 0, rerun.stdout[-2000:] + rerun.stderr[-2000:]
+    assert "recovered run" in rerun.stdout
     engine = create_engine(f"sqlite:///{database}")
     tables = dump_tables(engine)
     engine.dispose()
@@ -181,6 +205,7 @@ def test_killed_run_does_not_hang_the_next(
     with dg.DagsterInstance.from_config(str(home)) as instance:
         failed = instance.get_runs(filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus.FAILURE]))
         assert any("is gone (killed?)" in _failure_message(instance, r.run_id) for r in failed)
+        assert _claimed_slots(home) == 0
 
 
 def _claimed_slots(home: Path) -> int:
