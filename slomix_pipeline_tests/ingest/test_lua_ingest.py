@@ -404,3 +404,28 @@ def test_figures_beyond_an_integer_column_are_flagged_identically_on_both_backen
         ).one()
     assert "out_of_range:playtime_seconds" in warnings
     assert "out_of_range:allies_score" in warnings
+
+
+def test_a_file_whose_day_changes_moves_instead_of_colliding(
+    tmp_path: Path, warehouse_url: str
+) -> None:
+    """A rejected gametime (filed by landing time) replaced by a valid copy (filed by round end)."""
+    engine = open_warehouse(warehouse_url)
+    valid = spec(at(21, 10))
+    name, data = render_gametime(valid)
+    earlier = date(2026, 2, 14)
+    land(tmp_path, GAMETIMES_FOLDER, name, b"{not json", at(21, 0, day=earlier))
+    run_all(engine, tmp_path, [earlier])
+    land(tmp_path, GAMETIMES_FOLDER, name, data, valid.round_end_unix + 40)
+    run_all(engine, tmp_path, [DAY])  # used to fail on the processed_files primary key
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(schema.processed_files).where(schema.processed_files.c.file_name == name)
+        ).all()
+    assert [(r.gaming_day, r.status) for r in rows] == [(DAY, "loaded")]
+    run_all(engine, tmp_path, [earlier])  # re-running the old day does not resurrect it
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(schema.processed_files).where(schema.processed_files.c.file_name == name)
+        ).all()
+    assert [(r.gaming_day, r.status) for r in rows] == [(DAY, "loaded")]
