@@ -21,6 +21,8 @@ from dataclasses import dataclass
 import dagster as dg
 from dagster._core.storage.dagster_run import FINISHED_STATUSES, DagsterRunStatus, RunsFilter
 
+from slomix_pipeline.defs.sensors import default_sensor_status
+
 _LIVE_STATUSES = [DagsterRunStatus.STARTED, DagsterRunStatus.STARTING, DagsterRunStatus.CANCELING]
 
 
@@ -90,7 +92,7 @@ def reap_abandoned_runs(instance: dg.DagsterInstance) -> list[ReapedRun]:
     return reaped
 
 
-@dg.sensor(minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING)
+@dg.sensor(minimum_interval_seconds=30, default_status=default_sensor_status())
 def abandoned_runs_sensor(context: dg.SensorEvaluationContext) -> dg.SkipReason:
     """Every 30 s: fail runs whose worker died and free their ``warehouse`` pool slots."""
     reaped = reap_abandoned_runs(context.instance)

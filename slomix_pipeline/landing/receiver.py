@@ -201,7 +201,7 @@ def create_app(
     drop_dir: Path,
     tokens: Mapping[str, str],
     max_body_bytes: int = MAX_BODY_BYTES,
-    read_timeout_s: float = ReceiverLimits.read_timeout_s,
+    read_timeout_s: float = 10.0,
 ) -> Starlette:
     """The ASGI app: ``POST /webhooks/{id}/{token}`` (and ``/api/...``) plus ``GET /healthz``."""
     drop_dir = Path(drop_dir)
