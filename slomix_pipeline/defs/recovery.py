@@ -23,7 +23,8 @@ from dagster._core.storage.dagster_run import FINISHED_STATUSES, DagsterRunStatu
 
 from slomix_pipeline.defs.sensors import default_sensor_status
 
-_LIVE_STATUSES = [DagsterRunStatus.STARTED, DagsterRunStatus.STARTING, DagsterRunStatus.CANCELING]
+# STARTING runs are left to run monitoring's start timeout: their worker may still be coming up.
+_LIVE_STATUSES = [DagsterRunStatus.STARTED, DagsterRunStatus.CANCELING]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +56,14 @@ def _process_alive(pid: int) -> bool:
 
 
 def _worker_pid(instance: dg.DagsterInstance, run_id: str) -> int | None:
-    """The pid of the run's worker: the process that wrote the run's latest event."""
-    records = instance.get_records_for_run(run_id, ascending=False, limit=1).records
+    """The pid of the run's worker: the process that wrote the run's RUN_START event.
+
+    With the in-process executor every step runs in that process, so while it lives the run
+    lives; without a RUN_START (not started yet) there is nothing to judge.
+    """
+    records = instance.get_records_for_run(
+        run_id, of_type=dg.DagsterEventType.RUN_START, ascending=False, limit=1
+    ).records
     for record in records:
         event = record.event_log_entry.dagster_event
         if event is not None and event.pid is not None:
