@@ -8,6 +8,7 @@ variables; keep both in step.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -98,3 +99,14 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             env.get("SLOMIX_GATE_ACKNOWLEDGEMENTS") or data_dir / "gate_acknowledgements.yaml"
         ).resolve(),
     )
+
+
+def mask_url(url: str) -> str:
+    """A database URL safe to print or log: the password replaced by ``***``."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return re.sub(r"(//[^:/@]*:)[^@]*@", r"\1***@", url)

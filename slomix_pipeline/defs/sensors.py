@@ -97,6 +97,7 @@ from slomix_pipeline.landing.zone import (
     PROXIMITY_FOLDER,
     STATS_FOLDER,
     WEBHOOK_FOLDER,
+    printable_name,
 )
 from slomix_pipeline.warehouse import schema
 from slomix_pipeline.warehouse.engine import normalise_url
@@ -326,6 +327,8 @@ def skip_already_ingested(
             digest = _sha256_of(folder / stamp.name)
         except FileNotFoundError:
             return None
+        except OSError:  # unreadable: let the run record it as quarantined
+            return day
         if digest != known.sha256:
             return day
         skipped.append(stamp.name)
@@ -353,7 +356,8 @@ def evaluate_landing_tick(
     first_day, last_day = _partition_bounds() if bounds is None else bounds
     # Candidates for "new" in plan_tick (a superset: everything inside the look-back window).
     lower = min(cursor.horizon_ns, now_ns) - overlap_ns
-    recent = [stamp.name for stamp in stamps if stamp.ctime_ns > lower]
+    # Undecodable names cannot be in the ledger (it stores printable names) nor be bound to SQL.
+    recent = [s.name for s in stamps if s.ctime_ns > lower and printable_name(s.name) == s.name]
     ledger_error = None
     try:
         ingested = read_ingested(warehouse_url or warehouse_url_for(data_dir), spec.folder, recent)
@@ -599,7 +603,8 @@ def zone_result(tick: ZoneTick, log: logging.Logger) -> dg.SensorResult:
                 f"{folder}/: cannot read the processed_files ledger ({folder_tick.ledger_error})"
             )
         before_first.extend(
-            (f"{folder}/{name}", day) for name, day in folder_tick.plan.before_first_day
+            (f"{folder}/{printable_name(name)}", day)
+            for name, day in folder_tick.plan.before_first_day
         )
         already.extend(f"{folder}/{name}" for name in folder_tick.already_ingested)
     if before_first:
