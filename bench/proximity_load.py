@@ -9,7 +9,11 @@ parse, round identity, derive, and the transactional COPY load of the four table
 not timed. Prints MB/s end to end and rows/s; the target is >= 20 MB/s.
 
     .venv/bin/python bench/proximity_load.py [--files 24] [--interval 200] [--sqlite]
-                                             [--no-postgres]
+                                             [--no-postgres] [--every-section]
+
+``--every-section`` renders 6.11 files (V6) with every later section declared on and written
+(REACTION_METRICS … OBJECTIVE_RUNS, SHOT_FIRED included): the section tables, capabilities and
+per-player figures are loaded too. The same >= 20 MB/s target applies.
 """
 
 from __future__ import annotations
@@ -32,7 +36,9 @@ _FIRST_START = 1_770_836_400  # 2026-02-11 20:00 Europe/Paris
 TARGET_MB_S = 20.0
 
 
-def land_zone(zone: Path, files: int, interval_ms: int) -> tuple[int, list[date]]:
+def land_zone(
+    zone: Path, files: int, interval_ms: int, every_section: bool = False
+) -> tuple[int, list[date]]:
     """Render and land ``files`` proximity files plus their gametime files; returns bytes."""
     from slomix_pipeline.config import load_settings
     from slomix_pipeline.domain.gaming_day import gaming_day_of_epoch
@@ -54,6 +60,7 @@ def land_zone(zone: Path, files: int, interval_ms: int) -> tuple[int, list[date]
             round_number=round_number,
             map_name=_MAPS[(n // 2) % len(_MAPS)],
             round_start_unix=start,
+            **({"format_version": 6, "disabled_flags": ()} if every_section else {}),
         )
         rendered = render_proximity_round(spec)
         write_atomically(zone / PROXIMITY_FOLDER, rendered.name, rendered.data)
@@ -120,6 +127,7 @@ def bench_load(zone: Path, days: list[date], url: str) -> dict[str, float]:
     report = ingest_proximity_days(engine, zone, days, settings)
     seconds = time.perf_counter() - started
     assert report.status_counts() == {"loaded": len(report.files)}, report.status_counts()
+    assert report.broken_lines == 0, report.broken_lines
     return {
         "seconds": seconds,
         "files": len(report.files),
@@ -152,6 +160,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sqlite", action="store_true", help="also load into SQLite")
     parser.add_argument("--no-postgres", action="store_true", help="SQLite only (no server)")
     parser.add_argument(
+        "--every-section", action="store_true", help="V6 6.11 files with every section"
+    )
+    parser.add_argument(
         "--pg-admin-url",
         default=os.environ.get(
             "SLOMIX_TEST_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
@@ -162,9 +173,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="slomix-bench-prox-") as tmp:
         zone = Path(tmp) / "zone"
         started = time.perf_counter()
-        total, days = land_zone(zone, args.files, args.interval)
+        total, days = land_zone(zone, args.files, args.interval, args.every_section)
+        kind = "V6, every section" if args.every_section else "V4"
         print(
-            f"proximity corpus: {args.files} files, {total / 1e6:.1f} MB "
+            f"proximity corpus ({kind}): {args.files} files, {total / 1e6:.1f} MB "
             f"({total / args.files / 1e6:.2f} MB/file, {args.interval} ms samples), "
             f"{len(days)} gaming days, rendered in {time.perf_counter() - started:.1f} s"
         )

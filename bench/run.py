@@ -196,6 +196,12 @@ def main() -> int:
     if args.no_postgres:
         prox_args.append("--no-postgres")
     code = proximity_load.main(prox_args)
+    print("\n-- proximity, every section (bench/proximity_load.py --every-section)")
+    code = code or proximity_load.main([*prox_args, "--every-section"])
+    print("\n-- endstats (bench/endstats_load.py)")
+    import endstats_load
+
+    code = code or endstats_load.main(["--no-postgres"] if args.no_postgres else [])
     if args.live:
         print("\n-- live latency (bench/live_latency.py)")
         import live_latency

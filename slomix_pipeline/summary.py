@@ -13,7 +13,14 @@ from datetime import date
 from sqlalchemy import Connection, Table, func, select
 
 from slomix_pipeline.config import Settings
-from slomix_pipeline.warehouse import schema, schema_lua, schema_proximity, schema_sessions
+from slomix_pipeline.warehouse import (
+    schema,
+    schema_endstats,
+    schema_lua,
+    schema_proximity,
+    schema_proximity_sections,
+    schema_sessions,
+)
 from slomix_pipeline.warehouse.engine import open_warehouse
 
 
@@ -42,6 +49,34 @@ def _grouped(conn: Connection, column, days: Sequence[date], *where) -> dict[str
 
 def _fmt(counts: dict[str, int]) -> str:
     return ", ".join(f"{v} {k}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1])) or "none"
+
+
+def _endstats_counts(conn: Connection, days: Sequence[date]) -> str:
+    """Side-cars by link status, awards (of which relabelled) and head-to-head rows."""
+    files = _grouped(conn, schema_endstats.endstats_files.c.status, days)
+    awards = schema_endstats.round_awards
+    relabelled = _count(conn, awards, days, awards.c.award_name != awards.c.raw_award_name)
+    return (
+        f"{sum(files.values())} files ({_fmt(files)}), {_count(conn, awards, days)} awards "
+        f"({relabelled} relabelled), {_count(conn, schema_endstats.round_vs_stats, days)} VS rows"
+    )
+
+
+def _section_counts(conn: Connection, days: Sequence[date]) -> str:
+    """Rows in the proximity section tables and file sections per capability state."""
+    rows = sum(
+        _count(conn, table, days) for table in schema_proximity_sections.SECTION_TABLE_OF.values()
+    )
+    caps = schema_proximity_sections.proximity_section_capability
+    states = _grouped(conn, caps.c.state, days, caps.c.kind == "section")
+    flagged = int(
+        conn.execute(
+            select(func.coalesce(func.sum(caps.c.out_of_range_rows), 0)).where(
+                caps.c.gaming_day.between(days[0], days[-1])
+            )
+        ).scalar_one()
+    )
+    return f"{rows} rows, file sections {_fmt(states)}, {flagged} rows flagged out of range"
 
 
 def print_summary(
@@ -77,6 +112,8 @@ def print_summary(
         links = _grouped(conn, schema_sessions.round_links.c.link_reason, days)
         sessions = _count(conn, schema_sessions.gaming_sessions, days)
         session_players = _count(conn, schema_sessions.session_player_stats, days)
+        endstats = _endstats_counts(conn, days)
+        sections = _section_counts(conn, days)
     total = sum(stats_status.values())
     rejected = stats_status.get("rejected", 0) + stats_status.get("changed", 0)
     print(f"\nSummary for gaming days {days[0]} .. {days[-1]} ({elapsed_seconds:.1f} s)")
@@ -88,6 +125,8 @@ def print_summary(
     print(f"  players     : {players} distinct, {player_rows} player-round rows")
     print(f"  lua rounds  : {sum(lua_by_sources.values())} ({_fmt(lua_by_sources)})")
     print(f"  proximity   : {prox_files} files, {engagements} engagements")
+    print(f"  prox. sects : {sections}")
+    print(f"  endstats    : {endstats}")
     print(f"  round links : {_fmt(links)}")
     print(f"  sessions    : {sessions} gaming sessions, {session_players} session-player rows")
     if rejects:

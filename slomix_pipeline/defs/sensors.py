@@ -10,7 +10,7 @@ folders with new files *and everything fed by them*, with their asset checks:
 folder                 reading asset                the run also materializes
 =====================  ===========================  ==============================================
 ``local_stats/``       ``raw_stats_files``          proximity_engagements, linked_rounds,
-                                                    session_aggregates
+                                                    session_aggregates, endstats
 ``local_gametimes/``   ``gametime_files``           lua_round_teams, proximity_engagements,
                                                     linked_rounds, session_aggregates
 ``webhook_drops/``     ``webhook_drops``            (same as gametime)
@@ -162,7 +162,7 @@ SPECS: tuple[LandingFolderSpec, ...] = (
     LandingFolderSpec(
         STATS_FOLDER,
         "raw_stats_files",
-        ("proximity_engagements", "linked_rounds", "session_aggregates"),
+        ("proximity_engagements", "linked_rounds", "session_aggregates", "endstats"),
     ),
     LandingFolderSpec(GAMETIMES_FOLDER, "gametime_files", _LUA_CHAIN),
     LandingFolderSpec(WEBHOOK_FOLDER, "webhook_drops", _LUA_CHAIN),
@@ -179,6 +179,7 @@ ASSET_ORDER: tuple[str, ...] = (
     "proximity_engagements",
     "linked_rounds",
     "session_aggregates",
+    "endstats",
 )
 """Every asset a landing run may materialize, each after its inputs (the order of a run's
 ``asset_selection``; Dagster orders the steps by the graph anyway)."""

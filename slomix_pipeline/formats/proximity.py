@@ -35,6 +35,14 @@ from typing import NamedTuple, TypeVar
 import numpy as np
 import pandas as pd
 
+from slomix_pipeline.formats.proximity_sections import (
+    LATER_SECTIONS,
+    SECTION_SPECS,
+    ParsedSection,
+    SectionLines,
+    parse_section,
+)
+
 __all__ = [
     "KNOWN_SECTIONS",
     "Attacker",
@@ -59,6 +67,7 @@ PLAYER_TRACKS = "PLAYER_TRACKS"
 KILL_HEATMAP = "KILL_HEATMAP"
 MOVEMENT_HEATMAP = "MOVEMENT_HEATMAP"
 OBJECTIVE_FOCUS = "OBJECTIVE_FOCUS"
+_LATER = frozenset(spec.marker for spec in LATER_SECTIONS)
 #: Sections of the V4 baseline that this parser turns into records.
 KNOWN_SECTIONS: tuple[str, ...] = (
     ENGAGEMENTS,
@@ -317,6 +326,12 @@ class ProximityFile:
     ignored_sections: tuple[IgnoredSection, ...]
     broken_lines: tuple[BrokenLine, ...]
     notes: tuple[str, ...] = field(default=())
+    #: Later (v4.2 … v6.10) sections by marker, parsed by ``formats.proximity_sections``.
+    sections: dict[str, ParsedSection] = field(default_factory=dict)
+    #: Every section marker seen, in file order (an empty section is evidence too).
+    section_markers: tuple[str, ...] = ()
+    #: Whether the last line ended with a newline (a cut-off write does not).
+    ends_with_newline: bool = True
 
     @property
     def tracks(self) -> tuple[PlayerLife, ...]:
@@ -834,6 +849,8 @@ def parse_proximity_file(name: str, data: bytes) -> ProximityFile:
     ignored_at: list[tuple[str, int]] = []  # (name, marker line) of unmodelled sections
     ignored_rows: list[int] = []
     section_seen: set[str] = set()
+    markers: list[str] = []
+    later: dict[str, SectionLines] = {}
 
     for line_no, raw_line in enumerate(lines, start=1):
         line = raw_line.strip()
@@ -853,10 +870,16 @@ def parse_proximity_file(name: str, data: bytes) -> ProximityFile:
                 if section in section_seen:
                     notes.append(f"section {section} repeated at line {line_no}")
                 section_seen.add(section)
-                if section not in KNOWN_SECTIONS:
+                markers.append(section)
+                if section in _LATER:
+                    later.setdefault(section, SectionLines(section, line_no))
+                elif section not in KNOWN_SECTIONS:
                     ignored_at.append((section, line_no))
                     ignored_rows.append(0)
                 continue
+            collected = later.get(section) if section is not None else None
+            if collected is not None and collected.column_comment is None and not collected.rows:
+                collected.column_comment = line  # the first '#' line lists the columns
             if in_header:
                 kv = _HEADER_RE.match(line)
                 if kv is not None:
@@ -887,6 +910,8 @@ def parse_proximity_file(name: str, data: bytes) -> ProximityFile:
                 movement_cells.append(_parse_movement_cell(line_no, line))
             elif section == OBJECTIVE_FOCUS:
                 focus_rows.append(_parse_objective_focus(line_no, line))
+            elif section in later:
+                later[section].rows.append((line_no, line))
             elif section is None:
                 raise _LineError("outside_section")
             else:
@@ -895,6 +920,14 @@ def parse_proximity_file(name: str, data: bytes) -> ProximityFile:
             prefix = (section or "file").lower()
             broken.append(BrokenLine(line_no, f"{prefix}:{exc.code}"))
 
+    sections = {name: parse_section(SECTION_SPECS[name], got) for name, got in later.items()}
+    for parsed_section in sections.values():
+        broken.extend(BrokenLine(*b) for b in parsed_section.broken)
+    ends_with_newline = not data or data.endswith(b"\n")
+    if not ends_with_newline:
+        notes.append("possibly_truncated: the last line has no newline")
+    elif markers and markers[-1] in later and not later[markers[-1]].rows:
+        notes.append(f"possibly_truncated: the last section {markers[-1]} has no rows")
     engagements = _build_engagements(pending_engagements, broken)
     lives, samples = _build_tracks(pending_lives, broken)
 
@@ -933,4 +966,7 @@ def parse_proximity_file(name: str, data: bytes) -> ProximityFile:
         ignored_sections=ignored_sections,
         broken_lines=tuple(broken),
         notes=tuple(notes),
+        sections=sections,
+        section_markers=tuple(markers),
+        ends_with_newline=ends_with_newline,
     )

@@ -76,8 +76,10 @@ from slomix_pipeline.formats.proximity import (
     parse_proximity_filename,
 )
 from slomix_pipeline.ingest.outcomes import FileOutcome, OutcomeCounts
+from slomix_pipeline.ingest.proximity_sections import TUPLE_TABLES, section_rows
 from slomix_pipeline.landing.zone import PROXIMITY_FOLDER, LandedFile, iter_landed, sha256_hex
 from slomix_pipeline.warehouse import schema, schema_lua, schema_proximity
+from slomix_pipeline.warehouse.tuple_copy import insert_chunks
 from slomix_pipeline.warehouse.writes import TableSlice, insert_rows, replace_partition
 
 __all__ = [
@@ -404,6 +406,8 @@ class ProximityFileResult:
     outcome: FileOutcome
     summary: ProximityFileSummary | None = None
     derived: ProximityDerived | None = None
+    #: Rows of the section tables (``ingest.proximity_sections``), warehouse columns included.
+    section_rows: dict[str, list[Any]] = field(default_factory=dict)
 
     def table_rows(self) -> dict[str, list[dict[str, Any]]]:
         """Rows per derived table, with the warehouse columns (day, link, provenance) added."""
@@ -421,6 +425,7 @@ class ProximityFileResult:
         for table, rows in produced.items():
             columns, values_of = _ROW_LAYOUT[table]
             out[table] = [dict(zip(columns, (*values_of(r), *extra), strict=True)) for r in rows]
+        out.update(self.section_rows)
         return out
 
 
@@ -647,7 +652,15 @@ def process_proximity_file(
         round_id=summary.round_id,
         **base,
     )
-    return ProximityFileResult(outcome, summary, derived)
+    sections = section_rows(
+        parsed,
+        sha256=sha,
+        gaming_day=gaming_day,
+        round_id=summary.round_id,
+        round_key=summary.round_key,
+        round_number=decision.round_number,
+    )
+    return ProximityFileResult(outcome, summary, derived, sections)
 
 
 # ------------------------------------------------------------------------------- the run
@@ -809,8 +822,14 @@ class _BatchWriter:
     def _write(self, batch: dict[str, list[dict[str, Any]]]) -> None:
         for name, rows in batch.items():
             if rows:
-                insert_rows(self._conn, schema_proximity.PROXIMITY_ROW_TABLES[name], rows)
-                self.written[name] += len(rows)
+                table = schema_proximity.PROXIMITY_ROW_TABLES[name]
+                if (
+                    name in TUPLE_TABLES
+                ):  # section rows: per-file chunks (ingest.proximity_sections)
+                    self.written[name] += insert_chunks(self._conn, table, rows)  # type: ignore[arg-type]
+                else:
+                    insert_rows(self._conn, table, rows)
+                    self.written[name] += len(rows)
 
 
 def _prefer_fast_toast_compression(conn: Connection) -> None:

@@ -62,7 +62,10 @@ __all__ = [
     "SAMPLE_INTERVAL_MS",
     "SCENARIO_BROKEN_LINES",
     "SCENARIO_CLOCK_DRIFT",
+    "SCENARIO_V5_UNDECLARED",
     "SCENARIO_V6",
+    "SCENARIO_V6_FULL",
+    "V6_DISABLED_FLAGS",
     "PlannedProximityFile",
     "ProximityFileTruth",
     "plan_proximity_files",
@@ -74,16 +77,31 @@ __all__ = [
 SCENARIO_V6 = "v6"
 SCENARIO_BROKEN_LINES = "broken_lines"
 SCENARIO_CLOCK_DRIFT = "clock_drift"
+SCENARIO_V6_FULL = "v6_full"
+"""An R1 written by 6.11 with every flag declared on: every section of the format."""
+SCENARIO_V5_UNDECLARED = "v5_undeclared"
+"""An R1 written by a 5.x tracker: V5 magic, no capability declaration (states inferred)."""
+V6_DISABLED_FLAGS = ("shot_fired", "spawn_select", "skill_snapshot", "comm_events")
+"""The ``v6`` file's declaration: gunfire capture off as in Aug 2026, plus the 6.11 defaults."""
 SAMPLE_INTERVAL_MS = 1000
 """Cadence of the plain files: coarse, to keep the sample cheap (the header states it and
 nothing downstream assumes a value)."""
-_SCENARIO_INTERVAL_MS = {SCENARIO_V6: 200, SCENARIO_BROKEN_LINES: 500, SCENARIO_CLOCK_DRIFT: 500}
+_SCENARIO_INTERVAL_MS = {
+    SCENARIO_V6: 200,
+    SCENARIO_BROKEN_LINES: 500,
+    SCENARIO_CLOCK_DRIFT: 500,
+    SCENARIO_V6_FULL: 200,
+    SCENARIO_V5_UNDECLARED: 500,
+}
 """The planted files use the deployed cadences: 500 ms (Feb tracker) and 200 ms (Aug, V6)."""
 MAX_PROXIMITY_FILES = 48
 CLOCK_DRIFT_S = -1
 """The ``clock_drift`` file's start/end offset from the true (Lua) instants, in seconds."""
 
 _SCENARIOS: tuple[str, ...] = (SCENARIO_V6, SCENARIO_BROKEN_LINES, SCENARIO_CLOCK_DRIFT)
+_R1_SCENARIOS: tuple[str, ...] = (SCENARIO_V6_FULL, SCENARIO_V5_UNDECLARED)
+"""Planted on R1s (so the R2 cases above keep their rounds)."""
+_FORMAT = {SCENARIO_V6: 6, SCENARIO_V6_FULL: 6, SCENARIO_V5_UNDECLARED: 5}
 _CLASSES = {"soldier", "medic", "engineer", "fieldops", "covertops"}
 
 
@@ -155,6 +173,25 @@ def _assign_scenarios(rounds: list[tuple[int, SimRound]]) -> dict[int, str]:
     return assigned
 
 
+def _assign_r1_scenarios(rounds: list[tuple[int, SimRound]]) -> dict[int, str]:
+    """The R1 cases, on the 1/3 and 2/3 R1 of the corpus (stats file present)."""
+    r1 = [index for index, r in rounds if r.round_number == 1]
+    assigned: dict[int, str] = {}
+    for k, scenario in enumerate(_R1_SCENARIOS):
+        if r1:
+            assigned[r1[len(r1) * (k + 1) // (len(_R1_SCENARIOS) + 1)]] = scenario
+    return assigned
+
+
+def _revives(r: SimRound, players: tuple[ProxPlayer, ...]) -> tuple[tuple[str, int], ...]:
+    """Medic GUID (as the tracker writes it) -> the round's revives from the stats truth."""
+    return tuple(
+        (prox.guid, p.revives_given)
+        for prox, p in zip(players, r.players, strict=True)
+        if p.revives_given
+    )
+
+
 def _players(r: SimRound) -> tuple[ProxPlayer, ...]:
     """The roster as the tracker sees it: ``cl_guid`` for humans, ``SLOT<n>`` for Omni-bots."""
     players = []
@@ -172,22 +209,35 @@ def plan_proximity_files(corpus: SimCorpus) -> tuple[PlannedProximityFile, ...]:
     rounds = corpus.rounds
     selected = [(i, rounds[i]) for i in _selected_indices(len(rounds))]
     scenarios = _assign_scenarios(selected)
+    for index, scenario in _assign_r1_scenarios(selected).items():
+        if not plays[id(rounds[index])].r1_file_missing:
+            scenarios[index] = scenario
     planned = []
     for index, r in selected:
         scenario = scenarios.get(index)
         seed = stable_id(f"slomix-proximity:{corpus.seed}:{index}:{r.round_end_unix}")
         rng = random.Random(seed)
         shift = CLOCK_DRIFT_S if scenario == SCENARIO_CLOCK_DRIFT else 0
+        players = _players(r)
+        version = _FORMAT.get(scenario or "", 4)
+        extra: dict[str, object] = {}
+        if version >= 5:
+            extra["revives_given"] = _revives(r, players)
+        if scenario == SCENARIO_V6:
+            extra["disabled_flags"] = V6_DISABLED_FLAGS
+        elif scenario == SCENARIO_V6_FULL:
+            extra["disabled_flags"] = ()
         spec = ProximityRoundSpec(
             map_name=r.map_name,
             round_number=r.round_number,
             round_start_unix=r.round_start_unix + shift,
             round_end_unix=r.round_end_unix + shift,
-            players=_players(r),
+            players=players,
             seed=seed % (1 << 31),
-            format_version=6 if scenario == SCENARIO_V6 else 4,
+            format_version=version,
             sample_interval_ms=_SCENARIO_INTERVAL_MS.get(scenario or "", SAMPLE_INTERVAL_MS),
             broken_lines=tuple(BROKEN_LINE_KINDS) if scenario == SCENARIO_BROKEN_LINES else (),
+            **extra,  # type: ignore[arg-type]
         )
         received_at = r.round_end_unix + rng.randint(30, 300)
         planned.append(PlannedProximityFile(index, r, plays[id(r)], scenario, spec, received_at))

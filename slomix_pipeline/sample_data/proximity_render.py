@@ -25,9 +25,15 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
+
+from slomix_pipeline.sample_data.proximity_sections_render import (
+    V5_SECTIONS,
+    declared_flags,
+    later_sections,
+)
 
 __all__ = [
     "BROKEN_LINE_KINDS",
@@ -80,13 +86,6 @@ _MODE_CHOICES = ("still", "crouch", "prone", "run", "sprint")
 _MODE_WEIGHTS = (0.14, 0.10, 0.04, 0.44, 0.28)
 _PRIMARY = {"AXIS": 3, "ALLIES": 8}
 _CLASS_WEAPON = {"COVERTOPS": 10, "SOLDIER": 5}
-_CAPABILITIES = (
-    "reaction_metrics", "spawn_timing", "team_cohesion", "crossfire_opportunities",
-    "focus_fire", "team_pushes", "trade_kills", "kill_outcome", "hit_regions",
-    "combat_positions", "shot_fired", "aim_lock", "spawn_select", "skill_snapshot",
-    "comm_events", "carrier_events", "carrier_kills", "carrier_returns", "vehicle_progress",
-    "escort_credit", "construction_events", "objective_runs", "revives", "weapon_accuracy",
-)  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------------
@@ -143,6 +142,12 @@ class ProximityRoundSpec:
     sprint_flag_dead: bool = False
     #: Kinds from :data:`BROKEN_LINE_KINDS` to inject (copies/garbage; real rows stay intact).
     broken_lines: tuple[str, ...] = ()
+    #: V6: capability flags declared off (6.11 defaults); their sections are not written.
+    disabled_flags: tuple[str, ...] = ("spawn_select", "skill_snapshot", "comm_events")
+    #: V6: write the 6.11 capability declaration (False: a 6.10 file, capabilities unknown).
+    declare_capabilities: bool = True
+    #: Medic GUID -> revives, when REVIVES must match another source (the stats file).
+    revives_given: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +192,10 @@ class ProximityTruth:
     #: (line number, expected reason) of every injected broken line.
     broken_lines: tuple[tuple[int, str], ...]
     extra_sections: tuple[str, ...]
+    #: (marker, data rows written) of every later section, in file order.
+    section_rows: tuple[tuple[str, int], ...] = ()
+    #: The 6.11 declaration as written, or None when the file has none.
+    declared: tuple[tuple[str, bool], ...] | None = None
 
     @property
     def trade_events(self) -> int:
@@ -659,7 +668,6 @@ class _RoundSim:
         for kind in kinds:
             k = rng.randrange(n_ticks // 5, max(n_ticks // 5 + 1, 4 * n_ticks // 5))
             schedule.setdefault(k, []).append(kind)
-        cohesion_every = max(1, 500 // self.interval)
         for k in range(n_ticks + 1):
             t = self.t_live + phase + k * self.interval
             if t >= self.t_end:
@@ -681,7 +689,8 @@ class _RoundSim:
             for i, p in enumerate(self.players):
                 if p.alive:
                     self.sample(i, p, t)
-            if self.v6 and k % cohesion_every == 0:
+            # V5 added cohesion, checked every 500 ms of the tracker clock.
+            if spec.format_version >= 5 and t // 500 != self.prev // 500:
                 self.cohesion(t)
             self.prev = t
         self.now = self.t_end
@@ -744,93 +753,9 @@ def _track_line(sim: _RoundSim, life: _Life) -> str:
     )
 
 
-def _v6_sections(sim: _RoundSim) -> list[tuple[str, str, list[str]]]:
-    """A few of the later tracker's optional sections, with plausible rows."""
-    rng = sim.rng
-    players = sim.players
-    reaction = [
-        f"{e.eid};{players[e.target].info.guid};{sanitize_name(players[e.target].info.name)};"
-        f"{e.target_team};{players[e.target].info.player_class};{e.outcome};{len(e.attackers)};"
-        f"{rng.randrange(150, 900) if rng.random() < 0.6 else ''};;"
-        f"{rng.randrange(300, 2500) if rng.random() < 0.3 else ''};{e.start};{e.end};"
-        f"{e.end - e.start}"
-        for e in sim.engagements
-    ]
-
-    def team_of(i: int) -> str:
-        return players[i].info.team
-
-    trades = []
-    for t2, v2, k2, kind2 in sim.kills:
-        if kind2 != "enemy" or k2 is None:
-            continue
-        for t1, v1, k1, kind1 in sim.kills:
-            avenged = kind1 == "enemy" and k1 == v2 and v1 != k2
-            if avenged and 0 <= t2 - t1 <= _TRADE_WINDOW_MS and team_of(v1) == team_of(k2):
-                a, b, c = players[v1].info, players[v2].info, players[k2].info
-                trades.append(
-                    f"{t1};{t2};{t2 - t1};{a.guid};{sanitize_name(a.name)};{b.guid};"
-                    f"{sanitize_name(b.name)};{c.guid};{sanitize_name(c.name)}"
-                )
-    revives = []
-    for t, i in sim.revives:
-        p = players[i]
-        medic = next((q for q in players if q.info.team == p.info.team and q is not p), players[i])
-        revives.append(
-            f"{t};{medic.info.guid};{sanitize_name(medic.info.name)};{p.info.guid};"
-            f"{sanitize_name(p.info.name)};{p.x:.1f};{p.y:.1f};{_z(p.x, p.y):.1f};"
-            f"{rng.randrange(300, 1500)};;0"
-        )
-    accuracy: dict[tuple[int, int], list[int]] = {}
-    for e in sim.engagements:
-        for a in e.attackers.values():
-            for w, n in a.weapons.items():
-                row = accuracy.setdefault((a.player, w), [0, 0, 0])
-                row[0] += n
-                row[1] += int(a.got_kill)
-    weapon_rows = [
-        f"{players[i].info.guid};{sanitize_name(players[i].info.name)};{players[i].info.team};"
-        f"{w};{hits * 3 + 1};{hits};{kills};{hits // 7}"
-        for (i, w), (hits, kills, _) in sorted(accuracy.items())
-    ]
-    return [
-        (
-            "REACTION_METRICS",
-            "# engagement_id;target_guid;target_name;target_team;target_class;outcome;"
-            "num_attackers;return_fire_ms;dodge_reaction_ms;support_reaction_ms;start_time;"
-            "end_time;duration",
-            reaction,
-        ),
-        (
-            "TEAM_COHESION",
-            "# time;team;alive_count;centroid_x;centroid_y;dispersion;max_spread;"
-            "straggler_count;buddy_pair_guids;buddy_distance",
-            sim.cohesion_rows,
-        ),
-        (
-            "TRADE_KILLS",
-            "# original_kill_time;traded_kill_time;delta_ms;original_victim_guid;"
-            "original_victim_name;original_killer_guid;original_killer_name;trader_guid;"
-            "trader_name",
-            trades,
-        ),
-        (
-            "REVIVES",
-            "# time;medic_guid;medic_name;revived_guid;revived_name;x;y;z;distance_to_enemy;"
-            "nearest_enemy_guid;under_fire",
-            revives,
-        ),
-        (
-            "WEAPON_ACCURACY",
-            "# player_guid;player_name;team;weapon_id;shots_fired;hits;kills;headshots",
-            weapon_rows,
-        ),
-    ]
-
-
 def _header_lines(spec: ProximityRoundSpec, written_round: int) -> list[str]:
     lines = [
-        f"# PROXIMITY_TRACKER_V{6 if spec.format_version >= 6 else 4}",
+        f"# PROXIMITY_TRACKER_V{spec.format_version}",
         f"# map={spec.map_name}",
         f"# round={written_round}",
         f"# crossfire_window={spec.crossfire_window_ms}",
@@ -840,16 +765,22 @@ def _header_lines(spec: ProximityRoundSpec, written_round: int) -> list[str]:
         f"# round_start_unix={spec.round_start_unix}",
         f"# round_end_unix={spec.round_end_unix}",
     ]
-    if spec.format_version >= 6:
-        caps = ",".join(f"{name}:{int(k % 3 != 2)}" for k, name in enumerate(_CAPABILITIES))
+    if spec.format_version >= 5:
         lines += [
             f"# axis_spawn_interval={spec.axis_spawn_interval_ms}",
             f"# allies_spawn_interval={spec.allies_spawn_interval_ms}",
-            "# tracker_version_full=6.11",
-            "# test_mode=0",
-            f"# capabilities={caps}",
         ]
+    declared = _declared(spec)
+    if declared is not None:
+        caps = ",".join(f"{name}:{int(on)}" for name, on in declared)
+        lines += ["# tracker_version_full=6.11", "# test_mode=0", f"# capabilities={caps}"]
     return lines
+
+
+def _declared(spec: ProximityRoundSpec) -> tuple[tuple[str, bool], ...] | None:
+    if spec.format_version < 6 or not spec.declare_capabilities:
+        return None
+    return declared_flags(spec.disabled_flags)
 
 
 def _inject(
@@ -959,7 +890,7 @@ def _truth(
         map_name=spec.map_name,
         true_round_number=spec.round_number,
         written_round_number=written_round,
-        format_version=6 if spec.format_version >= 6 else 4,
+        format_version=spec.format_version,
         sample_interval_ms=spec.sample_interval_ms,
         round_start_unix=spec.round_start_unix,
         round_end_unix=spec.round_end_unix,
@@ -1044,10 +975,15 @@ def render_proximity_round(spec: ProximityRoundSpec) -> RenderedProximity:
                 focus,
             )
         )
-    if v6:
-        for name, columns, rows in _v6_sections(sim):
-            if rows:
-                sections.append((name, [columns], rows))
+    if spec.format_version >= 5:
+        for name, columns, rows in later_sections(
+            sim,
+            format_version=spec.format_version,
+            declared=_declared(spec),
+            revives_given=dict(spec.revives_given),
+            only=None if v6 else V5_SECTIONS,
+        ):
+            sections.append((name, [columns], rows))
     extra = tuple(name for name, _, _ in sections if name not in _V4_SECTIONS)
 
     placed = _inject(sections, spec.broken_lines, sim.rng)
@@ -1070,7 +1006,10 @@ def render_proximity_round(spec: ProximityRoundSpec) -> RenderedProximity:
     ).replace(tzinfo=None)
     name = f"{written_local:%Y-%m-%d-%H%M%S}-{spec.map_name}-round-{written_round}_engagements.txt"
     data = ("\n".join(lines) + "\n").encode("utf-8")
-    return RenderedProximity(name, data, _truth(spec, sim, written_round, broken, extra))
+    truth = _truth(spec, sim, written_round, broken, extra)
+    later = tuple((n, len(body)) for n, _, body in sections if n not in _V4_SECTIONS)
+    truth = replace(truth, section_rows=later, declared=_declared(spec))
+    return RenderedProximity(name, data, truth)
 
 
 def demo_spec(

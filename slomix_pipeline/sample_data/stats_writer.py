@@ -13,7 +13,7 @@ Also rendered here: the ``-endstats.txt`` side-car and the deliberately broken f
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -272,48 +272,12 @@ def render_round_file(
     return text.encode("utf-8")
 
 
-_AWARDS: tuple[tuple[str, str, Callable[[SimPlayerRound], float]], ...] = (
-    ("Most damage given", "", lambda p: p.damage_given),
-    ("Most damage received", "", lambda p: p.damage_received),
-    ("Most kills", "", lambda p: p.kills),
-    ("Most deaths", "", lambda p: p.deaths),
-    ("Most headshots", "", lambda p: p.headshots),
-    ("Most revives", "", lambda p: p.revives_given),
-    ("Most kill assists", "", lambda p: p.kill_assists),
-    ("Longest killing spree", "", lambda p: p.killing_spree),
-    ("Most gibs", "", lambda p: p.gibs),
-    ("Most time dead", " seconds", lambda p: p.dead_seconds),
-    ("Highest accuracy", " percent", lambda p: round(100 * p.hits / p.shots, 2) if p.shots else 0),
-)
-"""(award title, unit suffix, metric). Titles are this project's own; values are this half's."""
+def render_endstats_file(r: SimRound, r1: SimRound | None = None) -> bytes:
+    """The ``-endstats.txt`` side-car in the live writer's format (``endstats_render``); ``r1``
+    is the map's first half, whose session counters an R2 file's awards include."""
+    from slomix_pipeline.sample_data.endstats_render import render_endstats
 
-
-def _award_rows(r: SimRound) -> list[str]:
-    """One row per award with a positive best value; the first player reaching it wins ties."""
-    rows: list[str] = []
-    for title, unit, metric in _AWARDS:
-        best: SimPlayerRound | None = None
-        best_value: float = 0
-        for p in r.players:
-            value = metric(p)
-            if value > best_value:
-                best, best_value = p, value
-        if best is not None:
-            shown = f"{best_value:.2f}" if isinstance(best_value, float) else str(best_value)
-            rows.append(f"{title}\t{best.player.clean_name}\t{shown}{unit}\n")
-    return rows
-
-
-def render_endstats_file(r: SimRound) -> bytes:
-    """The ``-endstats.txt`` side-car: award rows, then a VS block per player (full GUID),
-    TAB-separated, no header, colour codes already stripped like the Lua does."""
-    names = {p.player.guid32: p.player.clean_name for p in r.players}
-    out = _award_rows(r)
-    for p in r.players:
-        out.append(f"VS_HEADER\t{p.player.clean_name}\t{p.player.guid32}\n")
-        for guid, kills, deaths in p.versus:
-            out.append(f"{names[guid]}\t{kills}\t{deaths}\n")
-    return "".join(out).encode("utf-8")
+    return render_endstats(r, r1)
 
 
 def render_malformed_file(spec: SimMalformedFile, hostname: str = DEFAULT_HOSTNAME) -> bytes:
@@ -362,7 +326,7 @@ def render_stats_landing(
             yield stats_file_name(r), render_round_file(r, r1, salt=corpus.seed)
             side_car = endstats_file_name(r)
             if side_car is not None:
-                yield side_car, render_endstats_file(r)
+                yield side_car, render_endstats_file(r, r1)
     if include_malformed:
         for spec in corpus.malformed:
             yield malformed_file_name(spec), render_malformed_file(spec)

@@ -33,6 +33,7 @@ from sqlalchemy import (
     Text,
 )
 
+from slomix_pipeline.warehouse import schema_proximity_sections as _sections
 from slomix_pipeline.warehouse.schema import metadata
 
 
@@ -226,6 +227,9 @@ PROXIMITY_ROW_TABLES: dict[str, Table] = {
     "proximity_support_summary": proximity_support_summary,
 }
 """Derived-row table name -> table (the keys of ``domain.proximity.TABLE_ROW_TYPES``)."""
+
+# The section tables (``schema_proximity_sections``) are written by the same runs and batches.
+PROXIMITY_ROW_TABLES.update(_sections.SECTION_TABLES)
 
 WAREHOUSE_COLUMNS: tuple[str, ...] = ("source_sha256", "gaming_day", "round_id")
 """Columns of the derived-row tables that the warehouse fills (not fields of the row types)."""

@@ -54,7 +54,13 @@ from slomix_pipeline.sample_data.acknowledgements import known_losses
 from slomix_pipeline.warehouse.engine import dispose_warehouse, open_warehouse
 
 SPEC_OF = {spec.folder: spec for spec in SPECS}
-STATS_CHAIN = ["raw_stats_files", "proximity_engagements", "linked_rounds", "session_aggregates"]
+STATS_CHAIN = [
+    "raw_stats_files",
+    "proximity_engagements",
+    "linked_rounds",
+    "session_aggregates",
+    "endstats",
+]
 BOUNDS = (date(2026, 1, 1), date(2026, 12, 31))
 IGNORED_BODY = "other_" + "1" * 64 + ".json"  # not a round end: filed under its landing day
 
@@ -111,6 +117,7 @@ def test_one_request_per_partition_for_all_folders_then_nothing(tmp_path: Path, 
         "proximity_engagements",
         "linked_rounds",
         "session_aggregates",
+        "endstats",
     ]
     assert selection(by_day["2026-02-11"]) == STATS_CHAIN
     assert by_day["2026-02-11"].tags[FOLDER_TAG] == STATS_FOLDER

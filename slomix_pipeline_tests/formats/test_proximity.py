@@ -397,11 +397,18 @@ def test_truncated_last_line_without_newline() -> None:
 # --- later formats, encodings ---------------------------------------------------------------
 
 
-def test_later_version_sections_are_ignored_with_a_note_not_rejected() -> None:
+def test_later_sections_are_parsed_and_unknown_ones_ignored_with_a_note() -> None:
+    """Known later sections (exact marker) are parsed by ``formats.proximity_sections``; an
+    unknown marker, even one extending a known name, is ignored with a note and never feeds the
+    previous section (upstream routed by prefix and kept the previous section's parser)."""
     header = ["# PROXIMITY_TRACKER_V6", *HEADER_V4[1:]]
     data = build(
         header=header,
-        extra=(("SHOT_FIRED", ["1000;AAAA;8;1;2;3;90.00;0.00"] * 3), ("AIM_LOCK", [])),
+        extra=(
+            ("SHOT_FIRED", ["1000;AAAA;8;1;2;3;90.00;0.00"] * 3),
+            ("SHOT_FIRED_V2", ["1000;AAAA;8;1;2;3;90.00;0.00;7"] * 2),
+            ("AIM_LOCK", []),
+        ),
     )
     # a new section *between* known ones must not swallow the following known section
     text = data.decode().replace(
@@ -411,16 +418,17 @@ def test_later_version_sections_are_ignored_with_a_note_not_rejected() -> None:
     )
     parsed = parse_proximity_file(NAME, text.encode())
     assert parsed.header.format_version == 6
-    assert [s.name for s in parsed.ignored_sections] == [
-        "REACTION_METRICS",
-        "SHOT_FIRED",
-        "AIM_LOCK",
-    ]
+    assert [s.name for s in parsed.ignored_sections] == ["SHOT_FIRED_V2"]
     assert parsed.ignored_sections[0] == IgnoredSection(
-        "REACTION_METRICS", line_of(text.encode(), "# REACTION_METRICS"), 1
+        "SHOT_FIRED_V2", line_of(text.encode(), "# SHOT_FIRED_V2"), 2
     )
-    assert parsed.ignored_sections[1].rows == 3 and parsed.ignored_sections[2].rows == 0
-    assert sum("ignored section" in n for n in parsed.notes) == 3
+    assert sum("ignored section" in n for n in parsed.notes) == 1
+    assert len(parsed.sections["SHOT_FIRED"].rows) == 3
+    assert parsed.sections["REACTION_METRICS"].rows[0][1:4] == (7, "AAAA", "Joe")
+    assert parsed.sections["REACTION_METRICS"].column_comment == "# cols"
+    assert parsed.sections["AIM_LOCK"].rows == ()
+    assert "possibly_truncated: the last section AIM_LOCK has no rows" in parsed.notes
+    assert parsed.section_markers[-3:] == ("SHOT_FIRED", "SHOT_FIRED_V2", "AIM_LOCK")
     assert parsed.broken_lines == ()
     assert (
         len(parsed.engagements) == 1 and len(parsed.lives) == 1 and len(parsed.objective_focus) == 1

@@ -295,6 +295,8 @@ def test_r2_labelled_as_r1_is_corrected_from_its_times(tmp_path: Path, warehouse
     assert f2["round_id"] is None  # no stats round in the warehouse
     for table in schema_proximity.PROXIMITY_ROW_TABLES.values():
         stored = rows(engine, table, source_file=r2.name)
+        if not stored and table.name not in TABLE_ROW_TYPES:
+            continue  # a section table of a section this V4 file does not carry
         assert stored and {r["round_number"] for r in stored} == {2}, table.name
         assert {r["gaming_day"] for r in stored} == {DAY}
     warnings = processed(engine)[r2.name]["warnings"]
@@ -400,7 +402,10 @@ def test_reimport_replaces_rows_and_follows_a_file_to_its_new_day(
     ingest_proximity_days(engine, tmp_path, [next_day], s)
     assert file_row(engine, r2.name)["gaming_day"] == next_day
     for table in PROX_TABLES[1:]:
-        assert {r["gaming_day"] for r in rows(engine, table, source_file=r2.name)} == {next_day}
+        days_stored = {r["gaming_day"] for r in rows(engine, table, source_file=r2.name)}
+        if not days_stored and table.name not in TABLE_ROW_TYPES:
+            continue  # a section this V4 file does not carry
+        assert days_stored == {next_day}, table.name
     assert processed(engine)[r2.name]["gaming_day"] == next_day
     assert count(engine, schema.processed_files, source=SOURCE, gaming_day=DAY) == 1
 

@@ -81,8 +81,23 @@ def test_each_planted_case_lands_once(
     corpus: SimCorpus, truth: dict[str, ProximityFileTruth]
 ) -> None:
     by_scenario = {t.scenario: t for t in truth.values() if t.scenario}
-    assert set(by_scenario) == {SCENARIO_V6, SCENARIO_BROKEN_LINES, SCENARIO_CLOCK_DRIFT}
-    assert sum(t.scenario is not None for t in truth.values()) == 3
+    assert set(by_scenario) == {
+        SCENARIO_V6,
+        SCENARIO_BROKEN_LINES,
+        SCENARIO_CLOCK_DRIFT,
+        pf.SCENARIO_V6_FULL,
+        pf.SCENARIO_V5_UNDECLARED,
+    }
+    assert sum(t.scenario is not None for t in truth.values()) == 5
+    full = by_scenario[pf.SCENARIO_V6_FULL]
+    assert (full.format_version, full.expected_round_number) == (6, 1)
+    assert len(full.render_truth.section_rows) == 24  # every later section, each with rows
+    assert full.render_truth.declared is not None and all(
+        on for _, on in full.render_truth.declared
+    )
+    v5 = by_scenario[pf.SCENARIO_V5_UNDECLARED]
+    assert (v5.format_version, v5.render_truth.declared) == (5, None)
+    assert v5.expected_reason == "confirmed_exact_time"
     v6 = by_scenario[SCENARIO_V6]
     assert (v6.format_version, v6.header_round_number, v6.expected_round_number) == (6, 2, 2)
     assert v6.expected_reason == "confirmed_exact_time"
@@ -134,6 +149,8 @@ def test_a_large_corpus_is_capped_and_spread(corpus: SimCorpus, monkeypatch) -> 
         SCENARIO_V6,
         SCENARIO_BROKEN_LINES,
         SCENARIO_CLOCK_DRIFT,
+        pf.SCENARIO_V6_FULL,
+        pf.SCENARIO_V5_UNDECLARED,
     }
 
 

@@ -100,9 +100,13 @@ def test_v6_output_extra_header_sections_and_time_base() -> None:
     assert h.format_version == 6 and h.tracker_version_full == "6.11"
     assert (h.axis_spawn_interval_ms, h.allies_spawn_interval_ms) == (30000, 20000)
     assert len(h.capabilities) == 24 and h.test_mode is False
-    names = tuple(s.name for s in parsed.ignored_sections)
+    # Every later section is parsed now (none ignored); the 6.11 defaults declare three off.
+    assert parsed.ignored_sections == ()
+    names = tuple(parsed.sections)
     assert names == rendered.truth.extra_sections
-    assert {"REACTION_METRICS", "TEAM_COHESION", "WEAPON_ACCURACY"} <= set(names)
+    assert {"REACTION_METRICS", "TEAM_COHESION", "WEAPON_ACCURACY", "SHOT_FIRED"} <= set(names)
+    assert not {"SPAWN_SELECT", "SKILL_SNAPSHOT", "COMM_EVENTS"} & set(names)
+    assert {n: len(s.rows) for n, s in parsed.sections.items()} == dict(rendered.truth.section_rows)
     assert parsed.broken_lines == ()
     assert min(life.spawn_time_ms for life in parsed.lives) == 0  # time re-anchored at live
     outcomes = {e.outcome for e in parsed.engagements}

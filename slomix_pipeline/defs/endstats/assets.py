@@ -1,0 +1,60 @@
+"""``endstats``: the endstats side-cars of a gaming-day range as ``round_awards``,
+``round_vs_stats`` and the ledger ``endstats_files``.
+
+All the work happens in :mod:`slomix_pipeline.ingest.endstats`; this function wires resources and
+reports. It depends on ``raw_stats_files`` because every file is linked to a ``rounds`` row and
+its names are resolved against that round's ``player_comprehensive_stats`` rows.
+"""
+
+# No ``from __future__ import annotations`` here: Dagster inspects the annotations as written.
+import dagster as dg
+
+from slomix_pipeline.config import load_settings
+from slomix_pipeline.defs.partitions import gaming_days, partition_days
+from slomix_pipeline.defs.resources import LandingZoneResource, WarehouseResource
+from slomix_pipeline.ingest.endstats import EndstatsIngestReport, ingest_endstats_days
+
+
+def endstats_metadata(report: EndstatsIngestReport) -> dict:
+    """Counts per outcome, link reasons, GUID resolution and rows written."""
+    return {
+        "days": dg.MetadataValue.text(", ".join(d.isoformat() for d in report.days)),
+        "files": report.files,
+        "files_linked": report.linked,
+        "files_unlinked": report.unlinked,
+        "files_superseded": report.superseded,
+        "files_rejected": report.rejected,
+        "split_pairs_merged": report.merged_pairs,
+        "rejected_lines": report.rejected_lines,
+        "reasons": dg.MetadataValue.json(dict(sorted(report.reasons.items()))),
+        "guid_statuses": dg.MetadataValue.json(dict(sorted(report.guid_statuses.items()))),
+        "rows_written": dg.MetadataValue.json(report.rows_written),
+        "dagster/row_count": report.rows_written.get("round_awards", 0),
+    }
+
+
+@dg.asset(
+    deps=["raw_stats_files"],
+    partitions_def=gaming_days,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    group_name="stats",
+    kinds={"python", "sql"},
+    pool="warehouse",
+    description=(
+        "Endstats side-cars (…-round-N-endstats.txt in local_stats/) parsed into round_awards "
+        "(decoded labels, raw label kept, R2 scope) and round_vs_stats (head-to-head), each "
+        "linked to its stats round by file time (or unlinked with a reason), names resolved "
+        "within that round's roster; endstats_files is the per-file ledger."
+    ),
+)
+def endstats(
+    context: dg.AssetExecutionContext,
+    warehouse: WarehouseResource,
+    landing: LandingZoneResource,
+) -> dg.MaterializeResult:
+    report = ingest_endstats_days(
+        warehouse.get_engine(), landing.path(), partition_days(context), load_settings()
+    )
+    if report.unlinked:
+        context.log.warning(f"{report.unlinked} endstats file(s) not linked to a stats round")
+    return dg.MaterializeResult(metadata=endstats_metadata(report))

@@ -1,0 +1,37 @@
+"""``endstats_awards_linked``: every stats round with an endstats file has its awards linked,
+and derivable awards agree with the round's player rows. Warns: endstats are an enrichment.
+Its coverage carries the day's completeness (share of rounds with Lua, endstats, proximity)."""
+
+# No ``from __future__ import annotations`` in modules under defs/ (Dagster reads annotations).
+from collections.abc import Iterator
+
+import dagster as dg
+
+from slomix_pipeline.defs.checks.render import emit
+from slomix_pipeline.defs.partitions import gaming_days, partition_days
+from slomix_pipeline.defs.resources import WarehouseResource
+from slomix_pipeline.domain.endstats_gate import endstats_gate, summarize_endstats
+from slomix_pipeline.warehouse.endstats_reads import read_endstats_days
+
+
+@dg.asset_check(
+    asset="endstats",
+    partitions_def=gaming_days,
+    pool="warehouse",
+    description=(
+        "Endstats: every stats round with an endstats file has linked awards, and derivable "
+        "awards (damage, deaths, revives, …) equal the winner's player rows in the award's "
+        "scope. Coverage: per-day completeness (stats, Lua, endstats, proximity). Warns."
+    ),
+)
+def endstats_awards_linked(
+    context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+) -> Iterator[dg.AssetCheckResult | dg.AssetCheckEvaluation]:
+    days = partition_days(context)
+    with warehouse.get_engine().connect() as conn:
+        per_day, players = read_endstats_days(conn, days)
+    results = {
+        day: endstats_gate(d.rounds, d.files, d.awards, players, d.guid_statuses)
+        for day, d in per_day.items()
+    }
+    yield from emit(context, results, summarize_endstats, severity=dg.AssetCheckSeverity.WARN)

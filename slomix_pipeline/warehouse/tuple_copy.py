@@ -1,0 +1,90 @@
+"""Bulk insert of the proximity section rows: per file, the columns every row of the file shares
+(:attr:`RowChunk.head`) once, then the parsed rows as tuples.
+
+Section tables receive ~10k small rows per round file. A dict per row, and formatting each value
+in Python (``writes.insert_rows``), cost more than parsing the file; and the columns a file's
+rows share (file, SHA-256, day, round link and scope) are most of each row's bytes. So for
+PostgreSQL the shared columns are rendered once per file and spliced in front of every line of
+the C ``csv`` writer's output with one ``str.replace``:
+
+- ``QUOTE_NONNUMERIC`` quotes every text (and date) and leaves numbers bare. It also writes
+  ``None`` as a quoted empty string, which COPY would read as ``''``; ``FORCE_NULL`` on the
+  table's nullable columns turns those back into NULL. That is exact for these tables because
+  none of their nullable columns can hold an empty string (the parser maps an empty optional
+  field to NULL, and the shared columns are never empty); NOT NULL text columns keep ``''``.
+- booleans are written ``True``/``False``, which PostgreSQL accepts. Fields never contain a
+  newline (the file was split on newlines), so a line of output is a row.
+
+SQLite gets ordinary executemany inserts.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Table
+
+__all__ = ["RowChunk", "insert_chunks"]
+
+_SQLITE_CHUNK = 5000
+_READ_SIZE = 4 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class RowChunk:
+    """Rows of one file for one table: ``head + row`` is a full row in column order."""
+
+    head: tuple[Any, ...]
+    rows: Sequence[tuple[Any, ...]]
+
+
+def _csv_text(rows: Sequence[tuple[Any, ...]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()
+
+
+def _copy(conn: Connection, table: Table, chunks: Sequence[RowChunk]) -> None:
+    parts = []
+    for chunk in chunks:
+        if not chunk.rows:
+            continue
+        prefix = _csv_text([chunk.head])[:-1] + ","
+        body = _csv_text(chunk.rows)
+        parts.append(prefix + body[:-1].replace("\n", "\n" + prefix) + "\n")
+    if not parts:
+        return
+    buffer = io.StringIO("".join(parts))
+    columns = ", ".join(f'"{c.name}"' for c in table.columns)
+    nullable = ", ".join(f'"{c.name}"' for c in table.columns if c.nullable)
+    force = f", FORCE_NULL ({nullable})" if nullable else ""
+    dbapi_conn = conn.connection.dbapi_connection
+    assert dbapi_conn is not None
+    with dbapi_conn.cursor() as cursor:
+        # Large reads: psycopg2 takes the GIL for every read() of the buffer, and with the
+        # parser busy in the main thread each take can wait a whole switch interval (5 ms);
+        # at the default 8 KiB that was most of the load time.
+        cursor.copy_expert(
+            f'COPY "{table.name}" ({columns}) FROM STDIN WITH (FORMAT csv{force})',
+            buffer,
+            size=_READ_SIZE,
+        )
+
+
+def insert_chunks(conn: Connection, table: Table, chunks: Sequence[RowChunk]) -> int:
+    """Insert every chunk's rows with the dialect's fastest path; returns the row count."""
+    count = sum(len(c.rows) for c in chunks)
+    if not count:
+        return 0
+    if conn.dialect.name == "postgresql":
+        _copy(conn, table, chunks)
+        return count
+    names = [c.name for c in table.columns]
+    rows = [dict(zip(names, c.head + row, strict=True)) for c in chunks for row in c.rows]
+    for start in range(0, len(rows), _SQLITE_CHUNK):
+        conn.execute(table.insert(), rows[start : start + _SQLITE_CHUNK])
+    return count
