@@ -68,13 +68,10 @@ def longest_win_streak(results: Sequence[str]) -> Streak:
     return best
 
 
-def best_of(candidates: Iterable[tuple[float, tuple[Any, ...], Any]]) -> tuple[float, Any] | None:
-    """The highest value; ties go to the earliest ``order`` key (the first to set it)."""
-    best: tuple[float, tuple[Any, ...], Any] | None = None
-    for value, order, payload in candidates:
-        if best is None or value > best[0] or (value == best[0] and order < best[1]):
-            best = (value, order, payload)
-    return None if best is None else (best[0], best[2])
+def beats(value: float, order: tuple, best_value: float, best_order: tuple) -> bool:
+    """Whether ``value`` (reached at ``order``) takes a record held at ``best_order``: strictly
+    higher, or equal and earlier (the first to set a value keeps it; deterministic)."""
+    return value > best_value or (value == best_value and order < best_order)
 
 
 def rank(
