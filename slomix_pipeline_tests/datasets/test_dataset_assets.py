@@ -176,6 +176,26 @@ def test_careers_maps_weapons_records_and_boards_equal_the_truth(
     for g, e in zip(sorted(got), sorted(expected_boards), strict=True):
         assert g[:3] == e[:3] and math.isclose(g[3], e[3], rel_tol=1e-9), (g, e)
 
+    # Award tallies: every awarded endstats line of a counted round, per session and career.
+    per_session = _rows(warehouse_url, schema_datasets.session_award_tallies)
+    assert per_session, "the sample has endstats awards"
+    folded: dict[tuple[str, str], list[int]] = {}
+    for r in per_session:
+        tally = folded.setdefault((r["canonical_guid"], r["award_name"]), [0, 0])
+        tally[0] += r["awards"]
+        tally[1] += 1
+    career_awards = {
+        (r["canonical_guid"], r["award_name"]): [r["awards"], r["sessions"]]
+        for r in _rows(warehouse_url, schema_datasets.player_award_tallies)
+    }
+    assert career_awards == folded
+    awarded = [
+        r
+        for r in _rows(warehouse_url, schema.metadata.tables["round_awards"])
+        if r["award_status"] == "awarded" and r["round_id"] is not None and r["player_guid"]
+    ]
+    assert sum(r["awards"] for r in per_session) == len(awarded)
+
     seasons = {r["season"] for r in _rows(warehouse_url, schema_datasets.player_season_stats)}
     assert seasons == {ALL_TIME, "first-night", "later"}
     exported = pq.read_table(settings_env / "exports" / "players_all-time.parquet")
