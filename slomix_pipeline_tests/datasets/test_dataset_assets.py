@@ -116,6 +116,9 @@ def test_careers_maps_weapons_records_and_boards_equal_the_truth(
     result = _run(zone, warehouse_url, days=days)
     assert result.success
     assert all(c.passed for c in result.get_asset_check_evaluations())
+    for name in ("players", "careers", "leaderboards", "season_exports"):
+        meta = result.asset_materializations_for_node(name)[0].metadata
+        assert meta["dagster/row_count"].value > 0, name
 
     career = {
         r["canonical_guid"]: r
@@ -270,3 +273,26 @@ def test_day_runs_in_any_order_equal_one_range_run(
     assert incremental["player_season_stats"]
     assert _run(zone, warehouse_url, days=days).success  # a rebuild over the existing tables
     assert dump_tables(engine, list(schema_datasets.DATASET_TABLES)) == incremental
+
+
+def test_the_datasets_group_has_descriptions_and_column_schemas() -> None:
+    from slomix_pipeline.definitions import defs
+
+    specs = [s for s in defs().resolve_all_asset_specs() if s.group_name == "datasets"]
+    assert {s.key.to_user_string() for s in specs} == {
+        "players",
+        "careers",
+        "leaderboards",
+        "season_exports",
+    }
+    for spec in specs:
+        assert spec.description, spec.key
+        schema_meta = spec.metadata["dagster/column_schema"]
+        assert isinstance(schema_meta, dg.TableSchema) and schema_meta.columns, spec.key
+    careers_columns = {
+        c.name
+        for s in specs
+        if s.key.path == ["careers"]
+        for c in s.metadata["dagster/column_schema"].columns
+    }
+    assert "player_season_stats.dpm" in careers_columns
