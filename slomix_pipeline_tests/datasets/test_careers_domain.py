@@ -37,6 +37,12 @@ def test_full_guids_map_by_prefix_and_collisions_are_never_merged() -> None:
     assert "short" not in by_guid
 
 
+def test_a_full_length_stats_key_is_mapped_once() -> None:
+    bot = "OMNIBOT0" + "A" * 24
+    result = resolve_identities([bot], [bot])
+    assert [(m.guid, m.kind, m.resolution) for m in result.mappings] == [(bot, "stats", "self")]
+
+
 def test_a_split_stats_key_makes_its_prefix_a_collision() -> None:
     result = resolve_identities([f"{A}:1234abcd", f"{A}:deadbeef"], ["AAAAAAAA" + "9" * 24])
     full = [m for m in result.mappings if m.kind == "full"]

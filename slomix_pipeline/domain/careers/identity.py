@@ -91,7 +91,9 @@ def resolve_identities(
     ]
     split = {g.split(":", 1)[0] for g in stats if ":" in g}
     by_prefix: dict[str, set[str]] = defaultdict(set)
-    fulls = sorted({f.upper() for f in full_guids if f and len(f) == 32})
+    # A 32-character value that is itself a stats key (synthetic bot / no-GUID keys have 32
+    # characters too) is already mapped as a stats key.
+    fulls = sorted({f.upper() for f in full_guids if f and len(f) == 32} - stats)
     for full in fulls:
         by_prefix[full[:8]].add(full)
     for full in fulls:
