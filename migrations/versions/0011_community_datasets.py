@@ -192,9 +192,39 @@ def upgrade() -> None:
         sa.Column("rounds_played", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("season", "metric", "rank", name="pk_season_leaderboards"),
     )
+    op.create_table(
+        "dataset_day_players",
+        sa.Column("gaming_day", sa.Date(), nullable=False),
+        sa.Column(
+            "player_guid",
+            sa.Text(),
+            nullable=False,
+            comment="stats key with session rows that day",
+        ),
+        sa.PrimaryKeyConstraint("gaming_day", "player_guid", name="pk_dataset_day_players"),
+    )
+    op.create_table(
+        "dataset_dirty_players",
+        sa.Column(
+            "canonical_guid",
+            sa.Text(),
+            nullable=False,
+            comment="identity changed; careers pending",
+        ),
+        sa.PrimaryKeyConstraint("canonical_guid"),
+    )
+    op.create_table(
+        "dataset_state",
+        sa.Column("key", sa.Text(), nullable=False),
+        sa.Column("value", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("key"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("dataset_state")
+    op.drop_table("dataset_dirty_players")
+    op.drop_table("dataset_day_players")
     op.drop_table("season_leaderboards")
     op.drop_table("player_award_tallies")
     op.drop_table("session_award_tallies")

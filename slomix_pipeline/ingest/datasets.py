@@ -1,17 +1,17 @@
 """Community datasets: read the session tables, resolve identities, write careers and boards.
 
-Why every call recomputes whole tables: careers cross days, and a merge or an unmerge moves
-figures between players of any day. The sums are SQL aggregates over the session tables (one
-``GROUP BY`` per table), cheap next to the sessions themselves, and recomputing from them makes
-"incremental equals rebuild" true by construction: a night that failed its gates has no session
-rows and so contributes nothing; re-running, reordering or backfilling days gives identical rows.
+Sums are SQL aggregates over the session tables joined to ``player_guid_map``; a careers run
+recomputes only the players its days touch (:mod:`slomix_pipeline.ingest.dataset_ledger`), each
+from their whole history, so the incremental result equals a full rebuild by construction: a
+night that failed its gates has no session rows and so contributes nothing; re-running,
+reordering or backfilling days gives identical rows.
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -28,6 +28,7 @@ from slomix_pipeline.domain.careers.stats import (
     with_rates,
 )
 from slomix_pipeline.formats.player_merges import ALL_TIME, PlayerMerge, Season
+from slomix_pipeline.ingest import dataset_ledger as ledger
 from slomix_pipeline.warehouse import dataset_reads as reads
 from slomix_pipeline.warehouse import schema_datasets as ds
 from slomix_pipeline.warehouse.writes import insert_rows
@@ -47,6 +48,29 @@ def _replace(
 # ------------------------------------------------------------------------------------ identity
 
 
+def _changed(old: dict[str, Any], new: dict[str, Any], keys_are_players: bool = False) -> set[str]:
+    """Canonical players whose identity changed: for the GUID map, the old and the new canonical
+    of every GUID that moved (or appeared, or vanished); for players, every changed key."""
+    out: set[str] = set()
+    for key in set(old) | set(new):
+        if old.get(key) == new.get(key):
+            continue
+        if keys_are_players:
+            out.add(key)
+        else:
+            out.update(g for g in (old.get(key), new.get(key)) if g is not None)
+    return out
+
+
+def _mark_dirty(conn: Connection, canonicals: set[str]) -> None:
+    """Queue players for the next careers run (``dataset_dirty_players``); kept until then."""
+    if not canonicals:
+        return
+    t = ds.dataset_dirty_players
+    conn.execute(delete(t).where(t.c.canonical_guid.in_(sorted(canonicals))))
+    insert_rows(conn, t, [{"canonical_guid": g} for g in sorted(canonicals)])
+
+
 @dataclass(slots=True)
 class IdentityReport:
     identity: IdentityResult
@@ -58,6 +82,14 @@ class IdentityReport:
 def build_identity(engine: Engine, merges: Sequence[PlayerMerge]) -> IdentityReport:
     """Rewrite ``player_guid_map``, ``players`` and ``player_names``."""
     with engine.begin() as conn:
+        old_map = {
+            r["guid"]: r["canonical_guid"]
+            for r in reads.table_rows(conn, ds.player_guid_map, ["guid"])
+        }
+        old_players = {
+            r["canonical_guid"]: (r["display_name"], r["is_bot"])
+            for r in reads.table_rows(conn, ds.players, ["canonical_guid"])
+        }
         names = reads.stats_names(conn)
         fulls = reads.full_guids(conn)
         result = resolve_identities({r.player_guid for r in names}, fulls, merges)
@@ -119,6 +151,9 @@ def build_identity(engine: Engine, merges: Sequence[PlayerMerge]) -> IdentityRep
             }
             for m in result.mappings
         ]
+        new_map = {m.guid: m.canonical_guid for m in result.mappings}
+        new_players = {r["canonical_guid"]: (r["display_name"], r["is_bot"]) for r in player_rows}
+        _mark_dirty(conn, _changed(old_map, new_map) | _changed(old_players, new_players, True))
         written = _replace(
             conn,
             [
@@ -138,10 +173,10 @@ def _int(value: Any) -> int:
     return int(value or 0)
 
 
-def _results(conn: Connection) -> dict[str, list[Any]]:
+def _results(conn: Connection, only: Collection[str] | None) -> dict[str, list[Any]]:
     """Map results per canonical player in play order (one per map play)."""
     out: dict[str, list[Any]] = defaultdict(list)
-    for r in reads.map_results(conn):
+    for r in reads.map_results(conn, only):
         if out[r.canonical_guid] and out[r.canonical_guid][-1].map_play_id == r.map_play_id:
             continue
         out[r.canonical_guid].append(r)
@@ -165,9 +200,10 @@ def _season_rows(
     span: tuple[date, date] | None,
     results: dict[str, list[Any]],
     players: dict[str, dict[str, Any]],
+    only: Collection[str] | None,
 ) -> list[dict[str, Any]]:
     rows = []
-    for r in reads.season_sums(conn, span):
+    for r in reads.season_sums(conn, span, only):
         player = players.get(r.canonical_guid, {"display_name": r.canonical_guid, "is_bot": False})
         rows.append(
             {
@@ -186,7 +222,9 @@ def _season_rows(
     return rows
 
 
-def _records(conn: Connection, results: dict[str, list[Any]]) -> list[dict[str, Any]]:
+def _records(
+    conn: Connection, results: dict[str, list[Any]], only: Collection[str] | None
+) -> list[dict[str, Any]]:
     """Each player's personal bests; the first to reach a value keeps the record."""
     best: dict[tuple[str, str], tuple[float, tuple, dict[str, Any]]] = {}
 
@@ -195,12 +233,12 @@ def _records(conn: Connection, results: dict[str, list[Any]]) -> list[dict[str, 
         if current is None or beats(value, order, current[0], current[1]):
             best[key] = (value, order, where)
 
-    for r in reads.round_rows(conn):
+    for r in reads.round_rows(conn, only):
         where = {"gaming_day": r.gaming_day, "session_id": r.session_id, "round_id": r.round_id}
         order = (r.start_unix, r.round_order, r.round_id)
         offer((r.canonical_guid, "most_kills_round"), float(r.kills), order, where)
         offer((r.canonical_guid, "most_damage_round"), float(r.damage_given), order, where)
-    for r in reads.session_rows(conn):
+    for r in reads.session_rows(conn, only):
         where = {"gaming_day": r.gaming_day, "session_id": r.session_id, "round_id": None}
         order = (r.start_unix, 0, r.session_id)
         offer((r.canonical_guid, "most_kills_session"), float(r.kills), order, where)
@@ -218,7 +256,9 @@ def _records(conn: Connection, results: dict[str, list[Any]]) -> list[dict[str, 
     ]
 
 
-def _awards(conn: Connection) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _awards(
+    conn: Connection, only: Collection[str] | None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     per_session = [
         {
             "session_id": r.session_id,
@@ -227,7 +267,7 @@ def _awards(conn: Connection) -> tuple[list[dict[str, Any]], list[dict[str, Any]
             "gaming_day": r.gaming_day,
             "awards": _int(r.awards),
         }
-        for r in reads.award_counts(conn)
+        for r in reads.award_counts(conn, only)
     ]
     career: dict[tuple[str, str], list[int]] = {}
     for r in per_session:
@@ -243,22 +283,29 @@ def _awards(conn: Connection) -> tuple[list[dict[str, Any]], list[dict[str, Any]
 
 @dataclass(slots=True)
 class CareerReport:
-    written: dict[str, int]
+    written: dict[str, int]  # rows per table after the run
     seasons: list[str]
+    touched_players: int | None = None  # None: every player was recomputed
+    rewritten: dict[str, int] = field(default_factory=dict)  # rows replaced per table
 
 
-def build_careers(engine: Engine, seasons: Sequence[Season]) -> CareerReport:
+def build_careers(
+    engine: Engine, seasons: Sequence[Season], days: Sequence[date] | None = None
+) -> CareerReport:
     """Rewrite the career tables (all-time and every season, per map, per weapon, records,
-    award tallies) from the session tables through ``player_guid_map``."""
+    award tallies) from the session tables through ``player_guid_map``: for ``days``, only the
+    players they touch (:mod:`slomix_pipeline.ingest.dataset_ledger`); without, everyone."""
     with engine.begin() as conn:
+        dirty = ledger.dirty_players(conn)
+        only = ledger.touched_players(conn, days, seasons, dirty)
         players = {
             r["canonical_guid"]: r for r in reads.table_rows(conn, ds.players, ["canonical_guid"])
         }
-        results = _results(conn)
-        season_rows = _season_rows(conn, ALL_TIME, None, results, players)
+        results = _results(conn, only)
+        season_rows = _season_rows(conn, ALL_TIME, None, results, players, only)
         for season in seasons:
             season_rows += _season_rows(
-                conn, season.name, (season.start, season.end), results, players
+                conn, season.name, (season.start, season.end), results, players, only
             )
         map_plays: dict[tuple[str, str], list[Any]] = defaultdict(list)
         for plays in results.values():
@@ -272,10 +319,10 @@ def build_careers(engine: Engine, seasons: Sequence[Season]) -> CareerReport:
                 **with_rates(r._mapping),
                 **_wld(map_plays.get((r.canonical_guid, r.map_name), ())),
             }
-            for r in reads.map_sums(conn)
+            for r in reads.map_sums(conn, only)
         ]
         weapon_rows = []
-        for r in reads.weapon_sums(conn):
+        for r in reads.weapon_sums(conn, only):
             shots, hits = _int(r.shots), _int(r.hits)
             weapon_rows.append(
                 {
@@ -290,19 +337,23 @@ def build_careers(engine: Engine, seasons: Sequence[Season]) -> CareerReport:
                     "accuracy": hits * 100 / shots if shots else 0.0,
                 }
             )
-        per_session, career_awards = _awards(conn)
-        written = _replace(
+        per_session, career_awards = _awards(conn, only)
+        written = ledger.replace_players(
             conn,
             [
                 (ds.player_season_stats, season_rows),
                 (ds.player_map_stats, map_rows),
                 (ds.player_weapon_stats, weapon_rows),
-                (ds.player_records, _records(conn, results)),
+                (ds.player_records, _records(conn, results, only)),
                 (ds.session_award_tallies, per_session),
                 (ds.player_award_tallies, career_awards),
             ],
+            only,
         )
-    return CareerReport(written, [ALL_TIME, *(s.name for s in seasons)])
+        ledger.record_run(conn, days, seasons, dirty)
+        totals = reads.row_counts(conn, ds.CAREER_TABLES)
+    touched = None if only is None else len(only)
+    return CareerReport(totals, [ALL_TIME, *(s.name for s in seasons)], touched, written)
 
 
 # -------------------------------------------------------------------------------- leaderboards

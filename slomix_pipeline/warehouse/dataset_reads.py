@@ -8,7 +8,7 @@ player-map-play and per player-round, as narrow tuples).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import date
 from typing import Any
 
@@ -50,11 +50,18 @@ def _day_filter(column: Any, season: tuple[date, date] | None) -> Any:
     return literal(True) if season is None else column.between(season[0], season[1])
 
 
+def among(column: Any, only: Collection[str] | None) -> Any:
+    """No condition for ``None`` (every player), else ``column IN only`` (the touched ones)."""
+    return literal(True) if only is None else column.in_(sorted(only))
+
+
 def _sums(table: Any) -> list[Any]:
     return [func.sum(table.c[name]).label(name) for name in COUNTER_COLUMNS]
 
 
-def season_sums(conn: Connection, season: tuple[date, date] | None) -> list[Any]:
+def season_sums(
+    conn: Connection, season: tuple[date, date] | None, only: Collection[str] | None = None
+) -> list[Any]:
     """Per canonical player: sessions, rounds, summed counters, first and last day."""
     s, m = ss.session_player_stats, ds.player_guid_map
     query = (
@@ -67,13 +74,13 @@ def season_sums(conn: Connection, season: tuple[date, date] | None) -> list[Any]
             func.max(s.c.gaming_day).label("last_day"),
         )
         .join(m, m.c.guid == s.c.player_guid)
-        .where(_day_filter(s.c.gaming_day, season))
+        .where(_day_filter(s.c.gaming_day, season), among(m.c.canonical_guid, only))
         .group_by(m.c.canonical_guid)
     )
     return list(conn.execute(query))
 
 
-def map_sums(conn: Connection) -> list[Any]:
+def map_sums(conn: Connection, only: Collection[str] | None = None) -> list[Any]:
     """Per canonical player and map: counted rounds and summed counters."""
     g, m = ss.session_round_graphs, ds.player_guid_map
     query = (
@@ -84,12 +91,13 @@ def map_sums(conn: Connection) -> list[Any]:
             *_sums(g),
         )
         .join(m, m.c.guid == g.c.player_guid)
+        .where(among(m.c.canonical_guid, only))
         .group_by(m.c.canonical_guid, g.c.map_name)
     )
     return list(conn.execute(query))
 
 
-def weapon_sums(conn: Connection) -> list[Any]:
+def weapon_sums(conn: Connection, only: Collection[str] | None = None) -> list[Any]:
     """Per canonical player and weapon, over the counted rounds (those with a graph row)."""
     w, g, m = schema.weapon_comprehensive_stats, ss.session_round_graphs, ds.player_guid_map
     query = (
@@ -101,12 +109,13 @@ def weapon_sums(conn: Connection) -> list[Any]:
         )
         .join(g, and_(g.c.round_id == w.c.round_id, g.c.player_guid == w.c.player_guid))
         .join(m, m.c.guid == w.c.player_guid)
+        .where(among(m.c.canonical_guid, only))
         .group_by(m.c.canonical_guid, w.c.weapon_name)
     )
     return list(conn.execute(query))
 
 
-def map_results(conn: Connection) -> Iterator[Any]:
+def map_results(conn: Connection, only: Collection[str] | None = None) -> Iterator[Any]:
     """One row per canonical player per scored map play they played a counted round of, in
     play order: (canonical, map_play_id, map_name, gaming_day, session_id, team, map_winner)."""
     g, sr, ms, gs, m = (
@@ -133,6 +142,7 @@ def map_results(conn: Connection) -> Iterator[Any]:
         .join(ms, ms.c.map_play_id == sr.c.map_play_id)
         .join(gs, gs.c.session_id == ms.c.session_id)
         .join(m, m.c.guid == g.c.player_guid)
+        .where(among(m.c.canonical_guid, only))
         .where(ms.c.scoring_counted.is_(True))
         .group_by(
             m.c.canonical_guid,
@@ -149,7 +159,7 @@ def map_results(conn: Connection) -> Iterator[Any]:
     yield from conn.execute(query)
 
 
-def round_rows(conn: Connection) -> Iterator[Any]:
+def round_rows(conn: Connection, only: Collection[str] | None = None) -> Iterator[Any]:
     """Per canonical player per counted round: kills, damage and where/when (records)."""
     g, gs, m = ss.session_round_graphs, ss.gaming_sessions, ds.player_guid_map
     query = (
@@ -165,6 +175,7 @@ def round_rows(conn: Connection) -> Iterator[Any]:
         )
         .join(gs, gs.c.session_id == g.c.session_id)
         .join(m, m.c.guid == g.c.player_guid)
+        .where(among(m.c.canonical_guid, only))
         .group_by(
             m.c.canonical_guid,
             g.c.session_id,
@@ -177,7 +188,7 @@ def round_rows(conn: Connection) -> Iterator[Any]:
     yield from conn.execute(query)
 
 
-def session_rows(conn: Connection) -> Iterator[Any]:
+def session_rows(conn: Connection, only: Collection[str] | None = None) -> Iterator[Any]:
     """Per canonical player per session: kills, damage, time played (records)."""
     s, gs, m = ss.session_player_stats, ss.gaming_sessions, ds.player_guid_map
     query = (
@@ -191,12 +202,13 @@ def session_rows(conn: Connection) -> Iterator[Any]:
         )
         .join(gs, gs.c.session_id == s.c.session_id)
         .join(m, m.c.guid == s.c.player_guid)
+        .where(among(m.c.canonical_guid, only))
         .group_by(m.c.canonical_guid, s.c.session_id, s.c.gaming_day, gs.c.start_unix)
     )
     yield from conn.execute(query)
 
 
-def award_counts(conn: Connection) -> list[Any]:
+def award_counts(conn: Connection, only: Collection[str] | None = None) -> list[Any]:
     """Awarded endstats lines per session, canonical player and award (counted rounds only)."""
     a, sr, m = schema_endstats.round_awards, ss.session_rounds, ds.player_guid_map
     query = (
@@ -209,6 +221,7 @@ def award_counts(conn: Connection) -> list[Any]:
         )
         .join(sr, and_(sr.c.round_id == a.c.round_id, sr.c.counted.is_(True)))
         .join(m, m.c.guid == a.c.player_guid)
+        .where(among(m.c.canonical_guid, only))
         .where(a.c.award_status == "awarded")
         .group_by(sr.c.session_id, m.c.canonical_guid, a.c.award_name, sr.c.gaming_day)
     )
@@ -229,3 +242,33 @@ def session_guid_sums(conn: Connection) -> list[Any]:
         s.c.player_guid, func.sum(s.c.rounds_played).label("rounds_played"), *_sums(s)
     ).group_by(s.c.player_guid)
     return list(conn.execute(query))
+
+
+def day_guids(conn: Connection, days: Sequence[date]) -> set[str]:
+    """The stats keys with session rows owned by ``days`` (what those days contribute now)."""
+    s = ss.session_player_stats
+    query = select(s.c.player_guid).where(s.c.gaming_day.in_(sorted(days))).distinct()
+    return {g for (g,) in conn.execute(query)}
+
+
+def ledger_guids(conn: Connection, days: Sequence[date]) -> set[str]:
+    """The stats keys ``days`` contributed at the last careers run (``dataset_day_players``)."""
+    t = ds.dataset_day_players
+    query = select(t.c.player_guid).where(t.c.gaming_day.in_(sorted(days))).distinct()
+    return {g for (g,) in conn.execute(query)}
+
+
+def day_guid_pairs(conn: Connection, days: Sequence[date] | None) -> list[dict[str, Any]]:
+    """(gaming_day, player_guid) of the session rows of ``days`` (None: every day)."""
+    s = ss.session_player_stats
+    query = select(s.c.gaming_day, s.c.player_guid).distinct()
+    if days is not None:
+        query = query.where(s.c.gaming_day.in_(sorted(days)))
+    return [{"gaming_day": d, "player_guid": g} for d, g in conn.execute(query)]
+
+
+def row_counts(conn: Connection, tables: Sequence[Any]) -> dict[str, int]:
+    """Rows per table (the row counts shown in the UI)."""
+    return {
+        t.name: int(conn.execute(select(func.count()).select_from(t)).scalar_one()) for t in tables
+    }

@@ -2,8 +2,10 @@
 
 Not partitioned: each table holds every player. The assets writing them are day-partitioned only
 so that they run in the same run as the sessions of the days they follow (see
-``defs/datasets``); each materialization recomputes these tables from the session tables with
-SQL aggregates, so a rebuild, a re-run or any order of days gives identical rows.
+``defs/datasets``); each materialization recomputes the rows of the players its days touch
+from the session tables with SQL aggregates (the dirty-player ledger: ``dataset_day_players``,
+``dataset_dirty_players``, ``dataset_state``), so a rebuild, a re-run or any order of days gives
+identical rows.
 
 Every figure is keyed by ``canonical_guid`` (``players``); ``player_guid_map`` maps every GUID
 found in the warehouse (8-character stats keys and 32-character Lua/proximity/endstats GUIDs)
@@ -164,6 +166,28 @@ season_leaderboards = Table(
     PrimaryKeyConstraint("season", "metric", "rank", name="pk_season_leaderboards"),
 )
 
+# Bookkeeping of the incremental update (docs/datasets.md, "How it stays correct").
+dataset_day_players = Table(
+    "dataset_day_players",
+    metadata,
+    Column("gaming_day", Date, nullable=False),
+    Column("player_guid", Text, nullable=False, comment="stats key with session rows that day"),
+    PrimaryKeyConstraint("gaming_day", "player_guid", name="pk_dataset_day_players"),
+)
+
+dataset_dirty_players = Table(
+    "dataset_dirty_players",
+    metadata,
+    Column("canonical_guid", Text, primary_key=True, comment="identity changed; careers pending"),
+)
+
+dataset_state = Table(
+    "dataset_state",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
 IDENTITY_TABLES: tuple[Table, ...] = (player_guid_map, players, player_names)
 CAREER_TABLES: tuple[Table, ...] = (
     player_season_stats,
@@ -175,3 +199,4 @@ CAREER_TABLES: tuple[Table, ...] = (
 )
 LEADERBOARD_TABLES: tuple[Table, ...] = (season_leaderboards,)
 DATASET_TABLES = IDENTITY_TABLES + CAREER_TABLES + LEADERBOARD_TABLES
+LEDGER_TABLES: tuple[Table, ...] = (dataset_day_players, dataset_dirty_players, dataset_state)

@@ -30,10 +30,12 @@ from slomix_pipeline.formats.player_merges import (
     ALL_TIME,
     PlayerMerge,
     Season,
+    parse_seasons,
     render_merges,
     render_seasons,
 )
 from slomix_pipeline.ingest.dataset_exports import EXPORT_SCHEMA
+from slomix_pipeline.ingest.datasets import build_careers
 from slomix_pipeline.runner import range_tags
 from slomix_pipeline.sample_data import generate_landing_zone
 from slomix_pipeline.sample_data.career_truth import CareerTruth, career_truth
@@ -271,8 +273,35 @@ def test_day_runs_in_any_order_equal_one_range_run(
         assert _run(zone, warehouse_url, day=day).success
     incremental = dump_tables(engine, list(schema_datasets.DATASET_TABLES))
     assert incremental["player_season_stats"]
-    assert _run(zone, warehouse_url, days=days).success  # a rebuild over the existing tables
+    assert _run(zone, warehouse_url, days=days).success  # a range run over the existing tables
     assert dump_tables(engine, list(schema_datasets.DATASET_TABLES)) == incremental
+    # A full rebuild (every player, every day) gives the same rows as the incremental runs.
+    seasons = parse_seasons((settings_env / "seasons.yaml").read_bytes())
+    full = build_careers(engine, seasons)
+    assert full.touched_players is None
+    assert dump_tables(engine, list(schema_datasets.DATASET_TABLES)) == incremental
+
+
+def test_a_night_recomputes_only_the_players_it_touches(
+    sample, settings_env, warehouse_url: str
+) -> None:
+    zone, _, days = sample
+    assert _run(zone, warehouse_url, days=days).success
+    engine = open_warehouse(warehouse_url)
+    with engine.connect() as conn:
+        night = {
+            r.player_guid
+            for r in conn.execute(
+                select(schema_datasets.dataset_day_players.c.player_guid).where(
+                    schema_datasets.dataset_day_players.c.gaming_day == days[-1]
+                )
+            )
+        }
+    seasons = parse_seasons((settings_env / "seasons.yaml").read_bytes())
+    report = build_careers(engine, seasons, [days[-1]])
+    assert report.touched_players == len(night) > 0
+    total = len({r["canonical_guid"] for r in _rows(warehouse_url, schema_datasets.players)})
+    assert report.touched_players < total
 
 
 def test_the_datasets_group_has_descriptions_and_column_schemas() -> None:

@@ -4,9 +4,9 @@
 Partitioning: the tables are global (every player, every day), but the assets carry the gaming
 days so that the landing sensor's run of a night (which selects everything downstream of the
 landing assets for that day) updates careers in the same run as its sessions, and the
-automation sensor follows a re-materialized session day. A materialization of any day set
-recomputes the whole tables from the session tables with SQL aggregates, so which days ran,
-and in which order, never changes the result (see docs/datasets.md).
+automation sensor follows a re-materialized session day. A materialization recomputes the
+players its days touch, each from their whole history, so which days ran, and in which order,
+never changes the result (see docs/datasets.md).
 """
 
 # No ``from __future__ import annotations`` here: Dagster inspects the ``context`` annotation.
@@ -19,7 +19,7 @@ from slomix_pipeline.defs.datasets.metadata import (
     load_seasons,
     table_metadata,
 )
-from slomix_pipeline.defs.partitions import gaming_days
+from slomix_pipeline.defs.partitions import gaming_days, partition_days
 from slomix_pipeline.defs.resources import WarehouseResource
 from slomix_pipeline.formats.player_merges import ALL_TIME
 from slomix_pipeline.ingest.dataset_exports import EXPORT_SCHEMA, export_seasons
@@ -73,7 +73,8 @@ def players(
         "Careers per canonical player (all-time and per operator season: totals, DPM, K/D, "
         "accuracy, win/loss of stopwatch maps), per map, per weapon; personal records with the "
         "round or session that set them; endstats award tallies per session and per career. "
-        "Recomputed from the session tables, so a blocked day contributes nothing.",
+        "Only the players the run's days touch are recomputed, each from all their session "
+        "rows, so a blocked day contributes nothing and a rebuild gives identical rows.",
         ds.CAREER_TABLES,
         [players, "session_aggregates", "endstats"],
     )
@@ -81,8 +82,11 @@ def players(
 def careers(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
-    report = build_careers(warehouse.get_engine(), load_seasons(load_settings()))
+    report = build_careers(
+        warehouse.get_engine(), load_seasons(load_settings()), partition_days(context)
+    )
     meta = table_metadata(list(ds.CAREER_TABLES), report.written)
+    meta["players_recomputed"] = "all" if report.touched_players is None else report.touched_players
     meta["seasons"] = dg.MetadataValue.json(report.seasons)
     return dg.MaterializeResult(metadata=meta)
 
