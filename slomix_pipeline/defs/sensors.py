@@ -157,18 +157,35 @@ class LandingFolderSpec:
         return (self.asset, *self.downstream)
 
 
-_LUA_CHAIN = ("lua_round_teams", "proximity_engagements", "linked_rounds", "session_aggregates")
+DATASET_CHAIN = ("players", "careers", "leaderboards", "season_exports")
+"""The community datasets (``defs/datasets``): fed by the sessions, so a landing run of a night
+updates careers, boards and exports in the same run as its sessions."""
+_LUA_CHAIN = (
+    "lua_round_teams",
+    "proximity_engagements",
+    "linked_rounds",
+    "session_aggregates",
+    *DATASET_CHAIN,
+)
 
 SPECS: tuple[LandingFolderSpec, ...] = (
     LandingFolderSpec(
         STATS_FOLDER,
         "raw_stats_files",
-        ("proximity_engagements", "linked_rounds", "session_aggregates", "endstats"),
+        (
+            "proximity_engagements",
+            "linked_rounds",
+            "session_aggregates",
+            "endstats",
+            *DATASET_CHAIN,
+        ),
     ),
     LandingFolderSpec(GAMETIMES_FOLDER, "gametime_files", _LUA_CHAIN),
     LandingFolderSpec(WEBHOOK_FOLDER, "webhook_drops", _LUA_CHAIN),
     LandingFolderSpec(
-        PROXIMITY_FOLDER, "proximity_engagements", ("linked_rounds", "session_aggregates")
+        PROXIMITY_FOLDER,
+        "proximity_engagements",
+        ("linked_rounds", "session_aggregates", *DATASET_CHAIN),
     ),
 )
 
@@ -181,6 +198,7 @@ ASSET_ORDER: tuple[str, ...] = (
     "linked_rounds",
     "session_aggregates",
     "endstats",
+    *DATASET_CHAIN,
 )
 """Every asset a landing run may materialize, each after its inputs (the order of a run's
 ``asset_selection``; Dagster orders the steps by the graph anyway)."""
