@@ -64,6 +64,7 @@ def _days_between(first: str | None, last: str | None, found: list[date]) -> lis
 def _cmd_materialize(args: argparse.Namespace, *, quiet_header: bool = False) -> int:
     import dagster as dg
 
+    from slomix_pipeline.config import mask_url
     from slomix_pipeline.runner import ensure_dagster_home, landed_stats_days, materialize_range
     from slomix_pipeline.summary import print_summary
 
@@ -74,7 +75,10 @@ def _cmd_materialize(args: argparse.Namespace, *, quiet_header: bool = False) ->
         print(f"no stats files in {settings.data_dir / 'local_stats'}: nothing to materialize")
         return 1
     if not quiet_header:
-        print(f"materializing gaming days {days[0]} .. {days[-1]} into {settings.database_url}")
+        print(
+            f"materializing gaming days {days[0]} .. {days[-1]} "
+            f"into {mask_url(settings.database_url)}"
+        )
     started = time.perf_counter()
     with dg.DagsterInstance.get() as instance:
         run = materialize_range(days, instance)

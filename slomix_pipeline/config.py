@@ -8,6 +8,7 @@ variables; keep both in step.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -23,6 +24,10 @@ DEFAULTS: dict[str, str] = {
     "SLOMIX_ROUND_MATCH_WINDOW_MINUTES": "45",
     "SLOMIX_SESSION_GAP_MINUTES": "60",
     "SLOMIX_GATE_ACKNOWLEDGEMENTS": "",  # empty: gate_acknowledgements.yaml in the data dir
+    "SLOMIX_PLAYER_MERGES": "",  # empty: player_merges.yaml in the data dir
+    "SLOMIX_SEASONS": "",  # empty: seasons.yaml in the data dir
+    "SLOMIX_LEADERBOARD_MIN_ROUNDS": "10",
+    "SLOMIX_EXPORT_DIR": "",  # empty: exports/ in the data dir
 }
 
 
@@ -43,6 +48,10 @@ class Settings:
     round_match_window_minutes: int
     session_gap_minutes: int
     acknowledgements_path: Path
+    player_merges_path: Path = Path("player_merges.yaml")
+    seasons_path: Path = Path("seasons.yaml")
+    leaderboard_min_rounds: int = 10
+    export_dir: Path = Path("exports")
 
     @property
     def server_tz(self) -> ZoneInfo:
@@ -97,4 +106,21 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         acknowledgements_path=Path(
             env.get("SLOMIX_GATE_ACKNOWLEDGEMENTS") or data_dir / "gate_acknowledgements.yaml"
         ).resolve(),
+        player_merges_path=Path(
+            env.get("SLOMIX_PLAYER_MERGES") or data_dir / "player_merges.yaml"
+        ).resolve(),
+        seasons_path=Path(env.get("SLOMIX_SEASONS") or data_dir / "seasons.yaml").resolve(),
+        leaderboard_min_rounds=_int_setting(env, "SLOMIX_LEADERBOARD_MIN_ROUNDS", 0, 1_000_000),
+        export_dir=Path(env.get("SLOMIX_EXPORT_DIR") or data_dir / "exports").resolve(),
     )
+
+
+def mask_url(url: str) -> str:
+    """A database URL safe to print or log: the password replaced by ``***``."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return re.sub(r"(//[^:/@]*:)[^@]*@", r"\1***@", url)

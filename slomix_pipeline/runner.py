@@ -87,6 +87,12 @@ def materialize_range(
     ordered = sorted(days)
     if not ordered:
         raise ValueError("no gaming days to materialize")
+    from slomix_pipeline.defs.recovery import reap_abandoned_runs
+
+    # A run killed earlier (kill -9, OOM) would otherwise hold the warehouse pool for ever.
+    for reaped in reap_abandoned_runs(instance):
+        what = f"worker pid {reaped.pid} gone" if reaped.pid is not None else "run had ended"
+        print(f"recovered run {reaped.run_id} ({what}): marked failed, pool slots freed")
     repository = ReconstructableRepository.for_module(
         CODE_LOCATION_MODULE, "defs", working_directory=str(REPO_ROOT)
     )

@@ -97,6 +97,7 @@ from slomix_pipeline.landing.zone import (
     PROXIMITY_FOLDER,
     STATS_FOLDER,
     WEBHOOK_FOLDER,
+    printable_name,
 )
 from slomix_pipeline.warehouse import schema
 from slomix_pipeline.warehouse.engine import normalise_url
@@ -156,18 +157,35 @@ class LandingFolderSpec:
         return (self.asset, *self.downstream)
 
 
-_LUA_CHAIN = ("lua_round_teams", "proximity_engagements", "linked_rounds", "session_aggregates")
+DATASET_CHAIN = ("players", "careers", "leaderboards", "season_exports")
+"""The community datasets (``defs/datasets``): fed by the sessions, so a landing run of a night
+updates careers, boards and exports in the same run as its sessions."""
+_LUA_CHAIN = (
+    "lua_round_teams",
+    "proximity_engagements",
+    "linked_rounds",
+    "session_aggregates",
+    *DATASET_CHAIN,
+)
 
 SPECS: tuple[LandingFolderSpec, ...] = (
     LandingFolderSpec(
         STATS_FOLDER,
         "raw_stats_files",
-        ("proximity_engagements", "linked_rounds", "session_aggregates", "endstats"),
+        (
+            "proximity_engagements",
+            "linked_rounds",
+            "session_aggregates",
+            "endstats",
+            *DATASET_CHAIN,
+        ),
     ),
     LandingFolderSpec(GAMETIMES_FOLDER, "gametime_files", _LUA_CHAIN),
     LandingFolderSpec(WEBHOOK_FOLDER, "webhook_drops", _LUA_CHAIN),
     LandingFolderSpec(
-        PROXIMITY_FOLDER, "proximity_engagements", ("linked_rounds", "session_aggregates")
+        PROXIMITY_FOLDER,
+        "proximity_engagements",
+        ("linked_rounds", "session_aggregates", *DATASET_CHAIN),
     ),
 )
 
@@ -180,6 +198,7 @@ ASSET_ORDER: tuple[str, ...] = (
     "linked_rounds",
     "session_aggregates",
     "endstats",
+    *DATASET_CHAIN,
 )
 """Every asset a landing run may materialize, each after its inputs (the order of a run's
 ``asset_selection``; Dagster orders the steps by the graph anyway)."""
@@ -326,6 +345,8 @@ def skip_already_ingested(
             digest = _sha256_of(folder / stamp.name)
         except FileNotFoundError:
             return None
+        except OSError:  # unreadable: let the run record it as quarantined
+            return day
         if digest != known.sha256:
             return day
         skipped.append(stamp.name)
@@ -353,7 +374,8 @@ def evaluate_landing_tick(
     first_day, last_day = _partition_bounds() if bounds is None else bounds
     # Candidates for "new" in plan_tick (a superset: everything inside the look-back window).
     lower = min(cursor.horizon_ns, now_ns) - overlap_ns
-    recent = [stamp.name for stamp in stamps if stamp.ctime_ns > lower]
+    # Undecodable names cannot be in the ledger (it stores printable names) nor be bound to SQL.
+    recent = [s.name for s in stamps if s.ctime_ns > lower and printable_name(s.name) == s.name]
     ledger_error = None
     try:
         ingested = read_ingested(warehouse_url or warehouse_url_for(data_dir), spec.folder, recent)
@@ -599,7 +621,8 @@ def zone_result(tick: ZoneTick, log: logging.Logger) -> dg.SensorResult:
                 f"{folder}/: cannot read the processed_files ledger ({folder_tick.ledger_error})"
             )
         before_first.extend(
-            (f"{folder}/{name}", day) for name, day in folder_tick.plan.before_first_day
+            (f"{folder}/{printable_name(name)}", day)
+            for name, day in folder_tick.plan.before_first_day
         )
         already.extend(f"{folder}/{name}" for name in folder_tick.already_ingested)
     if before_first:

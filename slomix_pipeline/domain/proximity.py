@@ -724,6 +724,10 @@ def _combat_intervals(kept: Iterable[_Classified], recent_ms: int) -> dict[str, 
 _KEY_SHIFT = np.int64(1 << 36)  # > any in-file time span (ms): packs (id, time) into one int64
 
 
+_PAIR_CHUNK = 1_000_000
+"""(point, teammate life) pairs evaluated at once by ``_team_support`` (~100 MB of temporaries)."""
+
+
 def _team_support(
     team_views: Sequence[_LifeView],
     combat: dict[str, list[list[int]]],
@@ -760,41 +764,54 @@ def _team_support(
     lo = np.searchsorted(pt, spawn, side="left")
     hi = np.searchsorted(pt, end, side="right")
     lengths = np.clip(hi - lo, 0, None)
-    mate = np.repeat(np.arange(n_lives, dtype=np.int64), lengths)
-    pidx = np.arange(int(lengths.sum()), dtype=np.int64) - np.repeat(
-        np.cumsum(lengths) - lengths - lo, lengths
-    )
-    keep = powner[pidx] != gcode[mate]  # a player never supports himself
-    mate, pidx = mate[keep], pidx[keep]
-    t = pt[pidx]
 
     spans = [
         (code, lo_t, hi_t)
         for guid, code in guid_codes.items()
         for lo_t, hi_t in combat.get(guid, ())
     ]
-    if not spans or mate.shape[0] == 0:
+    if not spans or int(lengths.sum()) == 0:
         return 0, n_points
     span_arr = np.array(spans, dtype=np.int64)  # sorted by (code, start): codes ascend
     span_arr = span_arr[np.lexsort((span_arr[:, 1], span_arr[:, 0]))]
     span_key = span_arr[:, 0] * _KEY_SHIFT + span_arr[:, 1]
-    mate_code = gcode[mate]
-    k = np.searchsorted(span_key, mate_code * _KEY_SHIFT + t, side="right") - 1
-    kc = np.clip(k, 0, None)
-    fighting = (k >= 0) & (span_arr[kc, 0] == mate_code) & (t <= span_arr[kc, 2])
-    mate, pidx, t = mate[fighting], pidx[fighting], t[fighting]
-
     point_key = life_of * _KEY_SHIFT + lt  # ascending: lives in order, each sorted by time
-    j = np.searchsorted(point_key, mate * _KEY_SHIFT + t, side="left")
-    first, last = offsets[mate], offsets[mate] + counts[mate] - 1
-    jl, jr = np.clip(j - 1, first, last), np.clip(j, first, last)
-    dl, dr = np.abs(t - lt[jl]), np.abs(lt[jr] - t)
-    pick = np.where(dr < dl, jr, jl)  # a tie goes to the earlier point
-    near = (np.minimum(dl, dr) <= params.support_pos_delta_ms) & (
-        (px[pidx] - lx[pick]) ** 2 + (py[pidx] - ly[pick]) ** 2 <= params.support_dist**2
-    )
+
+    # The (point, teammate life) pairs are built a bounded chunk of lives at a time: all at once
+    # they grow with lives x points (a 2 MB file of 25,000 short lives needed > 7 GB).
     supported = np.zeros(n_points, dtype=bool)
-    supported[pidx[near]] = True
+    ends = np.cumsum(lengths)
+    first_life = 0
+    while first_life < n_lives:
+        budget_end = (ends[first_life - 1] if first_life else 0) + _PAIR_CHUNK
+        last_life = max(int(np.searchsorted(ends, budget_end, side="right")), first_life + 1)
+        chunk = slice(first_life, last_life)
+        mate = np.repeat(np.arange(first_life, last_life, dtype=np.int64), lengths[chunk])
+        first_life = last_life
+        if mate.shape[0] == 0:
+            continue
+        chunk_lengths = lengths[chunk]
+        pidx = np.arange(int(chunk_lengths.sum()), dtype=np.int64) - np.repeat(
+            np.cumsum(chunk_lengths) - chunk_lengths - lo[chunk], chunk_lengths
+        )
+        keep = powner[pidx] != gcode[mate]  # a player never supports himself
+        mate, pidx = mate[keep], pidx[keep]
+        t = pt[pidx]
+        mate_code = gcode[mate]
+        k = np.searchsorted(span_key, mate_code * _KEY_SHIFT + t, side="right") - 1
+        kc = np.clip(k, 0, None)
+        fighting = (k >= 0) & (span_arr[kc, 0] == mate_code) & (t <= span_arr[kc, 2])
+        mate, pidx, t = mate[fighting], pidx[fighting], t[fighting]
+
+        j = np.searchsorted(point_key, mate * _KEY_SHIFT + t, side="left")
+        first, last = offsets[mate], offsets[mate] + counts[mate] - 1
+        jl, jr = np.clip(j - 1, first, last), np.clip(j, first, last)
+        dl, dr = np.abs(t - lt[jl]), np.abs(lt[jr] - t)
+        pick = np.where(dr < dl, jr, jl)  # a tie goes to the earlier point
+        near = (np.minimum(dl, dr) <= params.support_pos_delta_ms) & (
+            (px[pidx] - lx[pick]) ** 2 + (py[pidx] - ly[pick]) ** 2 <= params.support_dist**2
+        )
+        supported[pidx[near]] = True
     return int(supported.sum()), n_points
 
 

@@ -36,6 +36,7 @@ from slomix_pipeline.formats.webhook import (
     read_embed,
     read_spawn_stats,
     reject,
+    unexpected_rejection,
 )
 
 MAX_GAMETIME_BYTES = 2 * MAX_BODY_BYTES
@@ -140,3 +141,5 @@ def parse_gametime_file(name: str, data: bytes) -> GametimeParse:
         return finish_round_end(draft, SOURCE_GAMETIME)
     except EventRejected as exc:
         return exc.as_rejection()
+    except Exception as exc:  # a parser returns a rejection, never raises
+        return unexpected_rejection("gametime file", exc)

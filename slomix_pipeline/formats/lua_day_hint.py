@@ -6,7 +6,9 @@ would show up under the day of the import instead of the night it belongs to. So
 that yields no event (rejected, or a message that is not a round end) the round end is looked
 for in order: the gametime file name's stamp (``gametime-<map>-R<n>-<round end>.json``), then a
 ``Lua_RoundEnd`` / ``round_end_unix`` value anywhere in the bytes (a body whose rosters are
-broken still carries it). Only a file that says nothing falls back to its landing time.
+broken still carries it). A number longer than an epoch (a hostile 5000-digit value) states
+nothing: its first digits are not a time. Only a file that says nothing falls back to its
+landing time.
 Pure: bytes in, an epoch or None out.
 """
 
@@ -18,10 +20,10 @@ from slomix_pipeline.formats.gametime import GAMETIME_NAME_RE
 
 _MIN_EPOCH = 1_000_000_000  # 2001: anything smaller is not a round end
 _CONTENT_RES = (
-    re.compile(rb'"round_end_unix"\s*:\s*"?(\d{9,11})'),
-    re.compile(rb'"Lua_RoundEnd"\s*,\s*"value"\s*:\s*"(\d{9,11})'),
-    re.compile(rb"Lua_RoundEnd[^0-9]{0,40}?(\d{9,11})"),
-    re.compile(rb'"(?:End Unix|end unix)"[^0-9]{0,40}?(\d{9,11})'),
+    re.compile(rb'"round_end_unix"\s*:\s*"?(\d{9,11})(?!\d)'),
+    re.compile(rb'"Lua_RoundEnd"\s*,\s*"value"\s*:\s*"(\d{9,11})(?!\d)'),
+    re.compile(rb"Lua_RoundEnd[^0-9]{0,40}?(\d{9,11})(?!\d)"),
+    re.compile(rb'"(?:End Unix|end unix)"[^0-9]{0,40}?(\d{9,11})(?!\d)'),
 )
 
 

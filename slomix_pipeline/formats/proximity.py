@@ -35,6 +35,11 @@ from typing import NamedTuple, TypeVar
 import numpy as np
 import pandas as pd
 
+from slomix_pipeline.formats.limits import (
+    MAX_INT_DIGITS,
+    MAX_PROXIMITY_FILE_BYTES,
+    MAX_PROXIMITY_SECTION_LINES,
+)
 from slomix_pipeline.formats.proximity_sections import (
     LATER_SECTIONS,
     SECTION_SPECS,
@@ -56,6 +61,7 @@ __all__ = [
     "PlayerLife",
     "ProximityFile",
     "ProximityFileName",
+    "ProximityFileRejected",
     "ProximityHeader",
     "TrackSamples",
     "parse_proximity_file",
@@ -352,8 +358,30 @@ class _LineError(ValueError):
         self.code = code
 
 
+class ProximityFileRejected(Exception):
+    """A whole file refused (beyond the declared bounds, or unreadable); ``reason`` is stable.
+
+    Line-level damage never raises: it becomes ``broken_lines``. Only what no line-by-line
+    tolerance can absorb (a file or section larger than any real round writes) rejects the file.
+    """
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail
+
+    def __str__(self) -> str:
+        return f"{self.reason}: {self.detail}"
+
+    def __reduce__(self) -> tuple[type[ProximityFileRejected], tuple[str, str]]:
+        return (type(self), (self.reason, self.detail))
+
+
 def _int(text: str, code: str = "bad_value") -> int:
+    """An integer field; more than 18 digits is ``code`` too (never int()'s 4,300-digit error)."""
     try:
+        if len(text) > MAX_INT_DIGITS + 1:
+            raise ValueError(text[:20])
         return int(text)
     except ValueError:
         raise _LineError(code) from None
@@ -785,12 +813,17 @@ def _parse_capabilities(text: str) -> tuple[tuple[str, bool], ...]:
     return tuple(caps)
 
 
-def _header_value(kind: str, raw: str) -> object:
+def _header_value(kind: str, raw: str, key: str = "") -> object:
     if kind == "str":
         return raw
     if kind == "int":
         if not _INT_RE.match(raw):
             raise _LineError("bad_value")
+        if len(raw.lstrip("+-")) > MAX_INT_DIGITS:
+            # The header identifies the round: a corrupt figure there rejects the file.
+            raise ProximityFileRejected(
+                "value_out_of_range", f"header {key} holds {raw[:30]}..., beyond a 64-bit integer"
+            )
         return int(raw)
     if kind == "float":
         return _float(raw)
@@ -821,11 +854,27 @@ def parse_proximity_filename(name: str) -> ProximityFileName | None:
 
 
 def parse_proximity_file(name: str, data: bytes) -> ProximityFile:
-    """Parse one proximity file's bytes into records; never raises on bad content.
+    """Parse one proximity file's bytes into records; only ever raises ProximityFileRejected.
 
     Lines that fail to parse are listed in ``broken_lines`` (line number, reason) and left out;
-    unknown sections are listed in ``ignored_sections``; observations go to ``notes``.
+    unknown sections are listed in ``ignored_sections``; observations go to ``notes``. A file
+    beyond the declared bounds (bytes, lines per section) is rejected whole, and a failure no
+    rule anticipated becomes the ``unreadable`` rejection naming it.
     """
+    if len(data) > MAX_PROXIMITY_FILE_BYTES:
+        raise ProximityFileRejected(
+            "oversized_file", f"{len(data)} bytes > {MAX_PROXIMITY_FILE_BYTES}"
+        )
+    try:
+        return _parse_proximity_file(name, data)
+    except ProximityFileRejected:
+        raise
+    except Exception as exc:
+        raise ProximityFileRejected("unreadable", f"{type(exc).__name__}: {exc!s:.160}") from None
+
+
+def _parse_proximity_file(name: str, data: bytes) -> ProximityFile:
+    """The parser proper (see :func:`parse_proximity_file`)."""
     # Upstream's encoding choice: high-ASCII name bytes become U+FFFD rather than failing.
     text = data.decode("utf-8", errors="replace")
     lines = text.split("\n")
@@ -851,11 +900,20 @@ def parse_proximity_file(name: str, data: bytes) -> ProximityFile:
     section_seen: set[str] = set()
     markers: list[str] = []
     later: dict[str, SectionLines] = {}
+    section_lines = 0
 
     for line_no, raw_line in enumerate(lines, start=1):
         line = raw_line.strip()
         if not line:
             continue
+        if line[0] != "#":
+            section_lines += 1
+            if section_lines > MAX_PROXIMITY_SECTION_LINES:
+                raise ProximityFileRejected(
+                    "oversized_section",
+                    f"section {section or 'file'} has more than "
+                    f"{MAX_PROXIMITY_SECTION_LINES} lines (line {line_no})",
+                )
         if line[0] == "#":
             if in_header and magic is None:
                 magic_match = _MAGIC_RE.match(line)
@@ -867,6 +925,7 @@ def parse_proximity_file(name: str, data: bytes) -> ProximityFile:
             if marker is not None:
                 in_header = False
                 section = marker.group(1)
+                section_lines = 0
                 if section in section_seen:
                     notes.append(f"section {section} repeated at line {line_no}")
                 section_seen.add(section)
@@ -890,7 +949,7 @@ def parse_proximity_file(name: str, data: bytes) -> ProximityFile:
                         continue
                     attr, kind = spec
                     try:
-                        header_values[attr] = _header_value(kind, raw_value)
+                        header_values[attr] = _header_value(kind, raw_value, key)
                     except _LineError as exc:
                         broken.append(BrokenLine(line_no, f"header:{exc.code}:{key}"))
             continue  # column lists, legends and other comments

@@ -30,6 +30,12 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from slomix_pipeline.formats.colour import strip_colour_codes
+from slomix_pipeline.formats.limits import (
+    INT32_MAX,
+    MAX_INT_DIGITS,
+    MAX_STATS_FILE_BYTES,
+    MAX_STATS_PLAYERS,
+)
 
 T = TypeVar("T")
 
@@ -116,13 +122,17 @@ FLOAT_FIELD_INDICES: frozenset[int] = frozenset({8, 21, 22, 23, 24, 25, 26})
 _MAX_WEAPON_BIT = 27
 # No count in a stats file comes near 18 digits. Longer digit runs are corruption, and int()
 # refuses strings past 4,300 digits with ValueError, which must never escape the parser.
-_MAX_DIGITS = 18
+_MAX_DIGITS = MAX_INT_DIGITS
+# Every integer of a player line is at most INT32_MAX: no real counter comes near it, the
+# warehouse's ``integer`` columns hold it on every backend, and sums over a session stay in 64 bits.
+_MAX_VALUE = INT32_MAX
 
 
 def _small_int(text: str | bytes) -> int | None:
-    """ASCII digits (at most 18) as an int, else None (no signs, spaces, '_' or Unicode digits)."""
+    """ASCII digits as an int <= INT32_MAX, else None (no signs, spaces, '_' or Unicode digits)."""
     if len(text) <= _MAX_DIGITS and text.isdigit() and text.isascii():
-        return int(text)
+        value = int(text)
+        return value if value <= _MAX_VALUE else None
     return None
 
 
@@ -138,6 +148,8 @@ REJECTION_REASONS: frozenset[str] = frozenset(
         "no_player_lines",  # only blank lines after the header
         "malformed_player_line",  # a player line breaks the layout (line number + value given)
         "truncated_file",  # the unterminated last line fails to parse: the write was cut off
+        "oversized_file",  # more bytes or player lines than any real round writes
+        "unreadable",  # a failure no rule anticipated (the detail names it); never fatal
     }
 )
 """Every reason code :class:`StatsFileRejected` can carry."""
@@ -438,8 +450,10 @@ def parse_clock_text(text: str | None) -> int | None:
         if any(n >= 60 for n in numbers[1:]):
             return None
         if len(numbers) == 2:
-            return numbers[0] * 60 + numbers[1]
-        return numbers[0] * 3600 + numbers[1] * 60 + numbers[2]
+            total = numbers[0] * 60 + numbers[1]
+        else:
+            total = numbers[0] * 3600 + numbers[1] * 60 + numbers[2]
+        return total if total <= _MAX_VALUE else None
     if "." in s:
         whole, _, frac = s.partition(".")
         if not (whole or frac) or (whole and not whole.isdigit()) or (frac and not frac.isdigit()):
@@ -448,8 +462,9 @@ def parse_clock_text(text: str | None) -> int | None:
             seconds = Decimal(s) * 60
         except InvalidOperation:  # pragma: no cover - guarded by the digit checks above
             return None
-        return int(seconds.to_integral_value(rounding=ROUND_HALF_UP))
-    return int(s) if s.isdigit() else None
+        total = int(seconds.to_integral_value(rounding=ROUND_HALF_UP))
+        return total if total <= _MAX_VALUE else None
+    return _small_int(s)
 
 
 def _tenths(text: str, field: str) -> int:
@@ -465,7 +480,10 @@ def _tenths(text: str, field: str) -> int:
         raise _LineError(f"{field} {text!r} is not a non-negative decimal number of minutes")
     if frac[1:].strip("0"):
         raise _LineError(f"{field} {text!r} has more precision than tenths of a minute")
-    return int(whole) * 10 + (int(frac[0]) if frac else 0)
+    tenths = int(whole) * 10 + (int(frac[0]) if frac else 0)
+    if tenths > _MAX_VALUE:
+        raise _LineError(f"{field} {text[:40]!r} is out of range")
+    return tenths
 
 
 def _sha_hex(text: str, length: int) -> str:
@@ -512,6 +530,8 @@ def _round_duration_ms(fields_: list[str], warnings: list[str]) -> int | None:
         return None
     text = fields_[8].strip()
     try:
+        if len(text) > _MAX_DIGITS + 1:
+            raise ValueError(text[:20])
         value = int(text)
     except ValueError:
         try:
@@ -524,6 +544,9 @@ def _round_duration_ms(fields_: list[str], warnings: list[str]) -> int | None:
         value = int(as_float)
     if value <= 0:
         warnings.append("round_duration_non_positive")
+        return None
+    if value > _MAX_VALUE:
+        warnings.append("round_duration_out_of_range")
         return None
     return value
 
@@ -668,6 +691,8 @@ def _parse_weapons(weapon_text: str) -> tuple[WeaponLine, ...]:
     numbers = []
     for token in tokens:
         try:
+            if len(token) > _MAX_DIGITS + 1:
+                raise ValueError(token)
             numbers.append(int(token))
         except ValueError:
             raise _LineError(f"weapon block value {token[:40]!r} is not an integer") from None
@@ -682,6 +707,8 @@ def _parse_weapons(weapon_text: str) -> tuple[WeaponLine, ...]:
         )
     if min(numbers) < 0:
         raise _LineError(f"negative weapon value {min(numbers)}")
+    if max(numbers[1:], default=0) > _MAX_VALUE:
+        raise _LineError(f"weapon value {max(numbers[1:])} is out of range (> {_MAX_VALUE})")
     return tuple(
         _new_weapon_line(wid, wname, *numbers[k : k + 5])
         for wid, wname, k in zip(ids, names, range(1, len(numbers), 5), strict=True)
@@ -699,6 +726,8 @@ def _parse_extended(ext_text: str) -> tuple[list[Any], int, int]:
     for i, text in enumerate(ext):
         is_float = i in FLOAT_FIELD_INDICES
         try:
+            if len(text.strip()) > _MAX_DIGITS + 1 and not is_float:
+                raise ValueError(text)
             value = float(text) if is_float else int(text)
         except ValueError:
             kind = "a number" if is_float else "an integer"
@@ -707,6 +736,12 @@ def _parse_extended(ext_text: str) -> tuple[list[Any], int, int]:
             ) from None
         if is_float and not math.isfinite(value):
             raise _LineError(f"TAB {i} ({EXTENDED_FIELD_NAMES[i]}) {text[:40]!r} is not finite")
+        if value < 0:
+            # A counter below zero is corruption; taken as written it would fail the round
+            # contract (WS0) for every later day instead of quarantining this one file.
+            raise _LineError(f"TAB {i} ({EXTENDED_FIELD_NAMES[i]}) {text[:40]!r} is negative")
+        if value > _MAX_VALUE:
+            raise _LineError(f"TAB {i} ({EXTENDED_FIELD_NAMES[i]}) {text[:40]!r} is out of range")
         values.append(value)
     played = _tenths(ext[22], "TAB 22 (time_played_minutes)")
     dead = _tenths(ext[25], "TAB 25 (time_dead_minutes)")
@@ -773,7 +808,10 @@ def _canonical_token(token: bytes, is_float: bool) -> int | float | None:
     if not is_float:
         return _small_int(token)
     digits_dot_digit = token[-2:-1] == b"." and token[:-2].isdigit() and token[-1:].isdigit()
-    return float(token) if digits_dot_digit and len(token) <= _MAX_DIGITS else None
+    if not digits_dot_digit or len(token) > _MAX_DIGITS:
+        return None
+    value = float(token)
+    return value if value <= _MAX_VALUE else None
 
 
 def _fill_misses(values: list[Any], tokens: list[bytes], float_slots: frozenset[int]) -> bool:
@@ -954,6 +992,23 @@ def _parse_players(
 def parse_stats_file(name: str, data: bytes) -> ParsedStatsFile:
     """Parse one stats file (bare file name + bytes) or raise :class:`StatsFileRejected`.
 
+    Nothing else ever escapes: a failure no rule anticipated (a bug, MemoryError on absurd
+    input) becomes the ``unreadable`` rejection naming it, so one file can only ever be
+    quarantined, never stop the ingestion of the others. See :func:`_parse_stats_file`.
+    """
+    try:
+        return _parse_stats_file(name, data)
+    except StatsFileRejected:
+        raise
+    except Exception as exc:
+        raise StatsFileRejected(
+            "unreadable", f"{name!r}: {type(exc).__name__}: {exc!s:.160}"
+        ) from None
+
+
+def _parse_stats_file(name: str, data: bytes) -> ParsedStatsFile:
+    """The parser proper.
+
     Text is UTF-8 decoded with ``errors="replace"`` (a bad byte in a name becomes U+FFFD instead
     of vanishing and silently changing the identity hash), with universal newlines. Side-car kinds
     are refused with ``not_a_stats_file``; callers classify first and never feed them.
@@ -971,7 +1026,11 @@ def parse_stats_file(name: str, data: bytes) -> ParsedStatsFile:
         raise StatsFileRejected(
             "invalid_round_number", f"{name!r}: round {file.round_number} is not 1 or 2"
         )
-    if not data.strip():
+    if len(data) > MAX_STATS_FILE_BYTES:
+        raise StatsFileRejected(
+            "oversized_file", f"{name!r} has {len(data)} bytes > {MAX_STATS_FILE_BYTES}"
+        )
+    if not data.removeprefix(codecs.BOM_UTF8).strip():
         raise StatsFileRejected("empty_file", f"{name!r} has no content ({len(data)} bytes)")
     nul = data.find(b"\x00")
     if nul >= 0:
@@ -981,6 +1040,10 @@ def parse_stats_file(name: str, data: bytes) -> ParsedStatsFile:
     if len(lines) == 1:
         raise StatsFileRejected("header_only", f"{name!r} has a header line and no player lines")
     rows = [(i + 1, line) for i, line in enumerate(lines) if i and line.strip()]
+    if len(rows) > MAX_STATS_PLAYERS:
+        raise StatsFileRejected(
+            "oversized_file", f"{name!r} has {len(rows)} player lines > {MAX_STATS_PLAYERS}"
+        )
     if not rows:
         raise StatsFileRejected(
             "no_player_lines", f"{name!r} has only blank lines after the header"

@@ -56,6 +56,15 @@ from slomix_pipeline.domain.lua_events import (
     normalise_side,
     strip_control_chars,
 )
+from slomix_pipeline.formats.limits import (
+    INT32_MAX,
+    INT32_MIN,
+    MAX_INT_DIGITS,
+    MAX_JSON_DEPTH,
+    first_lone_surrogate,
+    in_int32,
+    json_depth,
+)
 
 MAX_BODY_BYTES = 262_144
 STATS_READY = "STATS_READY"
@@ -87,6 +96,7 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "spawn_json": ("lua_spawnstats_json", "lua_spawn_stats_json", "spawn_stats"),
 }
 
+_INT_LIMIT = 10**MAX_INT_DIGITS
 _INT_RE = re.compile(r"^\s*([+-]?\d+)(?:\.0*)?(?:\s+\S.*)?\s*$")
 _FLOAT_RE = re.compile(r"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:\s+\S.*)?\s*$")
 _PAUSES_RE = re.compile(r"^\s*(\d+)\s*(?:\(\s*(\d+)\s*(?:sec|s)?\s*\))?\s*$")
@@ -120,22 +130,37 @@ def load_json(data: bytes | str, what: str, warnings: list[str], max_bytes: int)
     else:
         text = data
     text = text.removeprefix("\ufeff")
+    if len(text) > max_bytes:
+        raise reject(RejectReason.OVERSIZED_INPUT, f"{what}: {len(text)} > {max_bytes} characters")
+    depth = json_depth(text)
+    if depth > MAX_JSON_DEPTH:
+        raise reject(
+            RejectReason.MALFORMED_JSON, f"{what}: nesting depth {depth} > {MAX_JSON_DEPTH}"
+        )
     try:
-        return json.loads(text)
-    except ValueError:
-        pass
-    try:
-        value = json.loads(text, strict=False)
-    except ValueError as exc:
-        raise reject(RejectReason.MALFORMED_JSON, f"{what}: {exc}") from None
-    warnings.append(f"raw_control_chars_in_json:{what}")
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        try:
+            value = json.loads(text, strict=False)
+        except (ValueError, RecursionError) as exc:
+            detail = str(exc) if isinstance(exc, ValueError) else "nesting too deep"
+            raise reject(RejectReason.MALFORMED_JSON, f"{what}: {detail:.200}") from None
+        warnings.append(f"raw_control_chars_in_json:{what}")
+    surrogate = first_lone_surrogate(value)
+    if surrogate is not None:
+        raise reject(
+            RejectReason.MALFORMED_JSON,
+            f"{what}: lone UTF-16 surrogate {surrogate} (not encodable as UTF-8)",
+        )
     return value
 
 
 def parse_int_text(value: str) -> int | None:
     """First token as an integer (``"562 sec"`` -> 562, ``"17.0"`` -> 17); None if not one."""
     match = _INT_RE.match(value)
-    return int(match.group(1)) if match else None
+    if not match or len(match.group(1).lstrip("+-")) > MAX_INT_DIGITS:
+        return None
+    return int(match.group(1))
 
 
 def parse_float_text(value: str) -> float | None:
@@ -152,8 +177,12 @@ def json_int(value: Any, what: str) -> int:
     if isinstance(value, bool):
         raise reject(RejectReason.WRONG_TYPE, f"{what}: boolean where an integer was expected")
     if isinstance(value, int):
+        if not -_INT_LIMIT < value < _INT_LIMIT:
+            raise reject(RejectReason.INVALID_VALUE, f"{what}: integer of more than 18 digits")
         return value
     if isinstance(value, float) and value.is_integer():
+        if not -_INT_LIMIT < value < _INT_LIMIT:
+            raise reject(RejectReason.INVALID_VALUE, f"{what}: {value!r:.40} out of range")
         return int(value)
     if isinstance(value, str) and (parsed := parse_int_text(value)) is not None:
         return parsed
@@ -349,7 +378,7 @@ def read_spawn_stats(value: Any, what: str, warnings: list[str]) -> tuple[SpawnS
                 numbers.append(0)
                 continue
             number = json_int(item[key], f"{what}[{index}].{key}")
-            if number < 0:
+            if number < 0 or number > INT32_MAX:
                 raise reject(RejectReason.INVALID_VALUE, f"{what}[{index}].{key} = {number}")
             numbers.append(number)
         if not guid:
@@ -430,6 +459,43 @@ def _non_negative(value: int | None, what: str) -> int | None:
     return value
 
 
+def _int32_or_none(value: int | None, what: str, warnings: list[str]) -> int | None:
+    """An optional figure stored in an ``integer`` column: out of range -> None plus a warning.
+
+    Flagged, not rejected, so that a garbled score or playtime never costs the round's timing,
+    and identical on SQLite and PostgreSQL (which would refuse the value).
+    """
+    if value is not None and not INT32_MIN <= value <= INT32_MAX:
+        warnings.append(f"out_of_range:{what}")
+        return None
+    return value
+
+
+def _bound_draft(draft: RoundDraft) -> None:
+    """Clamp every optional integer of the draft to what the warehouse columns store."""
+    warnings = draft.warnings
+    for attribute in (
+        "playtime_seconds",
+        "pause_count",
+        "pause_seconds",
+        "warmup_seconds",
+        "axis_score",
+        "allies_score",
+    ):
+        setattr(draft, attribute, _int32_or_none(getattr(draft, attribute), attribute, warnings))
+    if draft.warmup_start_unix is not None and not 0 <= draft.warmup_start_unix < MAX_EPOCH:
+        warnings.append("out_of_range:warmup_start_unix")
+        draft.warmup_start_unix = None
+    if draft.timelimit_minutes is not None and abs(draft.timelimit_minutes) > INT32_MAX:
+        warnings.append("out_of_range:timelimit_minutes")
+        draft.timelimit_minutes = None
+    for pause in draft.pauses or ():
+        if not (in_int32(pause.n) and in_int32(pause.seconds)):
+            raise reject(RejectReason.INVALID_VALUE, f"pause {pause.n}: n or sec out of range")
+        if not (-1 < pause.start_unix < MAX_EPOCH and -1 < pause.end_unix < MAX_EPOCH):
+            raise reject(RejectReason.INVALID_VALUE, f"pause {pause.n}: not a plausible epoch")
+
+
 def _side(raw: str | None, what: str, warnings: list[str]) -> int:
     code, recognised = normalise_side(raw)
     if not recognised:
@@ -440,6 +506,7 @@ def _side(raw: str | None, what: str, warnings: list[str]) -> int:
 def finish_round_end(draft: RoundDraft, source: str) -> LuaRoundEnd:
     """Validate and normalise a filled draft into the frozen event (or raise ``EventRejected``)."""
     warnings = draft.warnings
+    _bound_draft(draft)
     if draft.map_name is None or not draft.map_name.strip():
         raise reject(RejectReason.MISSING_FIELD, "map name missing")
     map_name = draft.map_name.strip()
@@ -588,3 +655,12 @@ def parse_webhook_body(data: bytes, max_bytes: int = MAX_BODY_BYTES) -> WebhookP
         return finish_round_end(draft, SOURCE_WEBHOOK)
     except EventRejected as exc:
         return exc.as_rejection()
+    except Exception as exc:  # a parser returns a rejection, never raises
+        return unexpected_rejection("webhook body", exc)
+
+
+def unexpected_rejection(what: str, exc: BaseException) -> LuaRejection:
+    """A rejection for a failure no rule anticipated: the body is quarantined, not fatal."""
+    return LuaRejection(
+        RejectReason.MALFORMED_JSON, f"{what}: unreadable ({type(exc).__name__}: {exc!s:.160})"
+    )

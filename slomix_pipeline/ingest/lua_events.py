@@ -19,7 +19,11 @@ Rules it enforces:
   of an identical redelivery, so the tables are a pure function of the landing zone.
 - Only files landed at or after the start of the first day minus :data:`ARRIVAL_MARGIN_SECONDS`
   are parsed: a delivery always lands after its round ended, so older files cannot hold events of
-  these days, and a run does not re-read the whole history.
+  these days, and a run does not re-read the whole history. "Landed" is the latest of mtime,
+  ctime and (gametime) the name's round end, so a copy that preserved an old mtime is still read.
+- One file's failure (unreadable, a bug) is that file's ``rejected`` row, never the run's; a
+  symlink, directory or undecodable name is recorded as rejected too; a file whose day changed
+  (a rejected body replaced by a valid one) moves to its new day instead of colliding.
 - Lua deliveries are replaceable by design (content-addressed webhook drops, gametime re-sends),
   so unlike stats files a changed file is simply re-read, never quarantined.
 """
@@ -58,19 +62,30 @@ from slomix_pipeline.domain.lua_events import (
     gaming_day_of,
     merge_round_ends,
 )
-from slomix_pipeline.formats.gametime import GAMETIME_NAME_RE, parse_gametime_file
+from slomix_pipeline.formats.gametime import (
+    GAMETIME_NAME_RE,
+    MAX_GAMETIME_BYTES,
+    parse_gametime_file,
+)
 from slomix_pipeline.formats.lua_day_hint import round_end_hint
-from slomix_pipeline.formats.webhook import parse_webhook_body
-from slomix_pipeline.ingest.outcomes import FileOutcome, OutcomeCounts
+from slomix_pipeline.formats.webhook import MAX_BODY_BYTES, parse_webhook_body
+from slomix_pipeline.ingest.outcomes import (
+    FileOutcome,
+    OutcomeCounts,
+    failed_outcome,
+    oversized_outcome,
+    unusable_outcome,
+)
 from slomix_pipeline.landing.zone import (
     GAMETIMES_FOLDER,
     WEBHOOK_FOLDER,
     LandedFile,
     iter_landed,
+    iter_unusable,
     sha256_hex,
 )
 from slomix_pipeline.warehouse import schema, schema_lua
-from slomix_pipeline.warehouse.writes import TableSlice, replace_partition
+from slomix_pipeline.warehouse.writes import TableSlice, clear_moved_files, replace_partition
 
 SOURCE_FOLDERS: dict[str, str] = {SOURCE_WEBHOOK: WEBHOOK_FOLDER, SOURCE_GAMETIME: GAMETIMES_FOLDER}
 """Landing folder of each Lua source."""
@@ -313,30 +328,80 @@ def plan_lua_source_days(
     first_start, _ = gaming_day_bounds_epoch(report.days[0], tz, settings.day_start_hour)
     not_before = first_start - ARRIVAL_MARGIN_SECONDS
     folder = data_dir / SOURCE_FOLDERS[source]
+    day_start = settings.day_start_hour
+    for entry in iter_unusable(data_dir, SOURCE_FOLDERS[source]):
+        day = gaming_day_of(entry.mtime_ns // 1_000_000_000, tz, day_start)
+        if day in wanted:
+            report.outcomes.append(unusable_outcome(source, entry, day))
     for landed in iter_landed(data_dir, SOURCE_FOLDERS[source]):
         received_at = landed.mtime_ns // 1_000_000_000
-        if received_at < not_before:
+        if _latest_evidence(source, landed) < not_before:
             report.files_before_window += 1
             continue
-        data = (folder / landed.name).read_bytes()
-        report.files_parsed += 1
-        report.bytes_read += len(data)
-        parsed = parse_landed(source, landed.name, data)
-        if isinstance(parsed, LuaRoundEnd):
-            day = gaming_day_of(parsed.round_end_unix, tz, settings.day_start_hour)
-        else:  # what the file says (name stamp, content), its landing time only as last resort
-            said = round_end_hint(landed.name, data)
-            day = gaming_day_of(said or received_at, tz, settings.day_start_hour)
-        if day not in wanted:
-            continue
-        outcome = _outcome(source, landed, data, parsed, day)
-        report.outcomes.append(outcome)
-        if isinstance(parsed, LuaRoundEnd):
-            provenance = EventProvenance(landed.name, outcome.sha256, received_at)
-            report.events.append(
-                LandedEvent(parsed, provenance, day, match_id_of(parsed.round_end_unix, tz))
-            )
+        try:
+            _plan_file(report, source, folder, landed, received_at, wanted, settings)
+        except Exception as exc:  # one file's failure never costs the partition
+            day = gaming_day_of(received_at, tz, day_start)
+            if day in wanted:
+                code = "unreadable_file" if isinstance(exc, OSError) else "ingest_error"
+                report.outcomes.append(failed_outcome(source, landed.name, day, exc, code=code))
     return report
+
+
+def _latest_evidence(source: str, landed: LandedFile) -> int:
+    """The latest time a file could belong to (epoch s): landing mtime, ctime, or name stamp.
+
+    Files before the run's window are skipped unread (the landing zone grows for ever). The
+    mtime alone is not enough: a copy that preserves it (``cp -p``, ``rsync -t``, an SFTP client)
+    still gets a fresh ctime, and a gametime file's name carries its round end.
+    """
+    latest = max(landed.mtime_ns, landed.ctime_ns) // 1_000_000_000
+    if source == SOURCE_GAMETIME and (match := GAMETIME_NAME_RE.match(landed.name)):
+        stamp = match.group("ts")
+        if len(stamp) <= 12:
+            latest = max(latest, int(stamp))
+    return latest
+
+
+def _plan_file(
+    report: LuaIngestReport,
+    source: str,
+    folder: Path,
+    landed: LandedFile,
+    received_at: int,
+    wanted: set[date],
+    settings: Settings,
+) -> None:
+    """Read, parse and file one landed file; its outcome (and event) go into ``report``."""
+    tz = settings.server_tz
+    limit = MAX_GAMETIME_BYTES if source == SOURCE_GAMETIME else MAX_BODY_BYTES
+    if landed.size > limit:  # refused on its size, never loaded
+        day = gaming_day_of(received_at, tz, settings.day_start_hour)
+        if day in wanted:
+            report.outcomes.append(
+                oversized_outcome(
+                    source, folder / landed.name, landed.name, landed.size, day, limit
+                )
+            )
+        return
+    data = (folder / landed.name).read_bytes()
+    report.files_parsed += 1
+    report.bytes_read += len(data)
+    parsed = parse_landed(source, landed.name, data)
+    if isinstance(parsed, LuaRoundEnd):
+        day = gaming_day_of(parsed.round_end_unix, tz, settings.day_start_hour)
+    else:  # what the file says (name stamp, content), its landing time only as last resort
+        said = round_end_hint(landed.name, data)
+        day = gaming_day_of(said or received_at, tz, settings.day_start_hour)
+    if day not in wanted:
+        return
+    outcome = _outcome(source, landed, data, parsed, day)
+    report.outcomes.append(outcome)
+    if isinstance(parsed, LuaRoundEnd):
+        provenance = EventProvenance(landed.name, outcome.sha256, received_at)
+        report.events.append(
+            LandedEvent(parsed, provenance, day, match_id_of(parsed.round_end_unix, tz))
+        )
 
 
 def ingest_lua_source_days(
@@ -347,6 +412,15 @@ def ingest_lua_source_days(
     if not report.days:
         return report
     with engine.begin() as conn:
+        names = [o.file_name for o in report.outcomes]
+        processed = schema.processed_files
+        clear_moved_files(
+            conn, processed, processed.c.file_name, names, report.days, processed.c.source == source
+        )
+        events = schema_lua.lua_events
+        clear_moved_files(
+            conn, events, events.c.source_file, names, report.days, events.c.source == source
+        )
         report.rows_written = replace_partition(
             conn,
             [

@@ -11,6 +11,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
+
+from slomix_pipeline.landing.zone import UnusableEntry, sha256_hex, sha256_of_file
 
 QUARANTINED_STATUSES = frozenset({"rejected", "changed"})
 
@@ -65,3 +68,72 @@ class OutcomeCounts:
     def reason_counts(self) -> dict[str, int]:
         """Quarantined files per reason code (the part of the reason before the first colon)."""
         return dict(Counter((o.reason or "").split(":")[0] for o in self.rejected))
+
+
+EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+"""SHA-256 of no bytes: the digest recorded for an entry whose content could not be read."""
+
+
+def unusable_outcome(source: str, entry: UnusableEntry, gaming_day: date) -> FileOutcome:
+    """The quarantine row of a symlink, directory or undecodable name in a landing folder."""
+    return FileOutcome(
+        source=source,
+        file_name=entry.name,
+        kind="unknown",
+        gaming_day=gaming_day,
+        size_bytes=entry.size,
+        sha256=EMPTY_SHA256,
+        status="rejected",
+        reason=entry.reason,
+    )
+
+
+def failure_reason(code: str, exc: BaseException) -> str:
+    """``code: ExceptionType: message`` (message cut short): a specific, stable-prefixed reason."""
+    return f"{code}: {type(exc).__name__}: {str(exc)[:200]}"
+
+
+def failed_outcome(
+    source: str,
+    file_name: str,
+    gaming_day: date,
+    exc: BaseException,
+    *,
+    code: str = "ingest_error",
+    data: bytes | None = None,
+    kind: str = "unknown",
+) -> FileOutcome:
+    """The quarantine row of a file whose reading or processing raised ``exc``.
+
+    ``unreadable_file`` (an OSError reading it) or ``ingest_error`` (anything else: a bug that
+    must not cost the rest of the partition; the reason names it so it can be fixed).
+    """
+    return FileOutcome(
+        source=source,
+        file_name=file_name,
+        kind=kind,
+        gaming_day=gaming_day,
+        size_bytes=0 if data is None else len(data),
+        sha256=EMPTY_SHA256 if data is None else sha256_hex(data),
+        status="rejected",
+        reason=failure_reason(code, exc),
+    )
+
+
+def oversized_outcome(
+    source: str, path: Path, file_name: str, size: int, gaming_day: date, limit: int
+) -> FileOutcome:
+    """The quarantine row of a file larger than its kind allows, recorded without loading it.
+
+    Checked on the size before reading, so one huge file never costs its size in memory.
+    """
+    return FileOutcome(
+        source=source,
+        file_name=file_name,
+        kind="unknown",
+        gaming_day=gaming_day,
+        size_bytes=size,
+        sha256=sha256_of_file(path),
+        status="rejected",
+        reason=f"oversized_file: {size} bytes > {limit} allowed for this kind of file",
+    )

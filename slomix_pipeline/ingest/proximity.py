@@ -69,15 +69,29 @@ from slomix_pipeline.domain.round_identity import (
     RoundIdentityDecision,
     resolve_proximity_round,
 )
+from slomix_pipeline.formats.limits import MAX_PROXIMITY_FILE_BYTES
 from slomix_pipeline.formats.proximity import (
     ProximityFile,
+    ProximityFileRejected,
     ProximityHeader,
     parse_proximity_file,
     parse_proximity_filename,
 )
-from slomix_pipeline.ingest.outcomes import FileOutcome, OutcomeCounts
+from slomix_pipeline.ingest.outcomes import (
+    FileOutcome,
+    OutcomeCounts,
+    failed_outcome,
+    oversized_outcome,
+    unusable_outcome,
+)
 from slomix_pipeline.ingest.proximity_sections import TUPLE_TABLES, section_rows
-from slomix_pipeline.landing.zone import PROXIMITY_FOLDER, LandedFile, iter_landed, sha256_hex
+from slomix_pipeline.landing.zone import (
+    PROXIMITY_FOLDER,
+    LandedFile,
+    iter_landed,
+    iter_unusable,
+    sha256_hex,
+)
 from slomix_pipeline.warehouse import schema, schema_lua, schema_proximity
 from slomix_pipeline.warehouse.tuple_copy import insert_chunks
 from slomix_pipeline.warehouse.writes import TableSlice, insert_rows, replace_partition
@@ -299,12 +313,19 @@ def _header_only(head: bytes, complete: bool) -> bytes:
     return head[:end]
 
 
-def peek_header(path: Path, name: str) -> ProximityHeader:
-    """The header of a landed proximity file, reading only its first bytes (sensors use it)."""
+def peek_header(path: Path, name: str) -> ProximityHeader | None:
+    """The header of a landed proximity file, reading only its first bytes (sensors use it).
+
+    None when the header itself is refused (the file is then filed by name or landing time and
+    its rejection recorded by the ingestion).
+    """
     with open(path, "rb") as handle:
         head = handle.read(HEADER_PEEK_BYTES)
     block = _header_only(head, complete=len(head) < HEADER_PEEK_BYTES)
-    return parse_proximity_file(name, block).header
+    try:
+        return parse_proximity_file(name, block).header
+    except ProximityFileRejected:
+        return None
 
 
 # ---------------------------------------------------------------------------------- the plan
@@ -345,7 +366,10 @@ def plan_proximity_days(
         ):
             skipped += 1
             continue
-        header = peek_header(folder / landed.name, landed.name) if is_engagements else None
+        try:
+            header = peek_header(folder / landed.name, landed.name) if is_engagements else None
+        except OSError:  # unreadable: filed by name or landing time, rejected when read
+            header = None
         day, source, note = file_gaming_day(header, landed.name, landed.mtime_ns, settings)
         if day in wanted:
             planned.append(PlannedFile(landed, day, source, note, is_engagements))
@@ -564,7 +588,12 @@ def process_proximity_file(
         text = data.replace(NUL, _REPLACEMENT_CHAR)
     try:
         parsed = parse_proximity_file(name, text)
-    except Exception as exc:  # the parser never raises on content; be safe anyway
+    except ProximityFileRejected as exc:
+        reason = str(exc)
+        return ProximityFileResult(
+            FileOutcome(source=SOURCE, kind=KIND, status="rejected", reason=reason, **base)
+        )
+    except Exception as exc:  # the parser raises only its rejection; be safe anyway
         reason = f"parse_error: {type(exc).__name__}: {exc}"
         return ProximityFileResult(
             FileOutcome(source=SOURCE, kind=KIND, status="rejected", reason=reason, **base)
@@ -720,45 +749,87 @@ def _results(
     folder = Path(data_dir) / PROXIMITY_FOLDER
     seen: dict[str, str] = {}
     for item in planned:
-        name = item.landed.name
-        data = (folder / name).read_bytes()
-        report.bytes_read += len(data)
-        sha = sha256_hex(data)
-        base = {"file_name": name, "gaming_day": item.gaming_day, "size_bytes": len(data)}
-        if not item.is_engagements:
+        try:
+            yield from _result_of(folder, item, candidates, report, seen)
+        except Exception as exc:  # unreadable, or a bug: this file's row, not the run's failure
+            code = "unreadable_file" if isinstance(exc, OSError) else "ingest_error"
             yield ProximityFileResult(
-                FileOutcome(
-                    source=SOURCE,
-                    kind="unknown",
-                    status="ignored",
-                    reason=f"not_an_engagements_file: expected *{ENGAGEMENTS_SUFFIX}",
-                    sha256=sha,
-                    **base,
-                )
+                failed_outcome(SOURCE, item.landed.name, item.gaming_day, exc, code=code)
             )
-            continue
-        if sha in seen:
-            yield ProximityFileResult(
-                FileOutcome(
-                    source=SOURCE,
-                    kind=KIND,
-                    status="rejected",
-                    reason=f"duplicate_payload_of: {seen[sha]}",
-                    sha256=sha,
-                    **base,
-                )
+
+
+def _unusable_outcomes(
+    data_dir: Path, days: Sequence[date], settings: Settings
+) -> list[FileOutcome]:
+    """Symlinks, directories and undecodable names of the folder, each recorded as rejected."""
+    wanted = set(days)
+    outcomes = []
+    for entry in iter_unusable(data_dir, PROXIMITY_FOLDER):
+        day, _, _ = file_gaming_day(None, entry.name, entry.mtime_ns, settings)
+        if day in wanted:
+            outcomes.append(unusable_outcome(SOURCE, entry, day))
+    return outcomes
+
+
+def _result_of(
+    folder: Path,
+    item: PlannedFile,
+    candidates: RoundCandidates,
+    report: ProximityIngestReport,
+    seen: dict[str, str],
+) -> Iterator[ProximityFileResult]:
+    """The result of one planned file (a generator so the caller's loop stays flat)."""
+    name = item.landed.name
+    if item.landed.size > MAX_PROXIMITY_FILE_BYTES:  # refused on its size, never loaded
+        yield ProximityFileResult(
+            oversized_outcome(
+                SOURCE,
+                folder / name,
+                name,
+                item.landed.size,
+                item.gaming_day,
+                MAX_PROXIMITY_FILE_BYTES,
             )
-            continue
-        seen[sha] = name
-        yield process_proximity_file(
-            name,
-            data,
-            item.gaming_day,
-            candidates,
-            day_source=item.day_source,
-            day_note=item.day_note,
-            sha256=sha,
         )
+        return
+    data = (folder / name).read_bytes()
+    report.bytes_read += len(data)
+    sha = sha256_hex(data)
+    base = {"file_name": name, "gaming_day": item.gaming_day, "size_bytes": len(data)}
+    if not item.is_engagements:
+        yield ProximityFileResult(
+            FileOutcome(
+                source=SOURCE,
+                kind="unknown",
+                status="ignored",
+                reason=f"not_an_engagements_file: expected *{ENGAGEMENTS_SUFFIX}",
+                sha256=sha,
+                **base,
+            )
+        )
+        return
+    if sha in seen:
+        yield ProximityFileResult(
+            FileOutcome(
+                source=SOURCE,
+                kind=KIND,
+                status="rejected",
+                reason=f"duplicate_payload_of: {seen[sha]}",
+                sha256=sha,
+                **base,
+            )
+        )
+        return
+    seen[sha] = name
+    yield process_proximity_file(
+        name,
+        data,
+        item.gaming_day,
+        candidates,
+        day_source=item.day_source,
+        day_note=item.day_note,
+        sha256=sha,
+    )
 
 
 def _clear_moved_files(conn: Connection, names: Sequence[str], days: Sequence[date]) -> None:
@@ -877,12 +948,22 @@ def ingest_proximity_days(
         replace_partition(conn, [(s, []) for s in slices])  # clears the days; rows come below
         with _BatchWriter(conn) as writer:
             batch, batch_bytes = _new_batch(), 0
+            report.outcomes.extend(_unusable_outcomes(Path(data_dir), report.days, settings))
             for result in _results(data_dir, planned, candidates, report):
+                tables: dict[str, list[dict[str, Any]]] | None = None
+                if result.summary is not None:
+                    try:
+                        tables = result.table_rows()
+                    except Exception as exc:  # one file's failure never costs the partition
+                        outcome = result.outcome
+                        result = ProximityFileResult(
+                            failed_outcome(SOURCE, outcome.file_name, outcome.gaming_day, exc)
+                        )
                 report.outcomes.append(result.outcome)
-                if result.summary is None:
+                if result.summary is None or tables is None:
                     continue
                 report.files.append(result.summary)
-                for name, rows in result.table_rows().items():
+                for name, rows in tables.items():
                     batch[name].extend(rows)
                 batch_bytes += result.summary.size_bytes
                 if batch_bytes >= BATCH_BYTES:

@@ -33,6 +33,7 @@ from slomix_pipeline.domain.gaming_day import gaming_day_of_local, resolve_local
 from slomix_pipeline.domain.maps import map_key
 from slomix_pipeline.domain.pairing import PAIRED, R1_REJECTED, Pairing, SequencedRound, pair_one
 from slomix_pipeline.domain.stats_records import RoundStats
+from slomix_pipeline.formats.limits import MAX_STATS_FILE_BYTES
 from slomix_pipeline.formats.stats_file import (
     ParsedStatsFile,
     StatsFileKind,
@@ -41,11 +42,23 @@ from slomix_pipeline.formats.stats_file import (
     classify_stats_filename,
     parse_stats_file,
 )
-from slomix_pipeline.ingest.outcomes import FileOutcome, OutcomeCounts
-from slomix_pipeline.landing.zone import STATS_FOLDER, LandedFile, iter_landed, sha256_hex
+from slomix_pipeline.ingest.outcomes import (
+    FileOutcome,
+    OutcomeCounts,
+    failed_outcome,
+    oversized_outcome,
+    unusable_outcome,
+)
+from slomix_pipeline.landing.zone import (
+    STATS_FOLDER,
+    LandedFile,
+    iter_landed,
+    iter_unusable,
+    sha256_hex,
+)
 from slomix_pipeline.warehouse import schema
 from slomix_pipeline.warehouse.stats_rows import StoredRound, rows_for_round
-from slomix_pipeline.warehouse.writes import TableSlice, replace_partition
+from slomix_pipeline.warehouse.writes import TableSlice, clear_moved_files, replace_partition
 
 SOURCE = "stats"
 
@@ -77,8 +90,27 @@ def _payload_digest(data: bytes) -> str:
 
 def _day_of_unnamed(landed: LandedFile, settings: Settings) -> date:
     """A file whose name carries no time is filed under the gaming day of its landing time."""
-    local = datetime.fromtimestamp(landed.mtime_ns / 1e9, settings.server_tz).replace(tzinfo=None)
+    return _day_of_mtime(landed.mtime_ns, settings)
+
+
+def _day_of_mtime(mtime_ns: int, settings: Settings) -> date:
+    local = datetime.fromtimestamp(mtime_ns / 1e9, settings.server_tz).replace(tzinfo=None)
     return gaming_day_of_local(local, settings.day_start_hour)
+
+
+def _unusable_outcomes(data_dir: Path, wanted: set[date], settings: Settings) -> list[FileOutcome]:
+    """Symlinks, directories and undecodable names of the folder, each recorded as rejected."""
+    outcomes = []
+    for entry in iter_unusable(data_dir, STATS_FOLDER):
+        # Filed by its name's time when it has one (a printable name spells bad bytes \xNN).
+        name = classify_stats_filename(entry.name.replace("\\", "_"))
+        if name is not None:
+            day = gaming_day_of_local(name.local_time, settings.day_start_hour)
+        else:
+            day = _day_of_mtime(entry.mtime_ns, settings)
+        if day in wanted:
+            outcomes.append(unusable_outcome(SOURCE, entry, day))
+    return outcomes
 
 
 def _inventory(data_dir: Path, settings: Settings) -> list[_Candidate]:
@@ -119,9 +151,18 @@ class _ParseCache:
     def parsed(self, file_name: str) -> ParsedStatsFile | StatsFileRejected:
         if file_name not in self._parsed:
             try:
+                size = (self._folder / file_name).stat().st_size
+                if size > MAX_STATS_FILE_BYTES:  # an R1 partner too large to load: unusable
+                    raise StatsFileRejected(
+                        "oversized_file", f"{size} bytes > {MAX_STATS_FILE_BYTES}"
+                    )
                 self._parsed[file_name] = parse_stats_file(file_name, self.data(file_name))
             except StatsFileRejected as exc:
                 self._parsed[file_name] = exc
+            except OSError as exc:  # an R1 partner that cannot be read is unusable, not fatal
+                self._parsed[file_name] = StatsFileRejected(
+                    "unreadable", f"{type(exc).__name__}: {exc.strerror or exc}"
+                )
         return self._parsed[file_name]
 
 
@@ -212,97 +253,149 @@ def plan_stats_days(
     sequence = _ServerSequence(inventory, cache)
     seen_payloads: dict[str, str] = {}
 
+    report.outcomes.extend(_unusable_outcomes(data_dir, wanted, settings))
     for cand in sorted(inventory, key=lambda c: c.landed.name):
         if cand.gaming_day not in wanted:
             continue
-        data = cache.data(cand.landed.name)
-        report.bytes_read += len(data)
-        digest = sha256_hex(data)
-        baseline = first_seen.get(cand.landed.name, digest)
-        if accept_changed:
-            baseline = digest
-        base = {
-            "source": SOURCE,
-            "file_name": cand.landed.name,
-            "gaming_day": cand.gaming_day,
-            "size_bytes": len(data),
-            "sha256": digest,
-            "first_seen_sha256": baseline,
-        }
-        if cand.name is None:
+        try:
+            if cand.landed.size > MAX_STATS_FILE_BYTES:
+                path = data_dir / STATS_FOLDER / cand.landed.name
+                report.outcomes.append(
+                    oversized_outcome(
+                        SOURCE,
+                        path,
+                        cand.landed.name,
+                        cand.landed.size,
+                        cand.gaming_day,
+                        MAX_STATS_FILE_BYTES,
+                    )
+                )
+                continue
+            data = cache.data(cand.landed.name)
+        except OSError as exc:
             report.outcomes.append(
-                FileOutcome(
-                    kind="unknown",
-                    status="rejected",
-                    reason="bad_filename: expected YYYY-MM-DD-HHMMSS-<map>-round-<N>.txt",
-                    **base,
+                failed_outcome(
+                    SOURCE, cand.landed.name, cand.gaming_day, exc, code="unreadable_file"
                 )
             )
             continue
-        kind = cand.name.kind.value
-        if cand.name.kind != StatsFileKind.STATS:
-            report.outcomes.append(
-                FileOutcome(kind=kind, status="ignored", reason=f"sidecar_{kind}", **base)
+        try:
+            _plan_file(
+                report,
+                cand,
+                data,
+                first_seen,
+                accept_changed,
+                sequence,
+                cache,
+                settings,
+                seen_payloads,
             )
-            continue
-        if baseline != digest:
+        except Exception as exc:  # one file's failure never costs the partition
             report.outcomes.append(
-                FileOutcome(
-                    kind=kind,
-                    status="changed",
-                    reason=(
-                        f"content_changed_after_landing: first ingested with sha256 {baseline}, "
-                        f"now {digest}; restore the file or re-run with accept_changed"
-                    ),
-                    **base,
-                )
+                failed_outcome(SOURCE, cand.landed.name, cand.gaming_day, exc, data=data)
             )
-            continue
-        payload = _payload_digest(data)
-        if payload in seen_payloads:
-            report.outcomes.append(
-                FileOutcome(
-                    kind=kind,
-                    status="rejected",
-                    reason=f"duplicate_payload_of: {seen_payloads[payload]}",
-                    **base,
-                )
-            )
-            continue
-        parsed = cache.parsed(cand.landed.name)
-        if isinstance(parsed, StatsFileRejected):
-            report.outcomes.append(
-                FileOutcome(kind=kind, status="rejected", reason=str(parsed), **base)
-            )
-            continue
-        seen_payloads[payload] = cand.landed.name
-        pairing = None
-        if parsed.file.round_number == 2 and cand.epoch is not None:
-            pairing = sequence.pair(cand.landed.name, settings.session_gap_minutes * 60)
-        round_stats, extra_warnings = _round_stats(parsed, pairing, cache)
-        r1_limit = None
-        if round_stats.differential_applied and pairing is not None and pairing.r1 is not None:
-            r1 = cache.parsed(pairing.r1)
-            r1_limit = None if isinstance(r1, StatsFileRejected) else r1.header.map_time_seconds
-        stored = StoredRound.build(
-            round_stats,
-            digest,
-            settings,
-            file_time_unix=cand.epoch,
-            pairing=pairing,
-            r1_limit_seconds=r1_limit,
-        )
-        report.rounds.append(stored)
+    return report
+
+
+def _plan_file(
+    report: StatsIngestReport,
+    cand: _Candidate,
+    data: bytes,
+    first_seen: Mapping[str, str],
+    accept_changed: bool,
+    sequence: _ServerSequence,
+    cache: _ParseCache,
+    settings: Settings,
+    seen_payloads: dict[str, str],
+) -> None:
+    """Decide one file's outcome (appended to ``report``) and, if loaded, build its round."""
+    report.bytes_read += len(data)
+    digest = sha256_hex(data)
+    baseline = first_seen.get(cand.landed.name, digest)
+    if accept_changed:
+        baseline = digest
+    base = {
+        "source": SOURCE,
+        "file_name": cand.landed.name,
+        "gaming_day": cand.gaming_day,
+        "size_bytes": len(data),
+        "sha256": digest,
+        "first_seen_sha256": baseline,
+    }
+    if cand.name is None:
         report.outcomes.append(
             FileOutcome(
-                kind=kind,
-                status="loaded",
-                warnings=round_stats.warnings + extra_warnings,
-                round_id=stored.round_id,
+                kind="unknown",
+                status="rejected",
+                reason="bad_filename: expected YYYY-MM-DD-HHMMSS-<map>-round-<N>.txt",
                 **base,
             )
         )
-    return report
+        return
+    kind = cand.name.kind.value
+    if cand.name.kind != StatsFileKind.STATS:
+        report.outcomes.append(
+            FileOutcome(kind=kind, status="ignored", reason=f"sidecar_{kind}", **base)
+        )
+        return
+    if baseline != digest:
+        report.outcomes.append(
+            FileOutcome(
+                kind=kind,
+                status="changed",
+                reason=(
+                    f"content_changed_after_landing: first ingested with sha256 {baseline}, "
+                    f"now {digest}; restore the file or re-run with accept_changed"
+                ),
+                **base,
+            )
+        )
+        return
+    payload = _payload_digest(data)
+    if payload in seen_payloads:
+        report.outcomes.append(
+            FileOutcome(
+                kind=kind,
+                status="rejected",
+                reason=f"duplicate_payload_of: {seen_payloads[payload]}",
+                **base,
+            )
+        )
+        return
+    parsed = cache.parsed(cand.landed.name)
+    if isinstance(parsed, StatsFileRejected):
+        report.outcomes.append(
+            FileOutcome(kind=kind, status="rejected", reason=str(parsed), **base)
+        )
+        return
+    seen_payloads[payload] = cand.landed.name
+    pairing = None
+    if parsed.file.round_number == 2 and cand.epoch is not None:
+        pairing = sequence.pair(cand.landed.name, settings.session_gap_minutes * 60)
+    round_stats, extra_warnings = _round_stats(parsed, pairing, cache)
+    r1_limit = None
+    if round_stats.differential_applied and pairing is not None and pairing.r1 is not None:
+        r1 = cache.parsed(pairing.r1)
+        r1_limit = None if isinstance(r1, StatsFileRejected) else r1.header.map_time_seconds
+    stored = StoredRound.build(
+        round_stats,
+        digest,
+        settings,
+        file_time_unix=cand.epoch,
+        pairing=pairing,
+        r1_limit_seconds=r1_limit,
+    )
+    report.rounds.append(stored)
+    report.outcomes.append(
+        FileOutcome(
+            kind=kind,
+            status="loaded",
+            warnings=round_stats.warnings + extra_warnings,
+            round_id=stored.round_id,
+            **base,
+        )
+    )
 
 
 def _round_stats(
@@ -368,6 +461,14 @@ def ingest_stats_days(
         player_rows.extend(p)
         weapon_rows.extend(w)
     with engine.begin() as conn:
+        clear_moved_files(
+            conn,
+            schema.processed_files,
+            schema.processed_files.c.file_name,
+            [o.file_name for o in report.outcomes],
+            report.days,
+            where=schema.processed_files.c.source == SOURCE,
+        )
         report.rows_written = replace_partition(
             conn,
             [

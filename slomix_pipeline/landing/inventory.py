@@ -46,7 +46,7 @@ from pathlib import Path
 from slomix_pipeline.config import Settings
 from slomix_pipeline.domain.gaming_day import gaming_day_of_epoch, gaming_day_of_local
 from slomix_pipeline.domain.lua_events import LuaRoundEnd, gaming_day_of
-from slomix_pipeline.formats.gametime import parse_gametime_file
+from slomix_pipeline.formats.gametime import MAX_GAMETIME_BYTES, parse_gametime_file
 from slomix_pipeline.formats.lua_day_hint import round_end_hint
 from slomix_pipeline.formats.stats_file import classify_stats_filename
 from slomix_pipeline.formats.webhook import parse_webhook_body
@@ -181,8 +181,8 @@ def scan_folder(folder: Path) -> list[LandingStamp]:
         if entry.name.startswith("."):
             continue
         try:
-            if not entry.is_file(follow_symlinks=False):
-                continue
+            # Symlinks, directories and special files are stamped too: the ingestion records
+            # each as quarantined, so a run must be requested for them like for any landing.
             stat = entry.stat(follow_symlinks=False)
         except FileNotFoundError:  # removed between listing and stat
             continue
@@ -194,7 +194,8 @@ def scan_folder(folder: Path) -> list[LandingStamp]:
 def file_set_digest(stamps: Iterable[LandingStamp]) -> str:
     """SHA-256 over the sorted (name, size, mtime, ctime) of a set of landings."""
     lines = sorted(f"{s.name}\t{s.size}\t{s.mtime_ns}\t{s.ctime_ns}\n" for s in stamps)
-    return hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
+    # surrogateescape: a non-UTF-8 file name must not make the tick (and its cursor) fail.
+    return hashlib.sha256("".join(lines).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def _chain(previous: str, new: str) -> str:
@@ -315,6 +316,8 @@ def proximity_day(folder: Path, stamp: LandingStamp, settings: Settings) -> date
 def lua_day(folder_name: str, folder: Path, stamp: LandingStamp, settings: Settings) -> date | None:
     """Day of a webhook drop or gametime file: round end of the event, else the round end its
     name or bytes state, else landing time (the Lua ingestion's rule)."""
+    if stamp.size > MAX_GAMETIME_BYTES:  # the ingestion refuses it unread, by landing time
+        return _mtime_day_int(stamp, settings)
     try:
         data = (folder / stamp.name).read_bytes()
     except FileNotFoundError:
@@ -331,13 +334,45 @@ def lua_day(folder_name: str, folder: Path, stamp: LandingStamp, settings: Setti
     return _mtime_day_int(stamp, settings)
 
 
-def day_resolver(folder_name: str, data_dir: Path, settings: Settings) -> DayOf:
-    """The day rule of one landing folder, bound to its path and the settings."""
-    folder = data_dir / folder_name
-    if folder_name == STATS_FOLDER:
-        return lambda stamp: stats_day(stamp, settings)
-    if folder_name == PROXIMITY_FOLDER:
-        return lambda stamp: proximity_day(folder, stamp, settings)
+def _fallback_day(folder_name: str) -> Callable[[LandingStamp, Settings], date]:
+    """The day under which the ingestion of ``folder_name`` files an unreadable file."""
     if folder_name in (WEBHOOK_FOLDER, GAMETIMES_FOLDER):
-        return lambda stamp: lua_day(folder_name, folder, stamp, settings)
-    raise ValueError(f"no day rule for landing folder {folder_name!r}")
+        return _mtime_day_int
+    if folder_name == PROXIMITY_FOLDER:
+        from slomix_pipeline.ingest.proximity import file_gaming_day
+
+        def proximity_fallback(stamp: LandingStamp, settings: Settings) -> date:
+            return file_gaming_day(None, stamp.name, stamp.mtime_ns, settings)[0]
+
+        return proximity_fallback
+    return stats_day
+
+
+def day_resolver(folder_name: str, data_dir: Path, settings: Settings) -> DayOf:
+    """The day rule of one landing folder, bound to its path and the settings.
+
+    Never raises for one file: a file that cannot be read or judged (permissions, a directory,
+    a bug) is filed under its landing-time day, which is where the ingestion records it as
+    quarantined, so the tick still completes and the cursor still moves past it.
+    """
+    folder = data_dir / folder_name
+    rule: DayOf
+    if folder_name == STATS_FOLDER:
+        rule = lambda stamp: stats_day(stamp, settings)  # noqa: E731
+    elif folder_name == PROXIMITY_FOLDER:
+        rule = lambda stamp: proximity_day(folder, stamp, settings)  # noqa: E731
+    elif folder_name in (WEBHOOK_FOLDER, GAMETIMES_FOLDER):
+        rule = lambda stamp: lua_day(folder_name, folder, stamp, settings)  # noqa: E731
+    else:
+        raise ValueError(f"no day rule for landing folder {folder_name!r}")
+    fallback = _fallback_day(folder_name)
+
+    def safe(stamp: LandingStamp) -> date | None:
+        try:
+            return rule(stamp)
+        except FileNotFoundError:
+            return None
+        except Exception:
+            return fallback(stamp, settings)
+
+    return safe

@@ -13,24 +13,34 @@ Rules, in order:
    ids exist (Discord does the same for unknown webhooks). Nothing is read or written.
 2. The body is streamed with a hard cap (default 256 KiB); a declared or actual size above the cap
    answers **413**. ``Content-Length`` is only used to refuse early, never trusted to stop reading.
-3. The body must be a JSON object (read as leniently as the parser reads it, so a pre-v1.6.4
-   body with raw control bytes in a name is still landed); otherwise **400**.
+3. The body must be a JSON object within the parser's bounds (nesting depth, no lone surrogate;
+   read as leniently as the parser reads it, so a pre-v1.6.4 body with raw control bytes in a name
+   is still landed); otherwise **400**. A ``STATS_READY`` body is validated at the door by the
+   very parser the ingestion uses: what the ingestion would reject answers **400** with the
+   reason and is not landed. Any other valid JSON object (objective pings, unknown kinds) lands.
 4. The body is landed unchanged under a content-addressed name
    (``stats_ready_<sha256>.json``, or ``<kind>_<sha256>.json`` for other messages such as
    objective pings), via temp file + fsync + rename + directory fsync. An identical redelivery maps
    to the same file, which is left untouched, so its mtime keeps recording the *first* arrival.
 5. Only then **204**. A disk error answers **503**, which makes curl's ``--retry`` try again.
 
-There is deliberately no rate limiting: every valid delivery is landed, duplicates are harmless.
-Uvicorn's access log is switched off because the request path contains the secret token.
+Resource bounds (``docs/operations.md``, "Limits"): a connection must send its request head within
+``SLOMIX_WEBHOOK_HEADER_TIMEOUT_SECONDS`` and its body within
+``SLOMIX_WEBHOOK_READ_TIMEOUT_SECONDS`` (else it is closed, or answered **408**), and at most
+``SLOMIX_WEBHOOK_MAX_CONNECTIONS`` connections are open at once (the next one is closed on
+accept), so slow or hostile clients cannot exhaust file descriptors. There is deliberately no rate
+limiting: every valid delivery is landed, duplicates are harmless. Uvicorn's access log is
+switched off because the request path contains the secret token.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import uvicorn
@@ -39,14 +49,80 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from slomix_pipeline.domain.lua_events import EventRejected
-from slomix_pipeline.formats.webhook import MAX_BODY_BYTES, is_stats_ready, load_json, message_kind
+from slomix_pipeline.domain.lua_events import EventRejected, LuaRejection
+from slomix_pipeline.formats.webhook import (
+    MAX_BODY_BYTES,
+    is_stats_ready,
+    load_json,
+    message_kind,
+    parse_webhook_body,
+)
 from slomix_pipeline.landing.zone import content_addressed_name, write_atomically
 
 log = logging.getLogger(__name__)
 
 TOKENS_ENV_VAR = "SLOMIX_WEBHOOK_TOKENS"
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiverLimits:
+    """Per-connection bounds; defaults suit a game server posting one body per round end."""
+
+    header_timeout_s: float = 10.0
+    """From accept to a complete request head; a slower client is disconnected."""
+    read_timeout_s: float = 10.0
+    """From the request head to the complete body; slower is answered 408."""
+    max_connections: int = 64
+    """Open connections at once; beyond it a new connection is closed on accept."""
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> ReceiverLimits:
+        env = os.environ if environ is None else environ
+        default = cls()
+        try:
+            limits = cls(
+                float(env.get("SLOMIX_WEBHOOK_HEADER_TIMEOUT_SECONDS", default.header_timeout_s)),
+                float(env.get("SLOMIX_WEBHOOK_READ_TIMEOUT_SECONDS", default.read_timeout_s)),
+                int(env.get("SLOMIX_WEBHOOK_MAX_CONNECTIONS", default.max_connections)),
+            )
+        except ValueError as exc:
+            raise ValueError(f"receiver limits: {exc}") from None
+        if min(limits.header_timeout_s, limits.read_timeout_s) <= 0 or limits.max_connections < 1:
+            raise ValueError("receiver limits must be positive")
+        return limits
+
+
+def _guarded_protocol(limits: ReceiverLimits) -> type[H11Protocol]:
+    """uvicorn's HTTP/1.1 protocol plus a connection cap and a request-head deadline.
+
+    uvicorn has no header timeout and ``limit_concurrency`` still keeps every connection open to
+    answer 503, so a few hundred slow clients hold as many descriptors; here a connection over the
+    cap is closed at once, and one that has not sent a complete request head in time is closed.
+    """
+
+    class GuardedH11Protocol(H11Protocol):
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            if len(self.connections) > limits.max_connections:
+                log.warning("webhook connection refused: %d open", len(self.connections) - 1)
+                transport.abort()
+                return
+            self._head_deadline = self.loop.call_later(limits.header_timeout_s, self._head_late)
+
+        def _head_late(self) -> None:
+            if self.cycle is None and not self.transport.is_closing():
+                log.warning("webhook connection closed: no request head within the timeout")
+                self.transport.abort()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            deadline = getattr(self, "_head_deadline", None)
+            if deadline is not None:
+                deadline.cancel()
+            super().connection_lost(exc)
+
+    return GuardedH11Protocol
 
 
 def load_tokens_from_env(environ: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -111,8 +187,21 @@ def _drop_name(body: object, data: bytes) -> str:
     return content_addressed_name(data, f"{kind}_", ".json")
 
 
+def _door_rejection(body: dict[str, object], data: bytes) -> str | None:
+    """Why the ingestion would reject this STATS_READY body, or None (other kinds: None)."""
+    if not is_stats_ready(body):
+        return None
+    parsed = parse_webhook_body(data)
+    if isinstance(parsed, LuaRejection):
+        return f"{parsed.reason.value}: {parsed.detail}"
+    return None
+
+
 def create_app(
-    drop_dir: Path, tokens: Mapping[str, str], max_body_bytes: int = MAX_BODY_BYTES
+    drop_dir: Path,
+    tokens: Mapping[str, str],
+    max_body_bytes: int = MAX_BODY_BYTES,
+    read_timeout_s: float = 10.0,
 ) -> Starlette:
     """The ASGI app: ``POST /webhooks/{id}/{token}`` (and ``/api/...``) plus ``GET /healthz``."""
     drop_dir = Path(drop_dir)
@@ -126,7 +215,12 @@ def create_app(
             log.warning("webhook rejected: unknown id or wrong token (id=%.40r)", webhook_id)
             return JSONResponse(not_found, status_code=404)
         try:
-            data = await _read_capped(request, max_body_bytes)
+            data = await asyncio.wait_for(_read_capped(request, max_body_bytes), read_timeout_s)
+        except TimeoutError:
+            log.warning("webhook rejected: body not received within %ss", read_timeout_s)
+            return JSONResponse(
+                {"message": "Request timeout"}, status_code=408, headers={"connection": "close"}
+            )
         except _TooLarge:
             log.warning("webhook rejected: body over %d bytes (id=%s)", max_body_bytes, webhook_id)
             return JSONResponse({"message": "Request entity too large"}, status_code=413)
@@ -134,8 +228,14 @@ def create_app(
             body = load_json(data, "webhook body", [], max_body_bytes)
         except EventRejected as exc:
             return JSONResponse({"message": f"Invalid JSON: {exc.detail:.200}"}, status_code=400)
+        except Exception as exc:  # anything the bounded reader did not foresee is the body's fault
+            return JSONResponse({"message": f"Unreadable body: {type(exc).__name__}"}, 400)
         if not isinstance(body, dict):
             return JSONResponse({"message": "Body must be a JSON object"}, status_code=400)
+        rejection = _door_rejection(body, data)
+        if rejection is not None:
+            log.warning("webhook rejected at the door: %.200s (id=%s)", rejection, webhook_id)
+            return JSONResponse({"message": f"Invalid STATS_READY: {rejection:.300}"}, 400)
         name = _drop_name(body, data)
         try:
             await run_in_threadpool(write_atomically, drop_dir, name, data)
@@ -163,14 +263,19 @@ def make_server(
     tokens: Mapping[str, str],
     max_body_bytes: int = MAX_BODY_BYTES,
     log_level: str = "info",
+    limits: ReceiverLimits | None = None,
 ) -> uvicorn.Server:
     """A configured uvicorn server (``serve`` runs it; tests run it on their own socket)."""
     if not tokens:
         raise ValueError(f"no webhook tokens configured (set {TOKENS_ENV_VAR}='id:token')")
+    limits = ReceiverLimits.from_env() if limits is None else limits
     config = uvicorn.Config(
-        create_app(drop_dir, tokens, max_body_bytes),
+        create_app(drop_dir, tokens, max_body_bytes, limits.read_timeout_s),
         host=host,
         port=port,
+        http=_guarded_protocol(limits),
+        timeout_keep_alive=5,
+        backlog=limits.max_connections * 2,
         access_log=False,  # the path carries the secret token
         server_header=False,
         lifespan="off",

@@ -12,11 +12,16 @@ Rules:
 
 * **Host keys** are checked against the configured known_hosts file only. An unknown key is
   refused (a ``RejectPolicy``), a changed key is refused: both raise :class:`HostKeyError`, never
-  retried, never auto-accepted.
+  retried, never auto-accepted. The file is read here, fail-closed: a key marked ``@revoked`` is
+  refused even if also listed, ``@cert-authority`` lines (host certificates, which paramiko
+  cannot check) vouch for nothing, an unknown marker or an unreadable line is a configuration
+  error naming the line.
 * **Finished files only.** A remote file is fetched when its size and mtime are the same in two
   consecutive listings, or its mtime is older than a settle time; the download is still
   discarded when size or mtime differ before and after the transfer. (SFTP v3 carries mtime in
-  whole seconds, so the size check does most of the work for a file being appended to.)
+  whole seconds, so the size check does most of the work for a file being appended to.) A file
+  rewritten in place with the same size within the same second passes those checks, so the file
+  is read a second time and both reads must have the same SHA-256, else it is ``changed``.
 * **Names.** Stats folder: ``<stamp>-<map>-round-<N>.txt`` and the ``-endstats.txt`` side-car
   (useful later; the stats parser classifies it as a side-car), never the ``_ws.txt`` weapon dump
   or other files. Gametime folder: ``gametime-<map>-R<N>-<end>.json``. Proximity folder:
@@ -366,16 +371,79 @@ def select_ready(
 # --------------------------------------------------------------------------------- connection
 
 
+@dataclass(frozen=True, slots=True)
+class KnownHosts:
+    """A known_hosts file read fail-closed: plain entries, revoked keys, ignored CA lines."""
+
+    entries: tuple[tuple[str, paramiko.PKey], ...]
+    revoked: dict[bytes, int]
+    """Revoked key blobs -> their line number (a revoked key is refused for every host)."""
+    cert_authority_lines: tuple[int, ...]
+
+
+def read_known_hosts(path: Path) -> KnownHosts:
+    """Parse ``path`` line by line; raise :class:`SftpConfigError` naming any line it cannot use.
+
+    paramiko's own loader raises raw exceptions on marker lines (``@revoked``) or skips them, so
+    a revoked key could still be trusted; this reader refuses instead.
+    """
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SftpConfigError(f"cannot read known_hosts {path}: {exc}") from exc
+    entries: list[tuple[str, paramiko.PKey]] = []
+    revoked: dict[bytes, int] = {}
+    cert_authority: list[int] = []
+    for number, raw in enumerate(lines, start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        marker = None
+        if line.startswith("@"):
+            marker, _, line = line.partition(" ")
+            line = line.strip()
+            if marker not in ("@revoked", "@cert-authority"):
+                raise SftpConfigError(f"{path} line {number}: unknown marker {marker!r}")
+        try:
+            entry = paramiko.hostkeys.HostKeyEntry.from_line(line, number)
+        except Exception as exc:  # paramiko raises several types for one bad line
+            raise SftpConfigError(f"{path} line {number}: unreadable entry ({exc})") from exc
+        if entry is None or entry.key is None:
+            if marker == "@revoked":  # fail closed: a revocation we cannot read is an error
+                raise SftpConfigError(f"{path} line {number}: unreadable @revoked key")
+            continue  # a key type paramiko does not know: it vouches for nothing
+        if marker == "@revoked":
+            revoked[entry.key.asbytes()] = number
+        elif marker == "@cert-authority":
+            cert_authority.append(number)
+        else:
+            entries.extend((host, entry.key) for host in entry.hostnames)
+    return KnownHosts(tuple(entries), revoked, tuple(cert_authority))
+
+
 class _RefuseUnknownHost(paramiko.RejectPolicy):
     """RejectPolicy with a message that says what to check and how to trust the key."""
 
-    def __init__(self, known_hosts: Path) -> None:
+    def __init__(self, known_hosts: Path, table: KnownHosts | None = None) -> None:
         self._known_hosts = known_hosts
+        self._table = table or KnownHosts((), {}, ())
 
     def missing_host_key(self, client: paramiko.SSHClient, hostname: str, key: Any) -> None:
         fingerprint = key.fingerprint if hasattr(key, "fingerprint") else key.get_name()
+        line = self._table.revoked.get(key.asbytes()) if hasattr(key, "asbytes") else None
+        if line is not None:
+            raise HostKeyError(
+                f"host key of {hostname} ({fingerprint}) is REVOKED in {self._known_hosts} "
+                f"line {line}: refused."
+            )
+        note = ""
+        if self._table.cert_authority_lines:
+            note = (
+                f" (@cert-authority lines {list(self._table.cert_authority_lines)} are not "
+                "supported: list the host key itself)"
+            )
         raise HostKeyError(
-            f"host key of {hostname} ({fingerprint}) is not in {self._known_hosts}: refused. "
+            f"host key of {hostname} ({fingerprint}) is not in {self._known_hosts}: refused{note}. "
             "Verify the key out of band, then add it (ssh-keyscan -p <port> <host>)."
         )
 
@@ -385,11 +453,12 @@ def open_sftp(settings: SftpSettings) -> Iterator[paramiko.SFTPClient]:
     """An SFTP session with a verified host key and key-only authentication."""
     client = paramiko.SSHClient()
     try:
-        try:
-            client.load_host_keys(str(settings.known_hosts))
-        except (OSError, paramiko.SSHException) as exc:
-            raise SftpConfigError(f"cannot read known_hosts {settings.known_hosts}: {exc}") from exc
-        client.set_missing_host_key_policy(_RefuseUnknownHost(settings.known_hosts))
+        table = read_known_hosts(settings.known_hosts)
+        host_keys = client.get_host_keys()
+        for host, key in table.entries:
+            if key.asbytes() not in table.revoked:  # a revoked key is never trusted
+                host_keys.add(host, key.get_name(), key)
+        client.set_missing_host_key_policy(_RefuseUnknownHost(settings.known_hosts, table))
         try:
             client.connect(
                 settings.host,
@@ -508,6 +577,20 @@ def fetch_file(
                 received, sha = _copy(source, out, remote, before.st_size, on_chunk)
             out.flush()
             os.fsync(out.fileno())
+        # Same size and same mtime second do not prove the bytes did not change (a rewrite in
+        # place): a second read must hash the same.
+        try:
+            with sftp.open(path, "rb") as again:
+                again.prefetch(before.st_size)
+                _, second_sha = _copy(again, _Discard(), remote, before.st_size, None)
+        except FileNotFoundError:
+            tmp.unlink()
+            return FetchOutcome("vanished", detail="removed during the download")
+        if second_sha != sha:
+            tmp.unlink()
+            return FetchOutcome(
+                "changed", detail="changed during transfer: two reads differ (rewritten in place)"
+            )
         try:
             after = sftp.stat(path)
         except FileNotFoundError:
@@ -538,6 +621,13 @@ def fetch_file(
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
         raise
+
+
+class _Discard:
+    """A write-only sink: the second read of a file is only hashed."""
+
+    def write(self, data: bytes) -> int:
+        return len(data)
 
 
 def _copy(

@@ -90,21 +90,95 @@ class LandedFile:
     name: str
     size: int
     mtime_ns: int
+    ctime_ns: int = 0
+    """Inode change time: set to "now" by every landing, even one that preserves the mtime."""
 
     @property
     def relative_path(self) -> str:
         return f"{self.folder}/{self.name}"
 
 
-def iter_landed(data_dir: Path, folder: str) -> Iterator[LandedFile]:
-    """Yield the landed files of one folder, skipping temporaries and hidden bookkeeping files."""
-    base = data_dir / folder
+def printable_name(name: str) -> str:
+    """A file name as storable text: undecodable bytes (``surrogateescape``) become ``\\xNN``.
+
+    ``os.scandir`` hands non-UTF-8 names over with lone surrogates, which no database driver
+    encodes; this spelling is stable, readable, and never collides with a decodable name's.
+    """
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+@dataclass(frozen=True, slots=True)
+class UnusableEntry:
+    """An entry of a landing folder that is not a readable regular file: recorded, never skipped.
+
+    ``name`` is already :func:`printable_name`; ``reason`` is the quarantine reason.
+    """
+
+    folder: str
+    name: str
+    reason: str
+    size: int
+    mtime_ns: int
+
+
+def _entries(base: Path) -> list[os.DirEntry[str]]:
     try:
-        entries = list(os.scandir(base))
+        return sorted(os.scandir(base), key=lambda e: e.name)
     except FileNotFoundError:
-        return
-    for entry in sorted(entries, key=lambda e: e.name):
-        if entry.name.startswith(".") or not entry.is_file(follow_symlinks=False):
+        return []
+
+
+def _unusable_reason(entry: os.DirEntry[str]) -> str | None:
+    """Why an entry cannot be ingested as a landed file, or None for a usable regular file."""
+    if entry.is_symlink():
+        return "not_a_regular_file: symbolic link (landed files must be real files)"
+    if entry.is_dir(follow_symlinks=False):
+        return "not_a_regular_file: directory"
+    if not entry.is_file(follow_symlinks=False):
+        return "not_a_regular_file: special file (fifo, socket or device)"
+    if printable_name(entry.name) != entry.name:
+        return "undecodable_file_name: the name is not valid UTF-8; rename the file"
+    return None
+
+
+def iter_landed(data_dir: Path, folder: str) -> Iterator[LandedFile]:
+    """Yield the landed files of one folder, skipping temporaries and hidden bookkeeping files.
+
+    Entries that are not usable regular files (symlinks, directories, undecodable names) are
+    not yielded here; :func:`iter_unusable` lists them so that ingestion records each one.
+    A file removed between listing and stat is simply not yielded.
+    """
+    for entry in _entries(data_dir / folder):
+        if entry.name.startswith(".") or _unusable_reason(entry) is not None:
             continue
-        stat = entry.stat(follow_symlinks=False)
-        yield LandedFile(folder, entry.name, stat.st_size, stat.st_mtime_ns)
+        try:
+            stat = entry.stat(follow_symlinks=False)
+        except FileNotFoundError:
+            continue
+        yield LandedFile(folder, entry.name, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+
+
+def iter_unusable(data_dir: Path, folder: str) -> Iterator[UnusableEntry]:
+    """The non-hidden entries of a folder that ingestion must quarantine instead of reading."""
+    for entry in _entries(data_dir / folder):
+        if entry.name.startswith("."):
+            continue
+        reason = _unusable_reason(entry)
+        if reason is None:
+            continue
+        try:
+            stat = entry.stat(follow_symlinks=False)
+        except FileNotFoundError:
+            continue
+        yield UnusableEntry(
+            folder, printable_name(entry.name), reason, stat.st_size, stat.st_mtime_ns
+        )
+
+
+def sha256_of_file(path: Path, chunk_bytes: int = 1 << 20) -> str:
+    """Hex SHA-256 of a file read in chunks: the fingerprint of a file too large to load."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while block := handle.read(chunk_bytes):
+            digest.update(block)
+    return digest.hexdigest()

@@ -6,6 +6,7 @@ Each source keeps its tables in its own module (``schema.py`` for stats files, `
 
 from __future__ import annotations
 
+import slomix_pipeline.warehouse.schema_datasets as _datasets  # noqa: F401  (careers)
 import slomix_pipeline.warehouse.schema_endstats as _endstats  # noqa: F401  (awards, VS)
 import slomix_pipeline.warehouse.schema_lua  # noqa: F401  (registers the Lua tables)
 import slomix_pipeline.warehouse.schema_proximity as _proximity  # noqa: F401  (its tables)

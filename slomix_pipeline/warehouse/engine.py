@@ -17,6 +17,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.pool import NullPool
 
 _ENGINES: dict[str, Engine] = {}
 _LOCK = threading.Lock()
@@ -87,9 +88,45 @@ def _migration_lock(engine: Engine) -> Iterator[None]:
     yield
 
 
+def _transactional_sqlite(engine: Engine) -> Engine:
+    """An engine on the same SQLite file whose transactions include DDL.
+
+    The sqlite3 module opens a transaction only before DML: CREATE/ALTER/DROP run in autocommit,
+    so a migration killed half-way used to leave tables without the ``alembic_version`` row that
+    says they exist ("table ... already exists" for ever after). SQLite itself does support
+    transactional DDL: with the driver's own transaction handling off, an explicit
+    ``BEGIN IMMEDIATE`` makes the whole upgrade one atomic transaction.
+    """
+    migrator = create_engine(engine.url, poolclass=NullPool)
+
+    @event.listens_for(migrator, "connect")
+    def _on_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(migrator, "begin")
+    def _on_begin(conn):  # type: ignore[no-untyped-def]
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return migrator
+
+
 def upgrade_to_head(engine: Engine) -> None:
-    """Apply every pending Alembic revision on every branch (a no-op when up to date)."""
+    """Apply every pending Alembic revision on every branch (a no-op when up to date).
+
+    Atomic on both backends: PostgreSQL DDL is transactional, and on SQLite the upgrade runs on
+    :func:`_transactional_sqlite`, so a kill at any point leaves the previous revision intact.
+    """
     with _migration_lock(engine):
+        if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+            migrator = _transactional_sqlite(engine)
+            try:
+                command.upgrade(alembic_config(migrator), "heads")
+            finally:
+                migrator.dispose()
+            return
         command.upgrade(alembic_config(engine), "heads")
 
 

@@ -98,3 +98,28 @@ def replace_partition(
         insert_rows(conn, table_slice.table, rows)
         written[table_slice.table.name] = written.get(table_slice.table.name, 0) + len(rows)
     return written
+
+
+_NAME_CHUNK = 500
+
+
+def clear_moved_files(
+    conn: Connection,
+    table: Table,
+    name_column: ColumnElement[Any],
+    names: Sequence[str],
+    days: Sequence[date],
+    where: ColumnElement[bool] | None = None,
+) -> None:
+    """Delete the rows of these files filed under *other* days: a file whose day changed moved.
+
+    A landed file's gaming day can change (a rejected gametime replaced by a valid copy is filed
+    under its round end instead of its landing time); without this the new day's insert would
+    collide with the old day's row on the file's primary key, failing that day for ever.
+    """
+    other_days = ~TableSlice(table, days).condition()
+    for start in range(0, len(names), _NAME_CHUNK):
+        condition = and_(name_column.in_(list(names[start : start + _NAME_CHUNK])), other_days)
+        if where is not None:
+            condition = and_(condition, where)
+        conn.execute(delete(table).where(condition))

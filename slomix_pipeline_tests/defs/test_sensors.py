@@ -30,6 +30,7 @@ from slomix_pipeline.defs.publish.assets import PUBLISH_GROUP
 from slomix_pipeline.defs.resources import LandingZoneResource, WarehouseResource
 from slomix_pipeline.defs.sensors import (
     ASSET_ORDER,
+    DATASET_CHAIN,
     FILES_TAG,
     FOLDER_TAG,
     LANDING_SENSOR_NAME,
@@ -60,6 +61,7 @@ STATS_CHAIN = [
     "linked_rounds",
     "session_aggregates",
     "endstats",
+    *DATASET_CHAIN,
 ]
 BOUNDS = (date(2026, 1, 1), date(2026, 12, 31))
 IGNORED_BODY = "other_" + "1" * 64 + ".json"  # not a round end: filed under its landing day
@@ -118,6 +120,7 @@ def test_one_request_per_partition_for_all_folders_then_nothing(tmp_path: Path, 
         "linked_rounds",
         "session_aggregates",
         "endstats",
+        *DATASET_CHAIN,
     ]
     assert selection(by_day["2026-02-11"]) == STATS_CHAIN
     assert by_day["2026-02-11"].tags[FOLDER_TAG] == STATS_FOLDER
@@ -226,6 +229,7 @@ def test_a_late_gametime_file_requests_the_lua_chain_on_the_next_tick(
         "proximity_engagements",
         "linked_rounds",
         "session_aggregates",
+        *DATASET_CHAIN,
     ]
     assert late_run.run_key != day_run.run_key
 

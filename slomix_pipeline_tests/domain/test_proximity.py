@@ -478,3 +478,18 @@ def test_row_values_follow_table_columns(simulated: ProximityDerived) -> None:
     assert columns == tuple(f.name for f in fields(CombatEngagementRow))
     assert row_values(row) == tuple(getattr(row, c) for c in columns)
     assert columns[:3] == ("source_file", "engagement_id", "source_line")
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 500])
+def test_team_support_in_small_chunks_equals_one_pass(
+    monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    """Bounding the (point, teammate) pairs per pass (memory) changes no figure."""
+    from slomix_pipeline.domain import proximity as domain
+
+    rendered = render_proximity_round(demo_spec())
+    parsed = parse_proximity_file(rendered.name, rendered.data)
+    whole = derive(parsed)
+    assert any(row.support_samples for row in whole.support_summaries)
+    monkeypatch.setattr(domain, "_PAIR_CHUNK", chunk)
+    assert derive(parsed) == whole

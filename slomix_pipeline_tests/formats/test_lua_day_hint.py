@@ -30,3 +30,11 @@ def test_a_file_that_states_nothing_has_no_hint() -> None:
     ping = b'{"username":"ET:Legacy Live","embeds":[{"title":"Objective Update"}]}'
     assert round_end_hint("objective_ping_" + "1" * 64 + ".json", ping) is None
     assert round_end_hint("gametime-supply-R1-12.json", b'{"round_end_unix": 7}') is None
+
+
+def test_a_number_longer_than_an_epoch_states_nothing() -> None:
+    """A hostile 5000-digit value is not a time: its first 10 digits must not file the day."""
+    huge = "9" * 5000
+    body = json.dumps({"embeds": [{"fields": [{"name": "Lua_RoundEnd", "value": huge}]}]})
+    assert round_end_hint("stats_ready_" + "0" * 64 + ".json", body.encode()) is None
+    assert round_end_hint("x.json", b'{"meta":{"round_end_unix":' + huge.encode() + b"}}") is None

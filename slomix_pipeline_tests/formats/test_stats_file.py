@@ -646,6 +646,37 @@ def test_rejection_is_picklable_and_formats() -> None:
     )
 
 
+def test_bom_only_file_is_empty_not_a_crash() -> None:
+    exc = rejected(file_name(), b"\xef\xbb\xbf")
+    assert exc.reason == "empty_file"
+
+
+def test_oversized_files_reject_before_parsing() -> None:
+    from slomix_pipeline.formats.limits import MAX_STATS_FILE_BYTES, MAX_STATS_PLAYERS
+
+    many = stats_bytes(header_line(), *([player_line()] * (MAX_STATS_PLAYERS + 1)))
+    assert rejected(file_name(), many).reason == "oversized_file"
+    big = stats_bytes(header_line(), player_line()) + b" " * MAX_STATS_FILE_BYTES
+    assert rejected(file_name(), big).reason == "oversized_file"
+
+
+@pytest.mark.parametrize("index", [0, 3, 9, 12])
+def test_negative_or_int32_overflowing_counters_are_rejected(index: int) -> None:
+    for value, word in (("-5", "negative"), ("3000000000", "out of range")):
+        values = ["0"] * 38
+        values[index] = value
+        line = "A1B2C3D4\\Alpha\\0\\1\\16 1 2 3 4 5 \t" + "\t".join(values)
+        exc = rejected(file_name(), stats_bytes(header_line(), line + "\n"))
+        assert exc.reason == "malformed_player_line"
+        assert word in exc.detail
+
+
+def test_team_beyond_int32_is_rejected() -> None:
+    line = "A1B2C3D4\\Alpha\\0\\3000000000\\16 1 2 3 4 5 \t" + "\t".join(["0"] * 38)
+    exc = rejected(file_name(), stats_bytes(header_line(), line + "\n"))
+    assert exc.reason == "malformed_player_line"
+
+
 def test_every_rejection_reason_is_exercised() -> None:
     """Keeps REJECTION_REASONS and the tests above honest."""
     assert {
@@ -659,6 +690,8 @@ def test_every_rejection_reason_is_exercised() -> None:
         "no_player_lines",
         "malformed_player_line",
         "truncated_file",
+        "oversized_file",
+        "unreadable",
     } == REJECTION_REASONS
 
 
@@ -677,7 +710,9 @@ def _random_line(rng: random.Random) -> str:
         if i in FLOAT_FIELD_INDICES:
             ext[name] = rng.choice((0.0, 0.1, 8.6, 409.6, 999.9, 1000.0, 52000.5))
         elif rng.random() < 0.005:
-            ext[name] = -4  # legal for the reference path, declined by the fast path
+            # Legal for the reference path, declined by the fast path (a negative value,
+            # formerly used here, is now a rejection: see test_negative_or_int32_...).
+            ext[name] = "+4"
         else:
             ext[name] = rng.choice((0, 3, 255, 4096, 9999, 10000, 77777))
     name = rng.choice(("^1Alpha^7One", "[BOT]Helga", "Caf\u00e9", "^^1Neo^!X", "  spaced  "))

@@ -331,7 +331,10 @@ def test_only_files_landed_since_the_first_day_are_parsed(tmp_path: Path) -> Non
     land_webhook(tmp_path, render_stats_ready(SUPPLY_R1), SUPPLY_R1.round_end_unix + 2)
 
     report = plan_lua_source_days(tmp_path, [DAY], settings(tmp_path), "webhook")
-    assert (report.files_before_window, report.files_parsed) == (2, 3)
+    # The files were just written (fresh ctime) with back-dated mtimes, like a ``cp -p``: they
+    # are all read now (see test_window_uses_the_latest_landing_evidence), and the events of
+    # the day are the same.
+    assert (report.files_before_window, report.files_parsed) == (0, 5)
     assert [e.event.round_end_unix for e in report.events] == [SUPPLY_R1.round_end_unix]
     previous = plan_lua_source_days(tmp_path, [date(2026, 2, 15)], settings(tmp_path), "webhook")
     assert sorted(e.event.round_end_unix for e in previous.events) == sorted(
@@ -367,3 +370,62 @@ def test_event_json_is_lossless_and_deterministic() -> None:
     assert json.loads(event_to_json(webhook))["timelimit_minutes"] == 12
     with pytest.raises(ValueError, match="version"):
         event_from_json(json.dumps({"v": 99}))
+
+
+def test_window_uses_the_latest_landing_evidence() -> None:
+    """Files are skipped unread only when mtime, ctime and a gametime name stamp are all old."""
+    from slomix_pipeline.ingest.lua_events import _latest_evidence
+    from slomix_pipeline.landing.zone import LandedFile
+
+    old, new = 1_000_000_000, 1_800_000_000
+    ns = 1_000_000_000
+    drop = "stats_ready_" + "0" * 64 + ".json"
+    assert _latest_evidence("webhook", LandedFile("w", drop, 1, old * ns, old * ns)) == old
+    assert _latest_evidence("webhook", LandedFile("w", drop, 1, old * ns, new * ns)) == new
+    name = f"gametime-supply-R1-{new}.json"
+    assert _latest_evidence("gametime", LandedFile("g", name, 1, old * ns, old * ns)) == new
+
+
+def test_figures_beyond_an_integer_column_are_flagged_identically_on_both_backends(
+    tmp_path: Path, warehouse_url: str
+) -> None:
+    """A playtime of 3,000,000,000 s fits SQLite but not a PostgreSQL ``integer``: flagged."""
+    engine = open_warehouse(warehouse_url)
+    huge = spec(at(21, 10), actual_duration_seconds=3_000_000_000, allies_score=3_000_000_000)
+    land_webhook(tmp_path, render_stats_ready(huge), huge.round_end_unix + 2)
+    run_all(engine, tmp_path, [DAY])
+    (team,) = teams(engine)
+    assert team["actual_duration_seconds"] is None and team["allies_score"] is None
+    with engine.connect() as conn:
+        (warnings,) = conn.execute(
+            select(schema.processed_files.c.warnings).where(
+                schema.processed_files.c.source == "webhook"
+            )
+        ).one()
+    assert "out_of_range:playtime_seconds" in warnings
+    assert "out_of_range:allies_score" in warnings
+
+
+def test_a_file_whose_day_changes_moves_instead_of_colliding(
+    tmp_path: Path, warehouse_url: str
+) -> None:
+    """A rejected gametime (filed by landing time) replaced by a valid copy (filed by round end)."""
+    engine = open_warehouse(warehouse_url)
+    valid = spec(at(21, 10))
+    name, data = render_gametime(valid)
+    earlier = date(2026, 2, 14)
+    land(tmp_path, GAMETIMES_FOLDER, name, b"{not json", at(21, 0, day=earlier))
+    run_all(engine, tmp_path, [earlier])
+    land(tmp_path, GAMETIMES_FOLDER, name, data, valid.round_end_unix + 40)
+    run_all(engine, tmp_path, [DAY])  # used to fail on the processed_files primary key
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(schema.processed_files).where(schema.processed_files.c.file_name == name)
+        ).all()
+    assert [(r.gaming_day, r.status) for r in rows] == [(DAY, "loaded")]
+    run_all(engine, tmp_path, [earlier])  # re-running the old day does not resurrect it
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(schema.processed_files).where(schema.processed_files.c.file_name == name)
+        ).all()
+    assert [(r.gaming_day, r.status) for r in rows] == [(DAY, "loaded")]

@@ -39,7 +39,7 @@ from sqlalchemy import create_engine
 from slomix_pipeline.config import load_settings
 from slomix_pipeline.defs.automation import live_update_condition
 from slomix_pipeline.defs.partitions import gaming_days
-from slomix_pipeline.defs.sensors import FOLDER_TAG, SPECS, evaluate_landing_tick
+from slomix_pipeline.defs.sensors import DATASET_CHAIN, FOLDER_TAG, SPECS, evaluate_landing_tick
 from slomix_pipeline.formats.acknowledgements import render_acknowledgements
 from slomix_pipeline.ingest.stats_files import ingest_stats_days
 from slomix_pipeline.landing.zone import (
@@ -208,6 +208,7 @@ def test_landed_day_ends_in_session_aggregates_without_a_click(
             "proximity_engagements",
             "linked_rounds",
             "session_aggregates",
+            *DATASET_CHAIN,
         }
 
         # Every run came from the landing sensor, each carrying its whole chain: the automation
@@ -215,6 +216,8 @@ def test_landed_day_ends_in_session_aggregates_without_a_click(
         assert {run.tags.get("dagster/sensor_name") for run in runs} == {LANDING_SENSOR}
         assert {run.tags.get("dagster/partition") for run in runs} == {DAY}
         assert DAY in daemon.materialized_partitions("session_aggregates")
+        # ... and the careers of that night in the same runs as its sessions (issue 15).
+        assert DAY in daemon.materialized_partitions("careers")
 
         # The gates ran for the day and passed on the final materializations.
         ws1 = daemon.check_executions("ws1_lua_links", "linked_rounds", DAY)
@@ -230,6 +233,9 @@ def test_landed_day_ends_in_session_aggregates_without_a_click(
         assert live_tables["session_rounds"], "no session rows were written"
         assert live_tables["gaming_sessions"] == reference_tables["gaming_sessions"]
         assert live_tables["session_player_stats"] == reference_tables["session_player_stats"]
+        # Careers updated run by run on the live path equal one batch rebuild.
+        assert live_tables["player_season_stats"], "no career rows were written"
+        assert live_tables["player_season_stats"] == reference_tables["player_season_stats"]
         for name, rows in reference_tables.items():
             assert live_tables[name] == rows, f"table {name} differs from the batch result"
 

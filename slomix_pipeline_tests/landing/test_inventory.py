@@ -203,14 +203,15 @@ def test_vanished_files_are_neither_requested_nor_remembered() -> None:
 # ----------------------------------------------------------------------------------- scanning
 
 
-def test_scan_skips_temporaries_hidden_files_and_folders(tmp_path: Path) -> None:
+def test_scan_skips_temporaries_hidden_files_but_not_folders(tmp_path: Path) -> None:
+    """Folders and symlinks are stamped (the run records them as quarantined, issue 12)."""
     folder = tmp_path / STATS_FOLDER
     write_atomically(folder, "2026-02-10-210000-supply-round-1.txt", b"x")
     (folder / ".landing-abc").write_bytes(b"partial")
     (folder / ".sftp_ledger.jsonl").write_bytes(b"{}")
     (folder / "sub").mkdir()
     names = [s.name for s in scan_folder(folder)]
-    assert names == ["2026-02-10-210000-supply-round-1.txt"]
+    assert names == ["2026-02-10-210000-supply-round-1.txt", "sub"]
     assert scan_folder(tmp_path / "missing") == []
 
 

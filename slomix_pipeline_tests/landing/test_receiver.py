@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import socket
@@ -18,6 +19,7 @@ import pytest
 from slomix_pipeline.landing import receiver as receiver_module
 from slomix_pipeline.landing.receiver import (
     TOKENS_ENV_VAR,
+    ReceiverLimits,
     load_tokens_from_env,
     make_server,
 )
@@ -41,11 +43,20 @@ class Receiver:
         return sorted(p for p in self.drop_dir.iterdir())
 
 
+LIMITS = ReceiverLimits(header_timeout_s=1.0, read_timeout_s=1.0, max_connections=400)
+
+
 @pytest.fixture
 def receiver(tmp_path: Path) -> Iterator[Receiver]:
+    with running_receiver(tmp_path, LIMITS) as running:
+        yield running
+
+
+@contextlib.contextmanager
+def running_receiver(tmp_path: Path, limits: ReceiverLimits) -> Iterator[Receiver]:
     drop_dir = tmp_path / "webhook_drops"
     server = make_server(
-        "127.0.0.1", 0, drop_dir, TOKENS, max_body_bytes=LIMIT, log_level="warning"
+        "127.0.0.1", 0, drop_dir, TOKENS, max_body_bytes=LIMIT, log_level="warning", limits=limits
     )
     # Bind and listen before the server runs: early connections wait in the backlog, so the
     # readiness probe below blocks until the server accepts instead of spinning on refusals.
@@ -76,11 +87,21 @@ def receiver(tmp_path: Path) -> Iterator[Receiver]:
         assert not thread.is_alive()
 
 
-def stats_ready(n: int = 0) -> bytes:
+def stats_ready(n: int = 0, **fields: str) -> bytes:
+    """A STATS_READY body the ingestion accepts (the receiver validates these at the door)."""
+    values = {
+        "Map": f"supply{n}",
+        "Round": "1",
+        "Lua_RoundStart": "1770750000",
+        "Lua_RoundEnd": "1770750600",
+        **fields,
+    }
     body = {
         "username": "ET:Legacy Stats",
         "content": "STATS_READY",
-        "embeds": [{"fields": [{"name": "Map", "value": f"supply{n}", "inline": True}]}],
+        "embeds": [
+            {"fields": [{"name": k, "value": v, "inline": True} for k, v in values.items()]}
+        ],
     }
     return json.dumps(body, separators=(",", ":")).encode()
 
@@ -213,3 +234,118 @@ def test_tokens_from_environment() -> None:
 def test_server_refuses_to_start_without_tokens(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=TOKENS_ENV_VAR):
         make_server("127.0.0.1", 0, tmp_path, {})
+
+
+# ------------------------------------------------------------------- hostile and slow clients
+
+
+def _closed_by_server(sock: socket.socket, deadline_s: float) -> bool:
+    """True when the server closes ``sock`` (EOF or reset) before the deadline."""
+    sock.settimeout(0.2)
+    end = time.monotonic() + deadline_s
+    while time.monotonic() < end:
+        try:
+            if sock.recv(4096) == b"":
+                return True
+        except TimeoutError:
+            continue
+        except ConnectionError:
+            return True
+    return False
+
+
+def _port(receiver: Receiver) -> int:
+    return int(receiver.base_url.rsplit(":", 1)[1])
+
+
+def test_slow_request_head_is_disconnected(receiver: Receiver) -> None:
+    sock = socket.create_connection(("127.0.0.1", _port(receiver)))
+    sock.sendall(b"POST /webhooks/1111/secret-token-one HTTP/1.1\r\nHost: x\r\n")  # no end
+    try:
+        assert _closed_by_server(sock, LIMITS.header_timeout_s + 5)
+    finally:
+        sock.close()
+
+
+def test_slow_body_is_408_and_nothing_lands(receiver: Receiver) -> None:
+    data = stats_ready()
+    sock = socket.create_connection(("127.0.0.1", _port(receiver)))
+    head = (
+        f"POST /webhooks/1111/secret-token-one HTTP/1.1\r\nHost: x\r\n"
+        f"Content-Length: {len(data)}\r\n\r\n"
+    ).encode()
+    sock.sendall(head + data[:10])  # then nothing more
+    sock.settimeout(LIMITS.read_timeout_s + 5)
+    try:
+        answer = sock.recv(4096)
+    finally:
+        sock.close()
+    assert answer.startswith(b"HTTP/1.1 408")
+    assert receiver.landed() == []
+
+
+def test_connection_cap_refuses_extra_sockets_and_real_deliveries_get_through(
+    tmp_path: Path,
+) -> None:
+    limits = ReceiverLimits(header_timeout_s=1.0, read_timeout_s=1.0, max_connections=16)
+    with running_receiver(tmp_path, limits) as receiver:
+        _cap_scenario(receiver, limits)
+
+
+def _cap_scenario(receiver: Receiver, limits: ReceiverLimits) -> None:
+    port = _port(receiver)
+    idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(limits.max_connections)]
+    try:
+        extra = socket.create_connection(("127.0.0.1", port))
+        try:
+            assert _closed_by_server(extra, 5), "a connection over the cap stayed open"
+        finally:
+            extra.close()
+        # The idle ones are dropped after the head timeout; a real delivery then lands.
+        assert all(_closed_by_server(s, limits.header_timeout_s + 5) for s in idle)
+        response = httpx.post(receiver.url(), content=stats_ready(), timeout=10)
+        assert response.status_code == 204
+        assert len(receiver.landed()) == 1
+    finally:
+        for sock in idle:
+            sock.close()
+
+
+@pytest.mark.parametrize(
+    ("data", "detail"),
+    [
+        (b'{"content":"STATS_READY","embeds":[' + b"[" * 1500 + b"]" * 1500 + b"]}", "nesting"),
+        (b'{"a":' * 600 + b"1" + b"}" * 600, "nesting"),
+        (b'{"content":"STATS_READY","x":"\\ud800"}', "surrogate"),
+        (stats_ready(Lua_RoundEnd="9" * 3000), "STATS_READY"),
+        (stats_ready(Round="7"), "invalid_round"),
+        (json.dumps({"content": "STATS_READY"}).encode(), "missing_field"),
+    ],
+)
+def test_unparseable_or_invalid_stats_ready_is_400_and_not_landed(
+    receiver: Receiver, data: bytes, detail: str
+) -> None:
+    response = httpx.post(receiver.url(), content=data)
+    assert response.status_code == 400
+    assert detail in response.json()["message"]
+    assert receiver.landed() == []
+
+
+def test_unknown_but_valid_messages_still_land(receiver: Receiver) -> None:
+    other = json.dumps({"content": "SOMETHING_NEW", "embeds": [{"title": "Future Thing"}]})
+    assert httpx.post(receiver.url(), content=other.encode()).status_code == 204
+    assert len(receiver.landed()) == 1
+
+
+def test_limits_from_environment() -> None:
+    limits = ReceiverLimits.from_env(
+        {
+            "SLOMIX_WEBHOOK_HEADER_TIMEOUT_SECONDS": "3",
+            "SLOMIX_WEBHOOK_READ_TIMEOUT_SECONDS": "4.5",
+            "SLOMIX_WEBHOOK_MAX_CONNECTIONS": "9",
+        }
+    )
+    assert limits == ReceiverLimits(3.0, 4.5, 9)
+    assert ReceiverLimits.from_env({}) == ReceiverLimits()
+    with pytest.raises(ValueError):
+        ReceiverLimits.from_env({"SLOMIX_WEBHOOK_MAX_CONNECTIONS": "0"})

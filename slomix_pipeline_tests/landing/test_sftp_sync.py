@@ -435,3 +435,64 @@ def test_a_crash_after_landing_but_before_the_ledger_is_adopted_not_duplicated(
     assert [f.name for f, _ in report.conflicts] == [STATS_2]
     assert (zone / STATS_FOLDER / STATS_2).read_bytes() == b"local version\n"  # never overwritten
     assert sync(server.settings(), zone).requested == 0  # both are settled in the ledger
+
+
+# ------------------------------------------------------- known_hosts markers and in-place rewrites
+
+
+@pytest.mark.integration
+def test_known_hosts_markers_fail_closed(clean_remote: SshdServer, tmp_path: Path) -> None:
+    server = clean_remote
+    put(server, "stats", STATS_1, b"x", mtime=1_770_756_000)
+    entry = f"[127.0.0.1]:{server.port} {server.host_public}"
+    cases = {
+        # listed AND revoked: OpenSSH refuses it, so do we
+        "revoked": (f"{entry}\n@revoked * {server.host_public}\n", HostKeyError, "REVOKED"),
+        "ca_only": (f"@cert-authority * {server.host_public}\n", HostKeyError, "cert-authority"),
+        "unknown_marker": (f"@future {entry}\n", SftpConfigError, "unknown marker"),
+        "garbage": (
+            f"{entry}\n[127.0.0.1]:1 ssh-ed25519 %%%notbase64\n",
+            SftpConfigError,
+            "line 2",
+        ),
+    }
+    for label, (text, error, message) in cases.items():
+        known = tmp_path / f"known_{label}"
+        known.write_text(text)
+        zone = tmp_path / f"zone-{label}"
+        with pytest.raises(error, match=message):
+            sync(server.settings(known_hosts=known), zone)
+        assert landed_names(zone, STATS_FOLDER) == []
+    other = keygen(tmp_path / "other")  # a revocation of another key changes nothing
+    fine = tmp_path / "known_fine"
+    fine.write_text(f"# comment\n{entry}\n@revoked * {other}\n")
+    report = sync(server.settings(known_hosts=fine), tmp_path / "zone-fine")
+    assert [f.name for f in report.landed] == [STATS_1]
+
+
+@pytest.mark.integration
+def test_same_size_rewrite_in_the_same_second_is_not_landed_torn(
+    clean_remote: SshdServer, tmp_path: Path
+) -> None:
+    server = clean_remote
+    old, new = b"A" * 200_000 + b"\n", b"B" * 200_000 + b"\n"
+    path = put(server, "stats", STATS_1, old, mtime=1_770_756_000)
+    settings = server.settings()
+    listing = listing_of(server, settings).files
+    zone = tmp_path / "zone"
+    rewritten = []
+
+    def rewrite_in_place(remote_file: RemoteFile, received: int) -> None:
+        if not rewritten:  # same size, same mtime second: invisible to stat
+            path.write_bytes(new)
+            os.utime(path, (1_770_756_000, 1_770_756_000))
+            rewritten.append(received)
+
+    report = sync(settings, zone, listing, on_chunk=rewrite_in_place)
+    assert rewritten
+    assert [f.name for f, _ in report.changed] == [STATS_1]
+    assert "two reads differ" in report.changed[0][1]
+    assert landed_names(zone, STATS_FOLDER) == []
+    report = sync(settings, zone, listing_of(server, settings).files)
+    assert [f.name for f in report.landed] == [STATS_1]
+    assert (zone / STATS_FOLDER / STATS_1).read_bytes() == new

@@ -142,10 +142,18 @@ def test_webhook_names_are_the_receivers(corpus: SimCorpus, tmp_path: Path) -> N
     assert set(samples) == {"webhook", "malformed", "objective_ping"}
     drop_dir = tmp_path / "drops"
     statuses = asyncio.run(_post_all(drop_dir, [d.data for d in samples.values()]))
-    assert statuses == [204, 204, 204]
-    assert sorted(p.name for p in drop_dir.iterdir()) == sorted(d.name for d in samples.values())
+    # The malformed STATS_READY body is refused at the door since issue 12 (400, not landed);
+    # the sample zone still lands it directly, so the ingestion's quarantine is exercised too.
+    assert dict(zip(samples, statuses, strict=True)) == {
+        "webhook": 204,
+        "malformed": 400,
+        "objective_ping": 204,
+    }
+    landed = {role: d for role, d in samples.items() if role != "malformed"}
+    assert sorted(p.name for p in drop_dir.iterdir()) == sorted(d.name for d in landed.values())
     for delivery in samples.values():
         assert webhook_drop_name(delivery.data) == delivery.name
+    for delivery in landed.values():
         assert (drop_dir / delivery.name).read_bytes() == delivery.data
 
 

@@ -1,0 +1,1 @@
+"""Community datasets (group ``datasets``): players, careers, leaderboards, season exports."""

@@ -1,0 +1,1 @@
+"""Cross-session community datasets: player identity, careers, records and leaderboards (pure)."""
