@@ -43,6 +43,7 @@ from starlette.routing import Route
 from slomix_pipeline.domain.lua_events import EventRejected
 from slomix_pipeline.formats.webhook import MAX_BODY_BYTES, is_stats_ready, load_json, message_kind
 from slomix_pipeline.landing.zone import content_addressed_name, write_atomically
+from slomix_pipeline.settings_model import read_env
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ def load_tokens_from_env(environ: Mapping[str, str] | None = None) -> dict[str, 
     Blank entries are skipped; an entry without ``:``, with an empty part, or a repeated id is a
     configuration error (raised, never guessed around).
     """
-    raw = (os.environ if environ is None else environ).get(TOKENS_ENV_VAR, "")
+    raw = read_env(environ).webhook_tokens
     tokens: dict[str, str] = {}
     for entry in raw.split(","):
         entry = entry.strip()

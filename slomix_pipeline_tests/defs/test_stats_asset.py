@@ -13,7 +13,7 @@ import dagster as dg
 import pytest
 
 from slomix_pipeline.config import load_settings
-from slomix_pipeline.defs.resources import LandingZoneResource, WarehouseResource
+from slomix_pipeline.defs.resources import LandingZoneResource, WarehouseResource, gates_resource
 from slomix_pipeline.defs.stats.assets import raw_stats_files
 from slomix_pipeline.runner import landed_stats_days, range_tags
 from slomix_pipeline.sample_data import generate_landing_zone
@@ -31,6 +31,7 @@ def sample_zone(tmp_path_factory) -> Path:
 def _materialize(zone: Path, url: str, *, day: date | None = None, days: list[date] | None = None):
     resources = {
         "warehouse": WarehouseResource(database_url=url),
+        "gates": gates_resource(),
         "landing": LandingZoneResource(data_dir=str(zone)),
     }
     with dg.instance_for_test() as instance:
