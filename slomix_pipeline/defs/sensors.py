@@ -261,7 +261,9 @@ def read_ingested(url: str, folder: str, names: Iterable[str]) -> dict[str, Inge
             ),
         )
     found: dict[str, IngestedFile] = {}
-    engine = create_engine(parsed)
+    # a SQLite writer may hold the file briefly; wait like the runs do rather than fail the read
+    connect_args = {"timeout": 30} if parsed.get_backend_name() == "sqlite" else {}
+    engine = create_engine(parsed, connect_args=connect_args)
     try:
         with engine.connect() as conn:
             if not inspect(conn).has_table(table.name):  # not migrated yet: no run so far
