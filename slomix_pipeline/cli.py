@@ -47,7 +47,9 @@ def _cmd_sample_data(args: argparse.Namespace) -> int:
         rounds_per_night=args.rounds_per_night,
     )
     print(f"sample landing zone written to {settings.data_dir}")
-    print(report.summary() if hasattr(report, "summary") else report)
+    from slomix_pipeline.sample_data.summary import describe
+
+    print(describe(report))
     return 0
 
 
@@ -169,6 +171,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from slomix_pipeline.quiet import silence_maturity_warnings
+
+    silence_maturity_warnings()
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))

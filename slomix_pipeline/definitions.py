@@ -19,6 +19,9 @@ from dagster._record import replace
 import slomix_pipeline.defs as defs_package
 from slomix_pipeline.config import load_settings
 from slomix_pipeline.defs.asset_catalog import with_catalog
+from slomix_pipeline.quiet import silence_maturity_warnings
+
+silence_maturity_warnings()  # before the component tree loads the defs modules (quiet.py)
 
 CODE_LOCATION_NAME = "slomix_pipeline"
 
