@@ -24,6 +24,7 @@ from slomix_pipeline.landing.zone import STATS_FOLDER, iter_landed
 from slomix_pipeline.summary import GateVerdict
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+INSTANCE_TEMPLATE = Path(__file__).resolve().parent / "instance" / "dagster.yaml"
 QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 """Console shows warnings (quarantined files) and errors; the full log is in the instance."""
 
@@ -39,11 +40,16 @@ def landed_stats_days(data_dir: Path, settings: Settings) -> list[date]:
 
 
 def ensure_dagster_home(default: Path) -> Path:
-    """Use ``$DAGSTER_HOME`` or ``default``, seeding it with the repository's dagster.yaml."""
+    """Use ``$DAGSTER_HOME`` or ``default``, seeding it with the packaged instance file.
+
+    The file lives in the package (``slomix_pipeline/instance/dagster.yaml``), not at the
+    repository root: ``dg dev`` warns about a ``dagster.yaml`` in the working directory that
+    is not ``$DAGSTER_HOME``, and a wheel install has no repository root.
+    """
     home = Path(os.environ.get("DAGSTER_HOME") or default).resolve()
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    source = REPO_ROOT / "dagster.yaml"
+    source = INSTANCE_TEMPLATE
     if not config.exists() and source.exists():
         shutil.copyfile(source, config)
     os.environ["DAGSTER_HOME"] = str(home)
