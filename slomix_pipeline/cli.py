@@ -64,12 +64,12 @@ def _days_between(first: str | None, last: str | None, found: list[date]) -> lis
 
 
 def _cmd_materialize(args: argparse.Namespace, *, quiet_header: bool = False) -> int:
+    settings = _settings_for(args)  # first: the defs modules read the settings when imported
     import dagster as dg
 
     from slomix_pipeline.runner import ensure_dagster_home, landed_stats_days, materialize_range
     from slomix_pipeline.summary import print_summary
 
-    settings = _settings_for(args)
     home = ensure_dagster_home(Path(".dagster_home"))
     days = _days_between(args.first, args.last, landed_stats_days(settings.data_dir, settings))
     if not days:

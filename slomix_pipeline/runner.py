@@ -17,7 +17,6 @@ import dagster as dg
 from dagster._core.definitions.reconstruct import ReconstructableRepository
 
 from slomix_pipeline.config import Settings
-from slomix_pipeline.defs.automation import PUBLISH_GROUP
 from slomix_pipeline.domain.gaming_day import gaming_day_of_local
 from slomix_pipeline.formats.stats_file import classify_stats_filename
 from slomix_pipeline.landing.zone import STATS_FOLDER, iter_landed
@@ -100,6 +99,10 @@ def materialize_range(
     definitions = repository.get_definition()
     chosen = dg.AssetSelection.from_coercible((selection or "*").split(","))
     # Discord posts are not part of a backfill: they run in their own job (docs/operations.md).
+    # imported here, not at module level: importing defs/ fixes the partitions from the
+    # settings, and the CLI sets SLOMIX_DATA_DIR from --data-dir only after importing this module
+    from slomix_pipeline.defs.automation import PUBLISH_GROUP
+
     keys = (chosen - dg.AssetSelection.groups(PUBLISH_GROUP)).resolve(definitions.asset_graph)
     job = repository.get_reconstructable_job(ASSET_JOB)
     with dg.execute_job(
