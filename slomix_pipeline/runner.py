@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import dagster as dg
-from dagster._core.definitions.reconstruct import ReconstructableRepository
+from dagster._core.definitions.reconstruct import ReconstructableJob, ReconstructableRepository
 
 from slomix_pipeline.config import Settings
 from slomix_pipeline.domain.gaming_day import gaming_day_of_local
@@ -93,6 +93,11 @@ def materialize_range(
     ordered = sorted(days)
     if not ordered:
         raise ValueError("no gaming days to materialize")
+    # Dagster keeps the last reconstructed job definition per process (an lru_cache); the
+    # resources are built from the settings when the definitions load, so a process whose
+    # settings changed since (tests, a long-lived tool) must load them again.
+    ReconstructableJob.get_repository_definition.cache_clear()
+    ReconstructableJob.get_definition.cache_clear()
     repository = ReconstructableRepository.for_module(
         CODE_LOCATION_MODULE, "defs", working_directory=str(REPO_ROOT)
     )
