@@ -47,7 +47,9 @@ def _cmd_sample_data(args: argparse.Namespace) -> int:
         rounds_per_night=args.rounds_per_night,
     )
     print(f"sample landing zone written to {settings.data_dir}")
-    print(report.summary() if hasattr(report, "summary") else report)
+    from slomix_pipeline.sample_data.summary import describe
+
+    print(describe(report))
     return 0
 
 
@@ -62,13 +64,13 @@ def _days_between(first: str | None, last: str | None, found: list[date]) -> lis
 
 
 def _cmd_materialize(args: argparse.Namespace, *, quiet_header: bool = False) -> int:
+    settings = _settings_for(args)  # first: the defs modules read the settings when imported
     import dagster as dg
 
     from slomix_pipeline.config import mask_url
     from slomix_pipeline.runner import ensure_dagster_home, landed_stats_days, materialize_range
     from slomix_pipeline.summary import print_summary
 
-    settings = _settings_for(args)
     home = ensure_dagster_home(Path(".dagster_home"))
     days = _days_between(args.first, args.last, landed_stats_days(settings.data_dir, settings))
     if not days:
@@ -173,6 +175,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from slomix_pipeline.quiet import silence_maturity_warnings
+
+    silence_maturity_warnings()
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))

@@ -1,13 +1,13 @@
 """Runtime settings, read from environment variables with documented defaults.
 
-Every knob an operator may turn lives here so that the rest of the code receives plain values
+The core settings, resolved from the typed model in ``settings_model.py`` (the only reader
+of the environment), so that the rest of the code receives plain values
 and never reads the environment itself. The table in ``docs/operations.md`` lists the same
 variables; keep both in step.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -15,24 +15,28 @@ from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from slomix_pipeline.settings_model import SettingsError, SlomixFields, read_env, variable
+
+__all__ = ["DEFAULTS", "Settings", "SettingsError", "default_sqlite_url", "load_settings"]
+
+CORE_FIELDS = (
+    "data_dir",
+    "database_url",
+    "server_tz",
+    "day_start_hour",
+    "partition_start",
+    "round_match_window_minutes",
+    "session_gap_minutes",
+    "gate_acknowledgements",
+    "player_merges",
+    "seasons",
+    "leaderboard_min_rounds",
+    "export_dir",
+)
 DEFAULTS: dict[str, str] = {
-    "SLOMIX_DATA_DIR": "./data",
-    "SLOMIX_DATABASE_URL": "",  # empty: SQLite file ``warehouse.sqlite`` inside the data dir
-    "SLOMIX_SERVER_TZ": "Europe/Paris",
-    "SLOMIX_DAY_START_HOUR": "6",
-    "SLOMIX_PARTITION_START": "",  # empty: the first gaming day the landing zone holds
-    "SLOMIX_ROUND_MATCH_WINDOW_MINUTES": "45",
-    "SLOMIX_SESSION_GAP_MINUTES": "60",
-    "SLOMIX_GATE_ACKNOWLEDGEMENTS": "",  # empty: gate_acknowledgements.yaml in the data dir
-    "SLOMIX_PLAYER_MERGES": "",  # empty: player_merges.yaml in the data dir
-    "SLOMIX_SEASONS": "",  # empty: seasons.yaml in the data dir
-    "SLOMIX_LEADERBOARD_MIN_ROUNDS": "10",
-    "SLOMIX_EXPORT_DIR": "",  # empty: exports/ in the data dir
+    variable(name): str(SlomixFields.model_fields[name].default) for name in CORE_FIELDS
 }
-
-
-class SettingsError(ValueError):
-    """A setting has a value the platform cannot work with; the message names the variable."""
+"""The core variables and their defaults (the typed model in ``settings_model.py`` owns them)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,17 +62,6 @@ class Settings:
         return ZoneInfo(self.server_tz_name)
 
 
-def _int_setting(env: Mapping[str, str], key: str, low: int, high: int) -> int:
-    raw = env.get(key) or DEFAULTS[key]
-    try:
-        value = int(raw)
-    except ValueError as exc:
-        raise SettingsError(f"{key}={raw!r} is not a whole number") from exc
-    if not low <= value <= high:
-        raise SettingsError(f"{key}={value} is outside {low}..{high}")
-    return value
-
-
 def default_sqlite_url(data_dir: Path) -> str:
     """The embedded warehouse: one SQLite file next to the landing zone, no server needed."""
     return f"sqlite:///{(data_dir / 'warehouse.sqlite').resolve()}"
@@ -76,20 +69,21 @@ def default_sqlite_url(data_dir: Path) -> str:
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Resolve settings from ``env`` (default: ``os.environ``), validating every value."""
-    env = os.environ if env is None else env
-    data_dir = Path(env.get("SLOMIX_DATA_DIR") or DEFAULTS["SLOMIX_DATA_DIR"]).resolve()
-    tz_name = env.get("SLOMIX_SERVER_TZ") or DEFAULTS["SLOMIX_SERVER_TZ"]
+    raw = read_env(env)
+    data_dir = Path(raw.data_dir).resolve()
     try:
-        ZoneInfo(tz_name)
+        ZoneInfo(raw.server_tz)
     except Exception as exc:
-        raise SettingsError(f"SLOMIX_SERVER_TZ={tz_name!r} is not a known IANA time zone") from exc
-    start_raw = env.get("SLOMIX_PARTITION_START") or DEFAULTS["SLOMIX_PARTITION_START"]
+        raise SettingsError(
+            f"SLOMIX_SERVER_TZ={raw.server_tz!r} is not a known IANA time zone"
+        ) from exc
     try:
-        partition_start = date.fromisoformat(start_raw) if start_raw else None
+        partition_start = date.fromisoformat(raw.partition_start) if raw.partition_start else None
     except ValueError as exc:
-        raise SettingsError(f"SLOMIX_PARTITION_START={start_raw!r} is not YYYY-MM-DD") from exc
-    window = _int_setting(env, "SLOMIX_ROUND_MATCH_WINDOW_MINUTES", 1, 24 * 60)
-    gap = _int_setting(env, "SLOMIX_SESSION_GAP_MINUTES", 1, 24 * 60)
+        raise SettingsError(
+            f"SLOMIX_PARTITION_START={raw.partition_start!r} is not YYYY-MM-DD"
+        ) from exc
+    window, gap = raw.round_match_window_minutes, raw.session_gap_minutes
     if window >= gap:
         raise SettingsError(
             "SLOMIX_ROUND_MATCH_WINDOW_MINUTES must stay below SLOMIX_SESSION_GAP_MINUTES "
@@ -97,21 +91,19 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         )
     return Settings(
         data_dir=data_dir,
-        database_url=env.get("SLOMIX_DATABASE_URL") or default_sqlite_url(data_dir),
-        server_tz_name=tz_name,
-        day_start_hour=_int_setting(env, "SLOMIX_DAY_START_HOUR", 0, 23),
+        database_url=raw.database_url or default_sqlite_url(data_dir),
+        server_tz_name=raw.server_tz,
+        day_start_hour=raw.day_start_hour,
         partition_start=partition_start,
         round_match_window_minutes=window,
         session_gap_minutes=gap,
         acknowledgements_path=Path(
-            env.get("SLOMIX_GATE_ACKNOWLEDGEMENTS") or data_dir / "gate_acknowledgements.yaml"
+            raw.gate_acknowledgements or data_dir / "gate_acknowledgements.yaml"
         ).resolve(),
-        player_merges_path=Path(
-            env.get("SLOMIX_PLAYER_MERGES") or data_dir / "player_merges.yaml"
-        ).resolve(),
-        seasons_path=Path(env.get("SLOMIX_SEASONS") or data_dir / "seasons.yaml").resolve(),
-        leaderboard_min_rounds=_int_setting(env, "SLOMIX_LEADERBOARD_MIN_ROUNDS", 0, 1_000_000),
-        export_dir=Path(env.get("SLOMIX_EXPORT_DIR") or data_dir / "exports").resolve(),
+        player_merges_path=Path(raw.player_merges or data_dir / "player_merges.yaml").resolve(),
+        seasons_path=Path(raw.seasons or data_dir / "seasons.yaml").resolve(),
+        leaderboard_min_rounds=raw.leaderboard_min_rounds,
+        export_dir=Path(raw.export_dir or data_dir / "exports").resolve(),
     )
 
 

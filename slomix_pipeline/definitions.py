@@ -14,8 +14,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import dagster as dg
+from dagster._record import replace
 
 import slomix_pipeline.defs as defs_package
+from slomix_pipeline.config import load_settings
+from slomix_pipeline.defs.asset_catalog import with_catalog
+from slomix_pipeline.quiet import silence_maturity_warnings
+
+silence_maturity_warnings()  # before the component tree loads the defs modules (quiet.py)
 
 CODE_LOCATION_NAME = "slomix_pipeline"
 
@@ -27,7 +33,10 @@ def defs() -> dg.Definitions:
         project_root=Path(__file__).resolve().parent.parent,
         code_location_name=CODE_LOCATION_NAME,
     )
-    return dg.Definitions.merge(
-        tree.build_defs(),
-        dg.Definitions(executor=dg.in_process_executor),
+    built = tree.build_defs()
+    # catalog metadata (tables, columns, owners, kinds, rule-derived code versions) is attached
+    # here, once, so the asset modules stay about the work (see defs/asset_catalog.py)
+    described = replace(
+        built, assets=with_catalog(built.assets or [], load_settings().database_url)
     )
+    return dg.Definitions.merge(described, dg.Definitions(executor=dg.in_process_executor))

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import dagster as dg
-from dagster._core.definitions.reconstruct import ReconstructableRepository
+from dagster._core.definitions.reconstruct import ReconstructableJob, ReconstructableRepository
 
 from slomix_pipeline.config import Settings
 from slomix_pipeline.domain.gaming_day import gaming_day_of_local
@@ -23,6 +23,10 @@ from slomix_pipeline.landing.zone import STATS_FOLDER, iter_landed
 from slomix_pipeline.summary import GateVerdict
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+INSTANCE_TEMPLATES = (
+    REPO_ROOT / "dagster.yaml",  # a checkout
+    Path(__file__).resolve().parent / "instance" / "dagster.yaml",  # the copy a wheel ships
+)
 QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 """Console shows warnings (quarantined files) and errors; the full log is in the instance."""
 
@@ -38,12 +42,16 @@ def landed_stats_days(data_dir: Path, settings: Settings) -> list[date]:
 
 
 def ensure_dagster_home(default: Path) -> Path:
-    """Use ``$DAGSTER_HOME`` or ``default``, seeding it with the repository's dagster.yaml."""
+    """Use ``$DAGSTER_HOME`` or ``default``, seeding it with the project's instance file.
+
+    The file is ``dagster.yaml`` at the repository root; a wheel install has no repository root
+    and ships the same file as ``slomix_pipeline/instance/dagster.yaml``.
+    """
     home = Path(os.environ.get("DAGSTER_HOME") or default).resolve()
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    source = REPO_ROOT / "dagster.yaml"
-    if not config.exists() and source.exists():
+    source = next((p for p in INSTANCE_TEMPLATES if p.is_file()), None)
+    if not config.exists() and source is not None:
         shutil.copyfile(source, config)
     os.environ["DAGSTER_HOME"] = str(home)
     return home
@@ -93,16 +101,21 @@ def materialize_range(
     for reaped in reap_abandoned_runs(instance):
         what = f"worker pid {reaped.pid} gone" if reaped.pid is not None else "run had ended"
         print(f"recovered run {reaped.run_id} ({what}): marked failed, pool slots freed")
+    # Dagster keeps the last reconstructed job definition per process (an lru_cache); the
+    # resources are built from the settings when the definitions load, so a process whose
+    # settings changed since (tests, a long-lived tool) must load them again.
+    ReconstructableJob.get_repository_definition.cache_clear()
+    ReconstructableJob.get_definition.cache_clear()
     repository = ReconstructableRepository.for_module(
         CODE_LOCATION_MODULE, "defs", working_directory=str(REPO_ROOT)
     )
     definitions = repository.get_definition()
-    # Imported here: the code location reads its settings (partition start) when first imported,
-    # after the CLI has applied --data-dir.
-    from slomix_pipeline.defs.automation import PUBLISH_GROUP
-
     chosen = dg.AssetSelection.from_coercible((selection or "*").split(","))
     # Discord posts are not part of a backfill: they run in their own job (docs/operations.md).
+    # imported here, not at module level: importing defs/ fixes the partitions from the
+    # settings, and the CLI sets SLOMIX_DATA_DIR from --data-dir only after importing this module
+    from slomix_pipeline.defs.automation import PUBLISH_GROUP
+
     keys = (chosen - dg.AssetSelection.groups(PUBLISH_GROUP)).resolve(definitions.asset_graph)
     job = repository.get_reconstructable_job(ASSET_JOB)
     with dg.execute_job(

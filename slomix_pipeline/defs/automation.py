@@ -31,7 +31,6 @@ sensor starts STOPPED unless ``SLOMIX_SENSORS_DEFAULT_RUNNING=1``.
 """
 
 # No ``from __future__ import annotations`` in modules under defs/ (Dagster reads annotations).
-import os
 from collections.abc import Mapping
 
 import dagster as dg
@@ -39,6 +38,7 @@ from dagster._core.events import DagsterEventType
 
 from slomix_pipeline.defs.sensors import SPECS, default_sensor_status
 from slomix_pipeline.landing.zone import PROXIMITY_FOLDER
+from slomix_pipeline.settings_model import read_env
 
 AUTOMATION_INTERVAL_DEFAULT = 5
 PUBLISH_GROUP = "publish"
@@ -167,16 +167,8 @@ def live_update_condition() -> dg.AutomationCondition:
 
 
 def automation_interval(env: Mapping[str, str] | None = None) -> int:
-    """``SLOMIX_AUTOMATION_INTERVAL_SECONDS`` (1..3600, default 5)."""
-    env = os.environ if env is None else env
-    raw = env.get("SLOMIX_AUTOMATION_INTERVAL_SECONDS") or str(AUTOMATION_INTERVAL_DEFAULT)
-    try:
-        value = int(raw)
-    except ValueError as exc:
-        raise ValueError(f"SLOMIX_AUTOMATION_INTERVAL_SECONDS={raw!r} is not a number") from exc
-    if not 1 <= value <= 3600:
-        raise ValueError(f"SLOMIX_AUTOMATION_INTERVAL_SECONDS={value} is outside 1..3600")
-    return value
+    """``SLOMIX_AUTOMATION_INTERVAL_SECONDS`` (1..3600, default 5), from the typed model."""
+    return read_env(env).automation_interval_seconds
 
 
 def downstream_selection() -> dg.AssetSelection:

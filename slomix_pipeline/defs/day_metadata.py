@@ -16,6 +16,7 @@ import dagster as dg
 from sqlalchemy import Table
 from sqlalchemy.engine import Engine
 
+from slomix_pipeline.defs.tables import text_table
 from slomix_pipeline.warehouse.day_figures import DayFigures, read_day_figures
 
 _MAX_REJECTS = 50
@@ -29,9 +30,8 @@ def day_metadata(day: date, figures: DayFigures) -> dict[str, Any]:
     if figures.files or figures.rejects:
         meta["day_files"] = dg.MetadataValue.json(figures.files)
         meta["day_files_rejected"] = len(figures.rejects)
-        rows = [f"| {n.replace('|', '/')} | {r.replace('|', '/')} |" for n, r in figures.rejects]
-        meta["day_rejected_files"] = dg.MetadataValue.md(
-            "\n".join(["| file | reason |", "|---|---|", *rows[:_MAX_REJECTS]]) if rows else "none"
+        meta["day_rejected_files"] = text_table(
+            ["file", "reason"], [(n, r) for n, r in figures.rejects[:_MAX_REJECTS]]
         )
     return meta
 

@@ -37,12 +37,9 @@ class ReapedRun:
 
 def reaping_enabled() -> bool:
     """``SLOMIX_REAP_ABANDONED_RUNS`` (default on); off where run workers run on other hosts."""
-    return os.environ.get("SLOMIX_REAP_ABANDONED_RUNS", "1").strip().lower() not in {
-        "0",
-        "false",
-        "no",
-        "off",
-    }
+    from slomix_pipeline.settings_model import read_env
+
+    return read_env().reap_abandoned_runs
 
 
 def _process_alive(pid: int) -> bool:

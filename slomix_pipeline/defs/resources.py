@@ -1,23 +1,55 @@
-"""Resources: the warehouse engine and the landing zone, configured from the environment."""
+"""Resources, built from the typed settings (``settings_model.py``) so the UI shows real values.
+
+Each resource's fields hold the values this process resolved (the warehouse URL with its
+password masked), so the operator sees on the Resources page which database, landing zone,
+acknowledgements file and SFTP server are in use. Tests pass explicit values instead.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import dagster as dg
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 
 from slomix_pipeline.config import load_settings
+from slomix_pipeline.formats.acknowledgements import parse_acknowledgements
+from slomix_pipeline.landing.sftp_sync import SftpSettings
+from slomix_pipeline.settings_model import read_env, variable
 from slomix_pipeline.warehouse.engine import open_warehouse
+
+MASK = "***"
+
+
+def masked_url(url: str) -> str:
+    """``url`` with its password replaced by ``***`` (for display only)."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL SQLAlchemy can parse: show nothing of it
+        return "<unparseable URL>"
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The warehouse database. Empty ``database_url`` means ``SLOMIX_DATABASE_URL`` or SQLite."""
+    """The warehouse database (``SLOMIX_DATABASE_URL``, default SQLite in the data dir).
+
+    A password is shown masked; the connection takes the real URL from the settings when the
+    shown URL is the masked form of it. Empty means "resolve from the settings now".
+    """
 
     database_url: str = ""
 
     def url(self) -> str:
-        return self.database_url or load_settings().database_url
+        if self.database_url and MASK not in self.database_url:
+            return self.database_url
+        real = load_settings().database_url
+        if self.database_url and masked_url(real) != self.database_url:
+            raise ValueError(
+                f"warehouse {self.database_url} is masked but SLOMIX_DATABASE_URL is now "
+                f"{masked_url(real)}: reload the code location"
+            )
+        return real
 
     def get_engine(self) -> Engine:
         """The process-wide engine, migrated to the latest schema on first use."""
@@ -25,7 +57,7 @@ class WarehouseResource(dg.ConfigurableResource):
 
 
 class LandingZoneResource(dg.ConfigurableResource):
-    """The landing zone folder. Empty ``data_dir`` means ``SLOMIX_DATA_DIR`` (default ./data)."""
+    """The landing zone folder (``SLOMIX_DATA_DIR``, default ./data)."""
 
     data_dir: str = ""
 
@@ -33,8 +65,115 @@ class LandingZoneResource(dg.ConfigurableResource):
         return Path(self.data_dir).resolve() if self.data_dir else load_settings().data_dir
 
 
+class GatesResource(dg.ConfigurableResource):
+    """What the gates need beyond the warehouse: the operator's acknowledgements and the clock.
+
+    ``acknowledgements_path`` is ``SLOMIX_GATE_ACKNOWLEDGEMENTS`` (default
+    ``gate_acknowledgements.yaml`` in the data dir); a missing file means none.
+    """
+
+    acknowledgements_path: str
+    server_tz: str = "Europe/Paris"
+    day_start_hour: int = 6
+    lua_grace_minutes: int = 15
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.server_tz)
+
+    def acknowledgement_notes(self, check_name: str) -> dict[tuple[str, str], str]:
+        """(subject, reason) -> note for one check; a malformed file fails with its message."""
+        path = Path(self.acknowledgements_path)
+        if not path.is_file():
+            return {}
+        entries = parse_acknowledgements(path.read_bytes(), str(path))
+        return {(e.subject, e.reason): e.note for e in entries if e.check == check_name}
+
+
+class SftpResource(dg.ConfigurableResource):
+    """The game server's SFTP account (``SLOMIX_SFTP_*``); an empty host means sync is off.
+
+    The key file and known_hosts are paths, never key material, so they are safe to show.
+    """
+
+    host: str = ""
+    port: int = 22
+    user: str = ""
+    key_file: str = ""
+    known_hosts: str = ""
+    remote_stats_dir: str = ""
+    remote_gametimes_dir: str = ""
+    remote_proximity_dir: str = ""
+
+    def settings(self) -> SftpSettings | None:
+        """The validated SFTP settings (timeouts, retries from the environment) or None."""
+        return SftpSettings.from_env(
+            {
+                k: v
+                for k, v in {
+                    "SLOMIX_SFTP_HOST": self.host,
+                    "SLOMIX_SFTP_PORT": str(self.port),
+                    "SLOMIX_SFTP_USER": self.user,
+                    "SLOMIX_SFTP_KEY_FILE": self.key_file,
+                    "SLOMIX_SFTP_KNOWN_HOSTS": self.known_hosts,
+                    "SLOMIX_SFTP_REMOTE_STATS_DIR": self.remote_stats_dir,
+                    "SLOMIX_SFTP_REMOTE_GAMETIMES_DIR": self.remote_gametimes_dir,
+                    "SLOMIX_SFTP_REMOTE_PROXIMITY_DIR": self.remote_proximity_dir,
+                    **_sftp_tuning(),
+                }.items()
+                if v
+            }
+        )
+
+
+def _sftp_tuning() -> dict[str, str]:
+    """Timeouts and retry knobs, from the typed settings (not shown: they have defaults)."""
+    raw = read_env()
+    fields = ("settle_seconds", "timeout_seconds", "attempts", "backoff_seconds")
+    fields += ("retry_after_seconds", "max_files_per_run")
+    return {variable(f"sftp_{f}"): str(getattr(raw, f"sftp_{f}")) for f in fields}
+
+
+def build_resources() -> dict[str, dg.ConfigurableResource]:
+    """The location's resources with the values this process resolved."""
+    settings = load_settings()
+    raw = read_env()
+    return {
+        "warehouse": WarehouseResource(database_url=masked_url(settings.database_url)),
+        "landing": LandingZoneResource(data_dir=str(settings.data_dir)),
+        "gates": GatesResource(
+            acknowledgements_path=str(settings.acknowledgements_path),
+            server_tz=settings.server_tz_name,
+            day_start_hour=settings.day_start_hour,
+            lua_grace_minutes=raw.lua_grace_minutes,
+        ),
+        "sftp": SftpResource(
+            host=raw.sftp_host,
+            port=int(raw.sftp_port),
+            user=raw.sftp_user,
+            key_file=raw.sftp_key_file,
+            known_hosts=raw.sftp_known_hosts,
+            remote_stats_dir=raw.sftp_remote_stats_dir,
+            remote_gametimes_dir=raw.sftp_remote_gametimes_dir,
+            remote_proximity_dir=raw.sftp_remote_proximity_dir,
+        ),
+    }
+
+
 @dg.definitions
 def resources() -> dg.Definitions:
-    return dg.Definitions(
-        resources={"warehouse": WarehouseResource(), "landing": LandingZoneResource()}
-    )
+    return dg.Definitions(resources=build_resources())
+
+
+def gates_resource() -> GatesResource:
+    """The gates resource as the location would build it now (tests bind it explicitly)."""
+    resource = build_resources()["gates"]
+    assert isinstance(resource, GatesResource)
+    return resource
+
+
+def sftp_resource() -> SftpResource:
+    """The SFTP resource as the location would build it now (tests bind it explicitly)."""
+    resource = build_resources()["sftp"]
+    assert isinstance(resource, SftpResource)
+    return resource

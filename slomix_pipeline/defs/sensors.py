@@ -65,7 +65,6 @@ Settings (environment, read when the code location loads):
 import hashlib
 import json
 import logging
-import os
 import time
 import traceback
 from collections.abc import Iterable, Mapping, Sequence
@@ -99,6 +98,7 @@ from slomix_pipeline.landing.zone import (
     WEBHOOK_FOLDER,
     printable_name,
 )
+from slomix_pipeline.settings_model import read_env
 from slomix_pipeline.warehouse import schema
 from slomix_pipeline.warehouse.engine import normalise_url
 from slomix_pipeline.warehouse.schema_lua import lua_events
@@ -116,13 +116,8 @@ FILES_TAG = "slomix/landed_files"
 
 
 def env_int(key: str, low: int, high: int, env: Mapping[str, str] | None = None) -> int:
-    """A whole-number setting with its documented default; a bad value names the variable."""
-    env = os.environ if env is None else env
-    raw = env.get(key) or SENSOR_DEFAULTS[key]
-    try:
-        value = int(raw)
-    except ValueError as exc:
-        raise ValueError(f"{key}={raw!r} is not a whole number") from exc
+    """A whole-number sensor setting from the typed model; ``low``/``high`` double-check it."""
+    value = getattr(read_env(env), key[len("SLOMIX_") :].lower())
     if not low <= value <= high:
         raise ValueError(f"{key}={value} is outside {low}..{high}")
     return value
@@ -130,9 +125,7 @@ def env_int(key: str, low: int, high: int, env: Mapping[str, str] | None = None)
 
 def default_sensor_status(env: Mapping[str, str] | None = None) -> dg.DefaultSensorStatus:
     """RUNNING when ``SLOMIX_SENSORS_DEFAULT_RUNNING`` is 1/true/yes/on, else STOPPED."""
-    env = os.environ if env is None else env
-    raw = env.get("SLOMIX_SENSORS_DEFAULT_RUNNING", "").strip().lower()
-    running = raw in {"1", "true", "yes", "on"}
+    running = read_env(env).sensors_default_running
     return dg.DefaultSensorStatus.RUNNING if running else dg.DefaultSensorStatus.STOPPED
 
 
@@ -257,8 +250,7 @@ class LandingTick:
 def warehouse_url_for(data_dir: Path, env: Mapping[str, str] | None = None) -> str:
     """The warehouse the ingestion of ``data_dir`` writes to (as ``WarehouseResource`` resolves
     it): ``SLOMIX_DATABASE_URL``, else the SQLite file inside the data dir."""
-    env = os.environ if env is None else env
-    return env.get("SLOMIX_DATABASE_URL") or default_sqlite_url(data_dir)
+    return read_env(env).database_url or default_sqlite_url(data_dir)
 
 
 def read_ingested(url: str, folder: str, names: Iterable[str]) -> dict[str, IngestedFile]:
@@ -289,7 +281,9 @@ def read_ingested(url: str, folder: str, names: Iterable[str]) -> dict[str, Inge
             ),
         )
     found: dict[str, IngestedFile] = {}
-    engine = create_engine(parsed)
+    # a SQLite writer may hold the file briefly; wait like the runs do rather than fail the read
+    connect_args = {"timeout": 30} if parsed.get_backend_name() == "sqlite" else {}
+    engine = create_engine(parsed, connect_args=connect_args)
     try:
         with engine.connect() as conn:
             if not inspect(conn).has_table(table.name):  # not migrated yet: no run so far

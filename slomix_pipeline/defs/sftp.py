@@ -19,14 +19,13 @@ Configuration (environment): ``SLOMIX_SFTP_HOST``, ``_PORT`` (22), ``_USER``, ``
 """
 
 # No ``from __future__ import annotations``: Dagster reads the Config and resource annotations.
-import os
 import time
 
 import dagster as dg
 import paramiko
 from pydantic import Field
 
-from slomix_pipeline.defs.resources import LandingZoneResource
+from slomix_pipeline.defs.resources import LandingZoneResource, SftpResource
 from slomix_pipeline.defs.sensors import default_sensor_status
 from slomix_pipeline.landing.sftp_sync import (
     LEDGER_NAME,
@@ -36,13 +35,13 @@ from slomix_pipeline.landing.sftp_sync import (
     Ledger,
     RemoteFile,
     SftpCursor,
-    SftpSettings,
     SyncReport,
     list_remote,
     open_sftp,
     plan_sftp_tick,
     sync,
 )
+from slomix_pipeline.settings_model import read_env
 
 SFTP_INTERVAL_DEFAULT = 10
 OP_NAME = "sftp_sync"
@@ -103,9 +102,12 @@ def _sync_metadata(report: SyncReport, seconds: float) -> dict[str, object]:
     out=dg.Out(dg.Nothing),
 )
 def sftp_sync_op(
-    context: dg.OpExecutionContext, config: SftpSyncConfig, landing: LandingZoneResource
+    context: dg.OpExecutionContext,
+    config: SftpSyncConfig,
+    landing: LandingZoneResource,
+    sftp: SftpResource,
 ) -> dg.Output:
-    settings = SftpSettings.from_env()
+    settings = sftp.settings()
     if settings is None:
         raise dg.Failure(_not_configured())
     files = [RemoteFile(f.stream, f.name, f.size, f.mtime) for f in config.files] or None
@@ -137,14 +139,8 @@ def sftp_sync_job() -> None:
 
 
 def _interval() -> int:
-    raw = os.environ.get("SLOMIX_SFTP_INTERVAL_SECONDS") or str(SFTP_INTERVAL_DEFAULT)
-    try:
-        value = int(raw)
-    except ValueError as exc:
-        raise ValueError(f"SLOMIX_SFTP_INTERVAL_SECONDS={raw!r} is not a number") from exc
-    if not 1 <= value <= 3600:
-        raise ValueError(f"SLOMIX_SFTP_INTERVAL_SECONDS={value} is outside 1..3600")
-    return value
+    """``SLOMIX_SFTP_INTERVAL_SECONDS`` (1..3600, default 10), from the typed model."""
+    return read_env().sftp_interval_seconds
 
 
 def run_state(instance: dg.DagsterInstance, run_key: str) -> str | None:
@@ -171,9 +167,9 @@ def run_state(instance: dg.DagsterInstance, run_key: str) -> str | None:
     description="Lists the game server's folders over SFTP and requests a sync for new files.",
 )
 def sftp_remote_sensor(
-    context: dg.SensorEvaluationContext, landing: LandingZoneResource
+    context: dg.SensorEvaluationContext, landing: LandingZoneResource, sftp: SftpResource
 ) -> dg.SensorResult | dg.SkipReason:
-    settings = SftpSettings.from_env()
+    settings = sftp.settings()
     if settings is None:
         return dg.SkipReason(_not_configured())
     now = time.time()

@@ -60,6 +60,7 @@ from slomix_pipeline.formats.webhook import (
     parse_webhook_body,
 )
 from slomix_pipeline.landing.zone import content_addressed_name, write_atomically
+from slomix_pipeline.settings_model import read_env
 
 log = logging.getLogger(__name__)
 
@@ -79,19 +80,15 @@ class ReceiverLimits:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> ReceiverLimits:
-        env = os.environ if environ is None else environ
-        default = cls()
-        try:
-            limits = cls(
-                float(env.get("SLOMIX_WEBHOOK_HEADER_TIMEOUT_SECONDS", default.header_timeout_s)),
-                float(env.get("SLOMIX_WEBHOOK_READ_TIMEOUT_SECONDS", default.read_timeout_s)),
-                int(env.get("SLOMIX_WEBHOOK_MAX_CONNECTIONS", default.max_connections)),
-            )
-        except ValueError as exc:
-            raise ValueError(f"receiver limits: {exc}") from None
-        if min(limits.header_timeout_s, limits.read_timeout_s) <= 0 or limits.max_connections < 1:
-            raise ValueError("receiver limits must be positive")
-        return limits
+        """The limits from ``SLOMIX_WEBHOOK_*`` (typed and bounded by the settings model)."""
+        from slomix_pipeline.settings_model import read_env
+
+        raw = read_env(environ)
+        return cls(
+            raw.webhook_header_timeout_seconds,
+            raw.webhook_read_timeout_seconds,
+            raw.webhook_max_connections,
+        )
 
 
 def _guarded_protocol(limits: ReceiverLimits) -> type[H11Protocol]:
@@ -131,7 +128,7 @@ def load_tokens_from_env(environ: Mapping[str, str] | None = None) -> dict[str, 
     Blank entries are skipped; an entry without ``:``, with an empty part, or a repeated id is a
     configuration error (raised, never guessed around).
     """
-    raw = (os.environ if environ is None else environ).get(TOKENS_ENV_VAR, "")
+    raw = read_env(environ).webhook_tokens
     tokens: dict[str, str] = {}
     for entry in raw.split(","):
         entry = entry.strip()

@@ -61,6 +61,7 @@ from slomix_pipeline.formats.gametime import GAMETIME_NAME_RE
 from slomix_pipeline.formats.proximity import parse_proximity_filename
 from slomix_pipeline.formats.stats_file import StatsFileKind, classify_stats_filename
 from slomix_pipeline.landing.zone import GAMETIMES_FOLDER, PROXIMITY_FOLDER, STATS_FOLDER
+from slomix_pipeline.settings_model import SettingsError, read_env, variable
 
 STREAM_STATS = "stats"
 STREAM_GAMETIMES = "gametimes"
@@ -139,53 +140,46 @@ class SftpSettings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> SftpSettings | None:
         """Read ``SLOMIX_SFTP_*``; None when ``SLOMIX_SFTP_HOST`` is unset (sync disabled)."""
-        env = os.environ if env is None else env
-        host = env.get("SLOMIX_SFTP_HOST", "").strip()
+        try:
+            raw = read_env(env)
+        except SettingsError as exc:
+            raise SftpConfigError(str(exc)) from None
+        host = raw.sftp_host.strip()
         if not host:
             return None
 
-        def required(key: str) -> str:
-            value = env.get(key, "").strip()
+        def required(field: str) -> str:
+            value = str(getattr(raw, field)).strip()
             if not value:
-                raise SftpConfigError(f"SLOMIX_SFTP_HOST is set but {key} is empty")
-            return value
-
-        def number(key: str, low: float, high: float) -> float:
-            raw = env.get(key) or DEFAULTS[key]
-            try:
-                value = float(raw)
-            except ValueError as exc:
-                raise SftpConfigError(f"{key}={raw!r} is not a number") from exc
-            if not low <= value <= high:
-                raise SftpConfigError(f"{key}={raw} is outside {low:g}..{high:g}")
+                raise SftpConfigError(f"SLOMIX_SFTP_HOST is set but {variable(field)} is empty")
             return value
 
         remote_dirs = {
-            stream: env[f"SLOMIX_SFTP_REMOTE_{stream.upper()}_DIR"].strip()
+            stream: getattr(raw, f"sftp_remote_{stream}_dir").strip()
             for stream in STREAM_FOLDERS
-            if env.get(f"SLOMIX_SFTP_REMOTE_{stream.upper()}_DIR", "").strip()
+            if getattr(raw, f"sftp_remote_{stream}_dir", "").strip()
         }
         if not remote_dirs:
             raise SftpConfigError(
                 "SLOMIX_SFTP_HOST is set but none of SLOMIX_SFTP_REMOTE_STATS_DIR, "
                 "SLOMIX_SFTP_REMOTE_GAMETIMES_DIR, SLOMIX_SFTP_REMOTE_PROXIMITY_DIR is"
             )
-        known_hosts = Path(required("SLOMIX_SFTP_KNOWN_HOSTS")).expanduser()
+        known_hosts = Path(required("sftp_known_hosts")).expanduser()
         if not known_hosts.is_file():
             raise SftpConfigError(f"SLOMIX_SFTP_KNOWN_HOSTS={known_hosts} is not a file")
         return cls(
             host=host,
-            port=int(number("SLOMIX_SFTP_PORT", 1, 65535)),
-            user=required("SLOMIX_SFTP_USER"),
-            key_file=Path(required("SLOMIX_SFTP_KEY_FILE")).expanduser(),
+            port=int(raw.sftp_port),
+            user=required("sftp_user"),
+            key_file=Path(required("sftp_key_file")).expanduser(),
             known_hosts=known_hosts,
             remote_dirs=remote_dirs,
-            settle_seconds=number("SLOMIX_SFTP_SETTLE_SECONDS", 0, 86_400),
-            timeout_seconds=number("SLOMIX_SFTP_TIMEOUT_SECONDS", 1, 600),
-            attempts=int(number("SLOMIX_SFTP_ATTEMPTS", 1, 20)),
-            backoff_seconds=number("SLOMIX_SFTP_BACKOFF_SECONDS", 0, 600),
-            retry_after_seconds=number("SLOMIX_SFTP_RETRY_AFTER_SECONDS", 0, 86_400),
-            max_files_per_run=int(number("SLOMIX_SFTP_MAX_FILES_PER_RUN", 1, 100_000)),
+            settle_seconds=raw.sftp_settle_seconds,
+            timeout_seconds=raw.sftp_timeout_seconds,
+            attempts=int(raw.sftp_attempts),
+            backoff_seconds=raw.sftp_backoff_seconds,
+            retry_after_seconds=raw.sftp_retry_after_seconds,
+            max_files_per_run=int(raw.sftp_max_files_per_run),
         )
 
 

@@ -12,13 +12,13 @@ bad URL's error never repeats it.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from slomix_pipeline.config import SettingsError
 from slomix_pipeline.publish.discord import Webhook, WebhookUrlError, parse_webhook_url
+from slomix_pipeline.settings_model import read_env
 
 KINDS = ("round", "map", "session")
 
@@ -52,30 +52,10 @@ class PublishSettings:
         return bool(self.webhooks)
 
 
-def _int(env: Mapping[str, str], key: str, low: int, high: int) -> int:
-    raw = env.get(key) or DEFAULTS[key]
-    try:
-        value = int(raw)
-    except ValueError as exc:
-        raise SettingsError(f"{key}={raw!r} is not a whole number") from exc
-    if not low <= value <= high:
-        raise SettingsError(f"{key}={value} is outside {low}..{high}")
-    return value
-
-
-def _flag(env: Mapping[str, str], key: str) -> bool:
-    raw = (env.get(key) or DEFAULTS[key]).strip().lower()
-    if raw in {"1", "true", "yes", "on"}:
-        return True
-    if raw in {"0", "false", "no", "off", ""}:
-        return False
-    raise SettingsError(f"{key}={raw!r} is not a yes/no value (1/0, true/false)")
-
-
-def _webhooks(env: Mapping[str, str]) -> tuple[Webhook, ...]:
-    key = "SLOMIX_DISCORD_WEBHOOK_URLS"
+def parse_webhooks(raw: str, key: str = "SLOMIX_DISCORD_WEBHOOK_URLS") -> tuple[Webhook, ...]:
+    """Discord webhook URLs separated by commas or blanks; errors never repeat a token."""
     hooks: list[Webhook] = []
-    for index, url in enumerate(u for u in re.split(r"[\s,]+", env.get(key, "")) if u):
+    for index, url in enumerate(u for u in re.split(r"[\s,]+", raw) if u):
         try:
             hook = parse_webhook_url(url)
         except WebhookUrlError as exc:  # the message never contains the token
@@ -88,21 +68,20 @@ def _webhooks(env: Mapping[str, str]) -> tuple[Webhook, ...]:
 
 def load_publish_settings(env: Mapping[str, str] | None = None) -> PublishSettings:
     """Resolve the publishing settings from ``env`` (default ``os.environ``)."""
-    env = os.environ if env is None else env
-    kinds_raw = env.get("SLOMIX_DISCORD_POSTS") or DEFAULTS["SLOMIX_DISCORD_POSTS"]
-    kinds = frozenset(k.strip() for k in kinds_raw.split(",") if k.strip())
+    raw = read_env(env)
+    kinds = frozenset(k.strip() for k in raw.discord_posts.split(",") if k.strip())
     unknown = kinds - set(KINDS)
     if unknown:
         raise SettingsError(
             f"SLOMIX_DISCORD_POSTS: unknown kind(s) {sorted(unknown)}; use {', '.join(KINDS)}"
         )
     return PublishSettings(
-        webhooks=_webhooks(env),
+        webhooks=parse_webhooks(raw.discord_webhook_urls),
         kinds=kinds,
-        live_hours=_int(env, "SLOMIX_DISCORD_LIVE_HOURS", 0, 24 * 7),
-        publish_history=_flag(env, "SLOMIX_DISCORD_PUBLISH_HISTORY"),
-        timeout_seconds=_int(env, "SLOMIX_DISCORD_TIMEOUT_SECONDS", 1, 120),
-        max_attempts=_int(env, "SLOMIX_DISCORD_MAX_ATTEMPTS", 1, 20),
-        max_wait_seconds=_int(env, "SLOMIX_DISCORD_MAX_WAIT_SECONDS", 0, 3600),
-        retry_minutes=_int(env, "SLOMIX_DISCORD_RETRY_MINUTES", 1, 24 * 60),
+        live_hours=raw.discord_live_hours,
+        publish_history=raw.discord_publish_history,
+        timeout_seconds=raw.discord_timeout_seconds,
+        max_attempts=raw.discord_max_attempts,
+        max_wait_seconds=raw.discord_max_wait_seconds,
+        retry_minutes=raw.discord_retry_minutes,
     )

@@ -22,7 +22,7 @@ from sqlalchemy import Boolean, Date, DateTime, Float, Integer, Table, Text
 
 from slomix_pipeline.defs.checks import freshness, ws0, ws1, ws1c, ws7
 from slomix_pipeline.defs.partitions import gaming_days
-from slomix_pipeline.defs.resources import LandingZoneResource, WarehouseResource
+from slomix_pipeline.defs.resources import LandingZoneResource, WarehouseResource, gates_resource
 from slomix_pipeline.domain import gaming_day
 from slomix_pipeline.runner import range_tags
 from slomix_pipeline.warehouse import schema, schema_lua, schema_proximity, schema_sessions
@@ -82,7 +82,7 @@ def run_check(
     with dg.instance_for_test() as instance:
         return dg.materialize(
             [_stand_in(key), check],
-            resources={"warehouse": WarehouseResource(database_url=url)},
+            resources={"warehouse": WarehouseResource(database_url=url), "gates": gates_resource()},
             instance=instance,
             raise_on_error=False,
             **kwargs,
@@ -557,7 +557,7 @@ def _freshness_defs(url: str) -> dg.Definitions:
         asset_checks=[freshness.stats_freshness],
         jobs=[freshness.stats_freshness_job],
         schedules=[freshness.stats_freshness_schedule],
-        resources={"warehouse": WarehouseResource(database_url=url)},
+        resources={"warehouse": WarehouseResource(database_url=url), "gates": gates_resource()},
     )
 
 
@@ -622,7 +622,10 @@ def test_blocking_gate_stops_downstream_in_the_same_run(sqlite_url: str) -> None
     with dg.instance_for_test() as instance:
         result = dg.materialize(
             [bad_stats, ws0.ws0_round_contract, downstream_probe],
-            resources={"warehouse": WarehouseResource(database_url=sqlite_url)},
+            resources={
+                "warehouse": WarehouseResource(database_url=sqlite_url),
+                "gates": gates_resource(),
+            },
             instance=instance,
             partition_key=D1.isoformat(),
             raise_on_error=False,
@@ -666,6 +669,7 @@ def test_real_pipeline_a_lost_stats_file_warns_and_the_day_keeps_its_sessions(
     definitions = defs()
     resources = {
         "warehouse": WarehouseResource(database_url=sqlite_url),
+        "gates": gates_resource(),
         "landing": LandingZoneResource(data_dir=str(zone)),
     }
     checks = [c for c in definitions.asset_checks or [] if c.check_keys & _ws_keys()]

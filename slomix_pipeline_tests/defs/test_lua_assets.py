@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from slomix_pipeline.defs.lua.assets import gametime_files, lua_round_teams, webhook_drops
-from slomix_pipeline.defs.resources import LandingZoneResource, WarehouseResource
+from slomix_pipeline.defs.resources import LandingZoneResource, WarehouseResource, gates_resource
 from slomix_pipeline.runner import range_tags
 from slomix_pipeline.sample_data.lua_files import LuaTruth, lua_truth, write_lua_files
 from slomix_pipeline.sample_data.simulate import simulate
@@ -47,6 +47,7 @@ def _materialize(
 ) -> dg.ExecuteInProcessResult:
     resources = {
         "warehouse": WarehouseResource(database_url=url),
+        "gates": gates_resource(),
         "landing": LandingZoneResource(data_dir=str(zone)),
     }
     with dg.instance_for_test() as instance:

@@ -27,7 +27,7 @@ from slomix_pipeline.defs.automation import (
 )
 from slomix_pipeline.defs.partitions import gaming_days
 from slomix_pipeline.defs.publish.assets import PUBLISH_GROUP
-from slomix_pipeline.defs.resources import LandingZoneResource, WarehouseResource
+from slomix_pipeline.defs.resources import LandingZoneResource, WarehouseResource, gates_resource
 from slomix_pipeline.defs.sensors import (
     ASSET_ORDER,
     DATASET_CHAIN,
@@ -521,6 +521,7 @@ def test_a_landing_run_does_the_whole_chain_and_leaves_the_automation_nothing(
     resources = {
         "landing": LandingZoneResource(data_dir=str(zone)),
         "warehouse": WarehouseResource(database_url=f"sqlite:///{tmp_path / 'w.sqlite'}"),
+        "gates": gates_resource(),
     }
     job = location.get_repository_def().get_job(sensor.job_name)
 

@@ -18,7 +18,7 @@ import pytest
 
 from slomix_pipeline.defs.lua.assets import gametime_files, lua_round_teams, webhook_drops
 from slomix_pipeline.defs.proximity.assets import proximity_engagements
-from slomix_pipeline.defs.resources import LandingZoneResource, WarehouseResource
+from slomix_pipeline.defs.resources import LandingZoneResource, WarehouseResource, gates_resource
 from slomix_pipeline.defs.sessions.assets import linked_rounds, session_aggregates
 from slomix_pipeline.defs.stats.assets import raw_stats_files
 from slomix_pipeline.runner import range_tags
@@ -61,6 +61,7 @@ def _materialize(
 ) -> dg.ExecuteInProcessResult:
     resources = {
         "warehouse": WarehouseResource(database_url=url),
+        "gates": gates_resource(),
         "landing": LandingZoneResource(data_dir=str(zone)),
     }
     with dg.instance_for_test() as instance:

@@ -14,7 +14,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from slomix_pipeline.defs.resources import LandingZoneResource
+from slomix_pipeline.defs.resources import LandingZoneResource, sftp_resource
 from slomix_pipeline.defs.sensors import SPECS, build_landing_sensor
 from slomix_pipeline.defs.sftp import sftp_remote_sensor, sftp_sync_job
 from slomix_pipeline.landing.sftp_sync import HostKeyError, SftpCursor
@@ -52,7 +52,7 @@ def tick(zone: Path, cursor: str | None, instance) -> dg.SensorResult | dg.SkipR
     context = dg.build_sensor_context(
         cursor=cursor,
         instance=instance,
-        resources={"landing": LandingZoneResource(data_dir=str(zone))},
+        resources={"landing": LandingZoneResource(data_dir=str(zone)), "sftp": sftp_resource()},
     )
     return sftp_remote_sensor(context)
 
@@ -62,7 +62,7 @@ def launch(request: dg.RunRequest, zone: Path, instance) -> dg.ExecuteInProcessR
     return sftp_sync_job.execute_in_process(
         run_config=request.run_config,
         instance=instance,
-        resources={"landing": LandingZoneResource(data_dir=str(zone))},
+        resources={"landing": LandingZoneResource(data_dir=str(zone)), "sftp": sftp_resource()},
         tags={
             "dagster/run_key": request.run_key or "",
             "dagster/sensor_name": "sftp_remote_sensor",
@@ -141,7 +141,8 @@ def test_sensor_requests_settled_files_and_the_run_lands_them(
     stats_spec = next(s for s in SPECS if s.folder == STATS_FOLDER)
     landing = build_landing_sensor(stats_spec)(
         dg.build_sensor_context(
-            instance=instance, resources={"landing": LandingZoneResource(data_dir=str(zone))}
+            instance=instance,
+            resources={"landing": LandingZoneResource(data_dir=str(zone)), "sftp": sftp_resource()},
         )
     )
     assert [(r.partition_key, r.tags["slomix/landed_files"]) for r in landing.run_requests] == [

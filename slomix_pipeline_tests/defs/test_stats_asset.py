@@ -13,7 +13,7 @@ import dagster as dg
 import pytest
 
 from slomix_pipeline.config import load_settings
-from slomix_pipeline.defs.resources import LandingZoneResource, WarehouseResource
+from slomix_pipeline.defs.resources import LandingZoneResource, WarehouseResource, gates_resource
 from slomix_pipeline.defs.stats.assets import raw_stats_files
 from slomix_pipeline.runner import landed_stats_days, range_tags
 from slomix_pipeline.sample_data import generate_landing_zone
@@ -31,6 +31,7 @@ def sample_zone(tmp_path_factory) -> Path:
 def _materialize(zone: Path, url: str, *, day: date | None = None, days: list[date] | None = None):
     resources = {
         "warehouse": WarehouseResource(database_url=url),
+        "gates": gates_resource(),
         "landing": LandingZoneResource(data_dir=str(zone)),
     }
     with dg.instance_for_test() as instance:
@@ -60,8 +61,16 @@ def test_range_run_reports_metadata(sample_zone: Path, warehouse_url: str) -> No
     metas = {m.partition: m.metadata for m in materializations}
     assert all(meta["day_rows/rounds"].value > 0 for meta in metas.values())
     assert sum(meta["day_files_rejected"].value for meta in metas.values()) >= 1
-    rejected = "".join(meta["day_rejected_files"].value for meta in metas.values())
-    assert "| file | reason |" in rejected and "header_only" in rejected
+    rejected = [
+        record.data
+        for meta in metas.values()
+        if "day_rejected_files" in meta
+        for record in meta["day_rejected_files"].records
+    ]
+    assert any(
+        r["reason"].startswith("header_only") or "header_only" in r["reason"] for r in rejected
+    )
+    assert all(set(r) == {"file", "reason"} for r in rejected)
     assert "rounds_preview" not in metas[days[0].isoformat()]  # the range report is in the log
     single = _materialize(sample_zone, warehouse_url, day=days[0])
     (meta,) = [m.metadata for m in single.asset_materializations_for_node("raw_stats_files")]

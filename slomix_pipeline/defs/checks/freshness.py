@@ -17,19 +17,18 @@ Environment (all optional):
 """
 
 # No ``from __future__ import annotations`` in modules under defs/ (Dagster reads annotations).
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
 import dagster as dg
 
-from slomix_pipeline.config import load_settings
 from slomix_pipeline.defs.checks.render import single_result
-from slomix_pipeline.defs.resources import WarehouseResource
+from slomix_pipeline.defs.resources import GatesResource, WarehouseResource
 from slomix_pipeline.defs.sensors import default_sensor_status
 from slomix_pipeline.domain import gaming_day
 from slomix_pipeline.domain.gates import ActiveHours, freshness_gate, parse_active_hours
+from slomix_pipeline.settings_model import read_env
 from slomix_pipeline.warehouse.gate_reads import read_newest_round
 
 FRESHNESS_DEFAULTS: dict[str, str] = {
@@ -47,24 +46,13 @@ class FreshnessSettings:
 
 
 def freshness_settings(env: Mapping[str, str] | None = None) -> FreshnessSettings:
-    """The freshness knobs from the environment; a bad value names its variable."""
-    env = os.environ if env is None else env
-
-    def get(key: str) -> str:
-        return env.get(key) or FRESHNESS_DEFAULTS[key]
-
+    """The freshness knobs from the typed model; a bad value names its variable."""
+    raw = read_env(env)
     try:
-        hours = parse_active_hours(get("SLOMIX_FRESHNESS_ACTIVE_HOURS"))
+        hours = parse_active_hours(raw.freshness_active_hours)
     except ValueError as exc:
         raise ValueError(f"SLOMIX_FRESHNESS_ACTIVE_HOURS: {exc}") from exc
-    raw = get("SLOMIX_FRESHNESS_WINDOW_MINUTES")
-    try:
-        minutes = int(raw)
-    except ValueError as exc:
-        raise ValueError(f"SLOMIX_FRESHNESS_WINDOW_MINUTES={raw!r} is not a whole number") from exc
-    if not 1 <= minutes <= 24 * 60:
-        raise ValueError(f"SLOMIX_FRESHNESS_WINDOW_MINUTES={minutes} is outside 1..1440")
-    return FreshnessSettings(hours, minutes * 60, get("SLOMIX_FRESHNESS_CRON"))
+    return FreshnessSettings(hours, raw.freshness_window_minutes * 60, raw.freshness_cron)
 
 
 def run_partition_days(tags: Mapping[str, str]) -> tuple[date, date] | None:
@@ -93,12 +81,11 @@ def run_partition_days(tags: Mapping[str, str]) -> tuple[date, date] | None:
     ),
 )
 def stats_freshness(
-    context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+    context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource, gates: GatesResource
 ) -> dg.AssetCheckResult:
     cfg = freshness_settings()
-    settings = load_settings()
     now = gaming_day.utc_now_epoch()
-    live = gaming_day.gaming_day_of_epoch(now, settings.server_tz, settings.day_start_hour)
+    live = gaming_day.gaming_day_of_epoch(now, gates.tz, gates.day_start_hour)
     run_days = run_partition_days(context.run.tags)
     if run_days is not None and not run_days[0] <= live <= run_days[1]:
         summary = (
@@ -119,7 +106,7 @@ def stats_freshness(
         newest_label=newest[1] if newest else None,
         active_hours=cfg.active_hours,
         window_s=cfg.window_s,
-        tz=settings.server_tz,
+        tz=gates.tz,
     )
     if not result.passed:
         context.log.warning(result.summary)
@@ -136,7 +123,7 @@ stats_freshness_schedule = dg.ScheduleDefinition(
     name="stats_freshness_schedule",
     job=stats_freshness_job,
     cron_schedule=freshness_settings().cron,
-    execution_timezone=load_settings().server_tz_name,
+    execution_timezone=read_env().server_tz,
     default_status=(
         dg.DefaultScheduleStatus.RUNNING
         if default_sensor_status() == dg.DefaultSensorStatus.RUNNING

@@ -23,7 +23,7 @@ from dagster._core.definitions.asset_checks.asset_check_evaluation import (
     AssetCheckEvaluationTargetMaterializationData,
 )
 
-from slomix_pipeline.config import load_settings
+from slomix_pipeline.defs.resources import GatesResource
 from slomix_pipeline.domain.gates import (
     GateFailure,
     GateResult,
@@ -31,7 +31,6 @@ from slomix_pipeline.domain.gates import (
     apply_acknowledgements,
     combine,
 )
-from slomix_pipeline.formats.acknowledgements import parse_acknowledgements
 
 MAX_TABLE_ROWS = 200
 """Failures listed per table; the rest are counted (metadata stays small on a bad backfill)."""
@@ -67,19 +66,6 @@ def _coverage_value(value: Any) -> Any:
     if isinstance(value, Mapping):
         return dg.MetadataValue.json(dict(value))
     return dg.MetadataValue.text(str(value))
-
-
-def acknowledgement_notes(check_name: str) -> dict[tuple[str, str], str]:
-    """The operator's acknowledgements for one check: (subject, reason) -> note.
-
-    Read from ``SLOMIX_GATE_ACKNOWLEDGEMENTS`` (default ``gate_acknowledgements.yaml`` in the data
-    dir); a missing file means none, a malformed one fails the check with the parser's message.
-    """
-    path = load_settings().acknowledgements_path
-    if not path.is_file():
-        return {}
-    entries = parse_acknowledgements(path.read_bytes(), str(path))
-    return {(e.subject, e.reason): e.note for e in entries if e.check == check_name}
 
 
 def gate_metadata(result: GateResult, days: Sequence[date]) -> dict[str, Any]:
@@ -132,10 +118,11 @@ def emit(
     summarize: Summarizer,
     *,
     severity: dg.AssetCheckSeverity = dg.AssetCheckSeverity.ERROR,
+    gates: GatesResource,
 ) -> Iterator[dg.AssetCheckResult | dg.AssetCheckEvaluation | dg.Output]:
     """Yield the check's results for the run's days (see the module docstring)."""
     spec = next(iter(context.check_specs))
-    notes = acknowledgement_notes(spec.name)
+    notes = gates.acknowledgement_notes(spec.name)
     if notes:
         results = {day: apply_acknowledgements(r, notes) for day, r in results.items()}
     days = sorted(results)

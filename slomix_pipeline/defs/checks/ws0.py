@@ -14,7 +14,7 @@ import dagster as dg
 
 from slomix_pipeline.defs.checks.render import emit
 from slomix_pipeline.defs.partitions import gaming_days, partition_days
-from slomix_pipeline.defs.resources import WarehouseResource
+from slomix_pipeline.defs.resources import GatesResource, WarehouseResource
 from slomix_pipeline.domain.gates import (
     orphan_r2_gate,
     round_contract_gate,
@@ -36,7 +36,9 @@ from slomix_pipeline.warehouse.gate_reads import read_contract_rounds, read_nega
     ),
 )
 def ws0_round_contract(
-    context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+    context: dg.AssetCheckExecutionContext,
+    warehouse: WarehouseResource,
+    gates: GatesResource,
 ) -> Iterator[dg.AssetCheckResult | dg.AssetCheckEvaluation]:
     days = partition_days(context)
     with warehouse.get_engine().connect() as conn:
@@ -50,7 +52,7 @@ def ws0_round_contract(
         )
         for day in days
     }
-    yield from emit(context, results, summarize_round_contract)
+    yield from emit(context, results, summarize_round_contract, gates=gates)
 
 
 @dg.asset_check(
@@ -63,10 +65,14 @@ def ws0_round_contract(
     ),
 )
 def ws0_orphan_r2(
-    context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+    context: dg.AssetCheckExecutionContext,
+    warehouse: WarehouseResource,
+    gates: GatesResource,
 ) -> Iterator[dg.AssetCheckResult | dg.AssetCheckEvaluation]:
     days = partition_days(context)
     with warehouse.get_engine().connect() as conn:
         rounds = read_contract_rounds(conn, days)
     results = {day: orphan_r2_gate(rounds.get(day, [])) for day in days}
-    yield from emit(context, results, summarize_orphan_r2, severity=dg.AssetCheckSeverity.WARN)
+    yield from emit(
+        context, results, summarize_orphan_r2, severity=dg.AssetCheckSeverity.WARN, gates=gates
+    )

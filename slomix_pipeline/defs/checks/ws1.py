@@ -14,19 +14,18 @@ the stats file's timing) or a Lua capture without a round, each named with its r
 """
 
 # No ``from __future__ import annotations`` in modules under defs/ (Dagster reads annotations).
-import os
 from collections.abc import Iterator, Mapping
 
 import dagster as dg
 
-from slomix_pipeline.config import load_settings
 from slomix_pipeline.defs.checks.render import emit
 from slomix_pipeline.defs.partitions import gaming_days, partition_days
-from slomix_pipeline.defs.resources import WarehouseResource
+from slomix_pipeline.defs.resources import GatesResource, WarehouseResource
 from slomix_pipeline.domain import gaming_day
 from slomix_pipeline.domain.gate_coverage import lua_coverage_gate, summarize_lua_coverage
 from slomix_pipeline.domain.gates import DEFAULT_TOLERANCE_S, lua_link_gate, summarize_lua_links
 from slomix_pipeline.ingest.linking import neighbour_days
+from slomix_pipeline.settings_model import read_env
 from slomix_pipeline.warehouse.gate_reads import read_link_window
 
 GRACE_ENV = "SLOMIX_LUA_GRACE_MINUTES"
@@ -34,16 +33,8 @@ GRACE_DEFAULT_MINUTES = 15
 
 
 def lua_grace_seconds(env: Mapping[str, str] | None = None) -> int:
-    """``SLOMIX_LUA_GRACE_MINUTES`` (0..1440, default 15) in seconds."""
-    env = os.environ if env is None else env
-    raw = env.get(GRACE_ENV) or str(GRACE_DEFAULT_MINUTES)
-    try:
-        minutes = int(raw)
-    except ValueError as exc:
-        raise ValueError(f"{GRACE_ENV}={raw!r} is not a whole number") from exc
-    if not 0 <= minutes <= 24 * 60:
-        raise ValueError(f"{GRACE_ENV}={minutes} is outside 0..1440")
-    return minutes * 60
+    """``SLOMIX_LUA_GRACE_MINUTES`` (0..1440, default 15) in seconds, from the typed model."""
+    return read_env(env).lua_grace_minutes * 60
 
 
 @dg.asset_check(
@@ -59,14 +50,15 @@ def lua_grace_seconds(env: Mapping[str, str] | None = None) -> int:
     ),
 )
 def ws1_lua_links(
-    context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+    context: dg.AssetCheckExecutionContext,
+    warehouse: WarehouseResource,
+    gates: GatesResource,
 ) -> Iterator[dg.AssetCheckResult | dg.AssetCheckEvaluation]:
     days = partition_days(context)
-    settings = load_settings()
-    grace_s = lua_grace_seconds()
+    grace_s = gates.lua_grace_minutes * 60
     now = gaming_day.utc_now_epoch()
     with warehouse.get_engine().connect() as conn:
-        window = read_link_window(conn, neighbour_days(days), settings.server_tz)
+        window = read_link_window(conn, neighbour_days(days), gates.tz)
     results = {}
     for day in days:
         rounds, lua, context_rounds, context_lua = window.split(day)
@@ -79,7 +71,7 @@ def ws1_lua_links(
             context_rounds=context_rounds,
             context_lua=context_lua,
         )
-    yield from emit(context, results, summarize_lua_links)
+    yield from emit(context, results, summarize_lua_links, gates=gates)
 
 
 @dg.asset_check(
@@ -94,15 +86,19 @@ def ws1_lua_links(
     ),
 )
 def ws1_lua_coverage(
-    context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+    context: dg.AssetCheckExecutionContext,
+    warehouse: WarehouseResource,
+    gates: GatesResource,
 ) -> Iterator[dg.AssetCheckResult | dg.AssetCheckEvaluation]:
     days = partition_days(context)
-    grace_s = lua_grace_seconds()
+    grace_s = gates.lua_grace_minutes * 60
     now = gaming_day.utc_now_epoch()
     with warehouse.get_engine().connect() as conn:
-        window = read_link_window(conn, days, load_settings().server_tz)
+        window = read_link_window(conn, days, gates.tz)
     results = {}
     for day in days:
         rounds, lua, _, _ = window.split(day)
         results[day] = lua_coverage_gate(rounds, lua, now_unix=now, grace_s=grace_s)
-    yield from emit(context, results, summarize_lua_coverage, severity=dg.AssetCheckSeverity.WARN)
+    yield from emit(
+        context, results, summarize_lua_coverage, severity=dg.AssetCheckSeverity.WARN, gates=gates
+    )

@@ -13,7 +13,7 @@ import dagster as dg
 
 from slomix_pipeline.defs.checks.render import emit
 from slomix_pipeline.defs.partitions import gaming_days, partition_days
-from slomix_pipeline.defs.resources import WarehouseResource
+from slomix_pipeline.defs.resources import GatesResource, WarehouseResource
 from slomix_pipeline.domain.gates import (
     proximity_link_gate,
     summarize_proximity_links,
@@ -37,7 +37,9 @@ from slomix_pipeline.warehouse.gate_reads import (
     ),
 )
 def ws1c_proximity_links(
-    context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+    context: dg.AssetCheckExecutionContext,
+    warehouse: WarehouseResource,
+    gates: GatesResource,
 ) -> Iterator[dg.AssetCheckResult | dg.AssetCheckEvaluation]:
     days = partition_days(context)
     with warehouse.get_engine().connect() as conn:
@@ -45,7 +47,11 @@ def ws1c_proximity_links(
         sprint = read_sprint_distributions(conn, days)
     results = {day: proximity_link_gate(files.get(day, []), sprint.get(day)) for day in days}
     yield from emit(
-        context, results, summarize_proximity_links, severity=dg.AssetCheckSeverity.WARN
+        context,
+        results,
+        summarize_proximity_links,
+        severity=dg.AssetCheckSeverity.WARN,
+        gates=gates,
     )
 
 
@@ -60,7 +66,9 @@ def ws1c_proximity_links(
     ),
 )
 def ws1c_unique_keys(
-    context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+    context: dg.AssetCheckExecutionContext,
+    warehouse: WarehouseResource,
+    gates: GatesResource,
 ) -> Iterator[dg.AssetCheckResult | dg.AssetCheckEvaluation]:
     days = partition_days(context)
     with warehouse.get_engine().connect() as conn:
@@ -69,4 +77,4 @@ def ws1c_unique_keys(
         day: unique_keys_gate(keys.duplicates.get(day, []), keys.checked.get(day, {}))
         for day in days
     }
-    yield from emit(context, results, summarize_unique_keys)
+    yield from emit(context, results, summarize_unique_keys, gates=gates)

@@ -13,7 +13,7 @@ import dagster as dg
 
 from slomix_pipeline.defs.checks.render import emit
 from slomix_pipeline.defs.partitions import gaming_days, partition_days
-from slomix_pipeline.defs.resources import WarehouseResource
+from slomix_pipeline.defs.resources import GatesResource, WarehouseResource
 from slomix_pipeline.domain.gates import kill_assists_gate, summarize_kill_assists
 from slomix_pipeline.warehouse.gate_reads import SessionViews, read_session_views
 
@@ -31,7 +31,9 @@ from slomix_pipeline.warehouse.gate_reads import SessionViews, read_session_view
     ),
 )
 def ws7_kill_assists(
-    context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+    context: dg.AssetCheckExecutionContext,
+    warehouse: WarehouseResource,
+    gates: GatesResource,
 ) -> Iterator[dg.AssetCheckResult | dg.AssetCheckEvaluation]:
     days = partition_days(context)
     with warehouse.get_engine().connect() as conn:
@@ -40,4 +42,4 @@ def ws7_kill_assists(
     for day in days:
         v = views.get(day, SessionViews())
         results[day] = kill_assists_gate(v.sessions, v.session_rounds, v.totals, v.graphs, v.rounds)
-    yield from emit(context, results, summarize_kill_assists)
+    yield from emit(context, results, summarize_kill_assists, gates=gates)

@@ -35,7 +35,7 @@ def _common(description: str, tables: tuple, deps: list) -> dict:
         "partitions_def": gaming_days,
         "backfill_policy": dg.BackfillPolicy.single_run(),
         "group_name": GROUP,
-        "kinds": {"python", "sql"},
+        "kinds": {"python"},
         "pool": "warehouse",
         "description": description,
         "metadata": {"dagster/column_schema": column_schema(list(tables))},
@@ -115,7 +115,7 @@ def leaderboards(
     partitions_def=gaming_days,
     backfill_policy=dg.BackfillPolicy.single_run(),
     group_name=GROUP,
-    kinds={"parquet", "csv"},
+    kinds={"python", "parquet", "csv"},
     pool="warehouse",
     description=(
         "Each season's player table (player_season_stats) as players_<season>.parquet and .csv "

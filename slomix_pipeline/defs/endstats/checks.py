@@ -9,7 +9,7 @@ import dagster as dg
 
 from slomix_pipeline.defs.checks.render import emit
 from slomix_pipeline.defs.partitions import gaming_days, partition_days
-from slomix_pipeline.defs.resources import WarehouseResource
+from slomix_pipeline.defs.resources import GatesResource, WarehouseResource
 from slomix_pipeline.domain.endstats_gate import endstats_gate, summarize_endstats
 from slomix_pipeline.warehouse.endstats_reads import read_endstats_days
 
@@ -25,7 +25,9 @@ from slomix_pipeline.warehouse.endstats_reads import read_endstats_days
     ),
 )
 def endstats_awards_linked(
-    context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+    context: dg.AssetCheckExecutionContext,
+    warehouse: WarehouseResource,
+    gates: GatesResource,
 ) -> Iterator[dg.AssetCheckResult | dg.AssetCheckEvaluation]:
     days = partition_days(context)
     with warehouse.get_engine().connect() as conn:
@@ -34,4 +36,6 @@ def endstats_awards_linked(
         day: endstats_gate(d.rounds, d.files, d.awards, players, d.guid_statuses)
         for day, d in per_day.items()
     }
-    yield from emit(context, results, summarize_endstats, severity=dg.AssetCheckSeverity.WARN)
+    yield from emit(
+        context, results, summarize_endstats, severity=dg.AssetCheckSeverity.WARN, gates=gates
+    )

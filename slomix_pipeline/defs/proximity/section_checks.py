@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from slomix_pipeline.defs.checks.render import emit
 from slomix_pipeline.defs.partitions import gaming_days, partition_days
-from slomix_pipeline.defs.resources import WarehouseResource
+from slomix_pipeline.defs.resources import GatesResource, WarehouseResource
 from slomix_pipeline.domain.proximity_section_gate import (
     SectionCapabilityFact,
     section_coverage_gate,
@@ -30,7 +30,9 @@ from slomix_pipeline.warehouse.schema_proximity_sections import proximity_sectio
     ),
 )
 def ws1c_section_coverage(
-    context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+    context: dg.AssetCheckExecutionContext,
+    warehouse: WarehouseResource,
+    gates: GatesResource,
 ) -> Iterator[dg.AssetCheckResult | dg.AssetCheckEvaluation]:
     days = partition_days(context)
     t = proximity_section_capability
@@ -51,5 +53,9 @@ def ws1c_section_coverage(
             per_day[day].append(SectionCapabilityFact(*fields))
     results = {day: section_coverage_gate(facts) for day, facts in per_day.items()}
     yield from emit(
-        context, results, summarize_section_coverage, severity=dg.AssetCheckSeverity.WARN
+        context,
+        results,
+        summarize_section_coverage,
+        severity=dg.AssetCheckSeverity.WARN,
+        gates=gates,
     )

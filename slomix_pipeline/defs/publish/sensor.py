@@ -21,7 +21,6 @@ the minimum time between ticks.
 # No ``from __future__ import annotations`` in modules under defs/ (Dagster reads annotations).
 import hashlib
 import json
-import os
 
 import dagster as dg
 
@@ -30,6 +29,7 @@ from slomix_pipeline.defs.publish.verdict import gate_check_keys
 from slomix_pipeline.defs.sensors import default_sensor_status
 from slomix_pipeline.domain.gaming_day import utc_now_epoch
 from slomix_pipeline.publish.settings import load_publish_settings
+from slomix_pipeline.settings_model import read_env
 
 JOB_NAME = "discord_publish_job"
 SENSOR_NAME = "discord_publish_sensor"
@@ -47,14 +47,8 @@ discord_publish_job = dg.define_asset_job(
 
 
 def sensor_interval() -> int:
-    raw = os.environ.get("SLOMIX_DISCORD_SENSOR_INTERVAL_SECONDS") or "15"
-    try:
-        value = int(raw)
-    except ValueError as exc:
-        raise ValueError(f"SLOMIX_DISCORD_SENSOR_INTERVAL_SECONDS={raw!r} is not a number") from exc
-    if not 1 <= value <= 3600:
-        raise ValueError(f"SLOMIX_DISCORD_SENSOR_INTERVAL_SECONDS={value} is outside 1..3600")
-    return value
+    """``SLOMIX_DISCORD_SENSOR_INTERVAL_SECONDS`` (1..3600, default 15), from the typed model."""
+    return read_env().discord_sensor_interval_seconds
 
 
 def upstream_fingerprint(instance: dg.DagsterInstance, graph: object | None) -> str:
