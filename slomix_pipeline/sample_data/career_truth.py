@@ -180,3 +180,27 @@ def _tail_wins(results: list[str]) -> Any:
         if outcome != "won":
             return
         yield outcome
+
+
+def award_truth(corpus: SimCorpus, sessions: SessionTruth) -> dict[tuple[int, str, str], int]:
+    """Awarded endstats lines per (session id, player key, award name), from the side-car truth
+    of every round whose stats file is a counted truth round (the winner's GUID32 resolved to
+    the key that round's truth row carries)."""
+    from slomix_pipeline.sample_data.endstats_render import award_lines
+    from slomix_pipeline.sample_data.stats_writer import endstats_file_name, stats_file_name
+
+    files = round_truth(corpus)
+    session_of = {name: s.session_id for s in sessions.sessions for name in s.files}
+    out: dict[tuple[int, str, str], int] = defaultdict(int)
+    for play in corpus.map_plays:
+        for r in play.rounds:
+            stats_name = stats_file_name(r)
+            if endstats_file_name(r) is None or stats_name not in files:
+                continue
+            key_of = {p.guid32: k for k, p in files[stats_name].players.items()}
+            r1 = play.r1 if r.round_number == 2 else None
+            for *_, award in award_lines(r, r1):
+                if award.status == "awarded" and award.winner_guid32 in key_of:
+                    key = key_of[award.winner_guid32]
+                    out[(session_of[stats_name], key, award.award_name)] += 1
+    return dict(out)

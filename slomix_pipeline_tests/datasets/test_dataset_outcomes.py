@@ -12,7 +12,7 @@ import math
 from slomix_pipeline.domain.careers.stats import LEADERBOARD_METRICS
 from slomix_pipeline.formats.player_merges import ALL_TIME, parse_seasons
 from slomix_pipeline.sample_data import generate_landing_zone
-from slomix_pipeline.sample_data.career_truth import outcome_truth
+from slomix_pipeline.sample_data.career_truth import award_truth, outcome_truth
 from slomix_pipeline.sample_data.session_truth import session_truth
 from slomix_pipeline.warehouse import schema_datasets
 from slomix_pipeline_tests.datasets.test_dataset_assets import (  # noqa: F401 (fixtures)
@@ -95,3 +95,32 @@ def test_results_records_and_season_boards_equal_the_truth(
     ranked = {(s, k) for (s, _, _), (k, _) in want.items()}
     left_off = {(s, k) for s, rows in expected.seasons.items() for k in rows} - ranked
     assert left_off and any(k not in truth.bots for _, k in left_off)
+
+
+def test_award_tallies_equal_the_endstats_truth(
+    sample,  # noqa: F811
+    settings_env,  # noqa: F811
+    warehouse_url: str,
+    tmp_path_factory,
+) -> None:
+    zone, _, days = sample
+    report = generate_landing_zone(tmp_path_factory.mktemp("award_zone"), seed=7, nights=3)
+    expected = award_truth(report.corpus, session_truth(report.corpus))
+    assert expected, "the sample has awarded endstats lines"
+    assert _run(zone, warehouse_url, days=days).success
+    per_session = {
+        (r["session_id"], r["canonical_guid"], r["award_name"]): r["awards"]
+        for r in _rows(warehouse_url, schema_datasets.session_award_tallies)
+    }
+    assert per_session == expected
+    career: dict[tuple[str, str], list[int]] = {}
+    for (_sid, key, award), count in expected.items():
+        tally = career.setdefault((key, award), [0, 0])
+        tally[0] += count
+        tally[1] += 1
+    got = {
+        (r["canonical_guid"], r["award_name"]): [r["awards"], r["sessions"]]
+        for r in _rows(warehouse_url, schema_datasets.player_award_tallies)
+    }
+    assert got == career
+    assert any(v[1] > 1 for v in career.values()), "some award is won in several sessions"
