@@ -10,7 +10,11 @@ import pytest
 from slomix_pipeline.config import load_settings
 from slomix_pipeline.defs.endstats.assets import endstats
 from slomix_pipeline.defs.endstats.checks import endstats_awards_linked
-from slomix_pipeline.defs.resources import LandingZoneResource, WarehouseResource
+from slomix_pipeline.defs.resources import (
+    LandingZoneResource,
+    WarehouseResource,
+    gates_resource,
+)
 from slomix_pipeline.defs.stats.assets import raw_stats_files
 from slomix_pipeline.runner import landed_stats_days, range_tags
 from slomix_pipeline.sample_data import generate_landing_zone
@@ -41,6 +45,7 @@ def test_range_run_reports_and_check_passes_per_day(
     resources = {
         "warehouse": WarehouseResource(database_url=warehouse_url),
         "landing": LandingZoneResource(data_dir=str(path)),
+        "gates": gates_resource(),
     }
     with dg.instance_for_test() as instance:
         result = dg.materialize(

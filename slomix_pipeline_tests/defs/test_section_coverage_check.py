@@ -10,7 +10,11 @@ from slomix_pipeline.config import load_settings
 from slomix_pipeline.defs.lua.assets import gametime_files, lua_round_teams, webhook_drops
 from slomix_pipeline.defs.proximity.assets import proximity_engagements
 from slomix_pipeline.defs.proximity.section_checks import ws1c_section_coverage
-from slomix_pipeline.defs.resources import LandingZoneResource, WarehouseResource
+from slomix_pipeline.defs.resources import (
+    LandingZoneResource,
+    WarehouseResource,
+    gates_resource,
+)
 from slomix_pipeline.defs.stats.assets import raw_stats_files
 from slomix_pipeline.runner import landed_stats_days, range_tags
 from slomix_pipeline.sample_data import generate_landing_zone
@@ -32,6 +36,7 @@ def test_section_coverage_per_day(tmp_path: Path, sqlite_url: str) -> None:
             resources={
                 "warehouse": WarehouseResource(database_url=sqlite_url),
                 "landing": LandingZoneResource(data_dir=str(tmp_path)),
+                "gates": gates_resource(),
             },
             instance=instance,
             tags=range_tags(days[0], days[-1]),
