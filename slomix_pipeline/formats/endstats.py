@@ -24,6 +24,7 @@ Why it is built the way it is (see ``docs/formats.md``, "Endstats side-cars"):
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -122,7 +123,7 @@ REJECT_REASONS: tuple[str, ...] = (
     "unknown_award",  # a non-VS line before the VS blocks whose label is not in the catalogue
     "bad_value",  # an award value with no number where its unit needs one
     "empty_subject",  # a VS_HEADER without a subject name
-    "bad_count",  # a VS row whose kills/deaths are not non-negative integers
+    "bad_count",  # a VS row whose kills/deaths are not non-negative integers of ≤ 9 digits
     "award_after_versus",  # an award line after a VS block started (the writer never does)
 )
 
@@ -130,7 +131,8 @@ _FILENAME_RE = re.compile(
     r"^(?P<ts>\d{4}-\d{2}-\d{2}-\d{6})-(?P<map>.+)-round-(?P<round>\d+)-endstats\.txt$"
 )
 _NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?")
-_COUNT_RE = re.compile(r"\d+$")
+_MAX_VALUE = 1e15  # far beyond any award; keeps every backend's float exact and finite
+_COUNT_RE = re.compile(r"\d{1,9}$")  # at most 9 digits: fits every backend's 32-bit integer
 _VS_HEADER = "VS_HEADER"
 
 
@@ -228,6 +230,8 @@ def _award_value(label: str, text: str) -> tuple[float | None, float | None]:
         raise _BadLine("bad_value")
     main = float(numbers[0])
     second = float(numbers[1]) if len(numbers) > 1 else None
+    if not all(math.isfinite(v) and abs(v) < _MAX_VALUE for v in (main, second or 0.0)):
+        raise _BadLine("bad_value")  # a hostile 400-digit number reads as infinity
     if AWARD_CATALOGUE[label].unit in ("percent_and_minutes", "kills_in_seconds"):
         return main, second
     return main, None

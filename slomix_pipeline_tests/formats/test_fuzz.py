@@ -312,3 +312,49 @@ def test_proximity_header_with_5000_digits_is_a_rejection() -> None:
     with pytest.raises(ProximityFileRejected) as info:
         parse_proximity_file("x_engagements.txt", data)
     assert info.value.reason == "value_out_of_range"
+
+
+ENDSTATS_SEEDS = [(n, d) for n, d in SEEDS[STATS_FOLDER] if n.endswith("-endstats.txt")] or [
+    (
+        "2026-02-10-211227-supply-round-1-endstats.txt",
+        b"Most damage given\tPlayer\t2400\nVS_HEADER\tPlayer\tABCDEF12\nOther\t3\t1\n",
+    )
+]
+
+
+@st.composite
+def _endstats_case(draw: st.DrawFn) -> tuple[str, bytes]:
+    name, data = draw(st.sampled_from(ENDSTATS_SEEDS))
+    buf = bytearray(data)
+    for _ in range(draw(st.integers(1, 4))):
+        pos = draw(st.integers(0, len(buf)))
+        chunk = draw(st.one_of(st.sampled_from(HOSTILE), st.binary(min_size=1, max_size=8)))
+        buf[pos:pos] = chunk
+    return name, bytes(buf)
+
+
+@FUZZ
+@given(st.one_of(_endstats_case(), st.tuples(st.just("x-round-1-endstats.txt"), st.binary())))
+def test_endstats_parser_never_raises_and_keeps_only_storable_values(
+    case: tuple[str, bytes],
+) -> None:
+    """Bad lines go to ``rejected`` with a known reason; kept numbers fit every backend."""
+    from slomix_pipeline.formats.endstats import REJECT_REASONS, parse_endstats_file
+
+    parsed = parse_endstats_file(*case)
+    assert all(line.reason in REJECT_REASONS for line in parsed.rejected)
+    for row in parsed.versus:
+        assert 0 <= row.kills <= INT32_MAX and 0 <= row.deaths <= INT32_MAX
+    for award in parsed.awards:
+        for value in (award.value_numeric, award.value_secondary):
+            assert value is None or abs(value) < 1e15
+    _storable(dataclasses.asdict(parsed))
+
+
+def test_endstats_hostile_numbers_are_rejected_lines() -> None:
+    from slomix_pipeline.formats.endstats import parse_endstats_file
+
+    data = b"Most damage given\tPlayer\t" + b"9" * 5000 + b"\nVS_HEADER\tP\t\nOther\t" + b"9" * 5000
+    parsed = parse_endstats_file("2026-02-10-211227-supply-round-1-endstats.txt", data + b"\t1\n")
+    assert [r.reason for r in parsed.rejected] == ["bad_value", "bad_count"]
+    assert not parsed.awards and not parsed.versus
