@@ -114,5 +114,5 @@ def mask_url(url: str) -> str:
 
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # not a URL SQLAlchemy parses: mask by pattern
         return re.sub(r"(//[^:/@]*:)[^@]*@", r"\1***@", url)

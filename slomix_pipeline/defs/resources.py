@@ -12,23 +12,15 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
 
 from slomix_pipeline.config import load_settings
+from slomix_pipeline.config import mask_url as masked_url  # the one URL masker
 from slomix_pipeline.formats.acknowledgements import parse_acknowledgements
 from slomix_pipeline.landing.sftp_sync import SftpSettings
 from slomix_pipeline.settings_model import read_env, variable
 from slomix_pipeline.warehouse.engine import open_warehouse
 
 MASK = "***"
-
-
-def masked_url(url: str) -> str:
-    """``url`` with its password replaced by ``***`` (for display only)."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # not a URL SQLAlchemy can parse: show nothing of it
-        return "<unparseable URL>"
 
 
 class WarehouseResource(dg.ConfigurableResource):
