@@ -46,7 +46,9 @@ class Season:
 def _entries(data: bytes, source: str) -> list[dict]:
     try:
         document = yaml.safe_load(data.decode("utf-8")) if data.strip() else []
-    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+    # RecursionError: deeply nested YAML; ValueError: a date YAML accepts but the calendar does
+    # not (2026-13-45). Both are a malformed file, not a crash.
+    except (ValueError, RecursionError, yaml.YAMLError) as exc:
         raise DatasetConfigError(f"{source}: not valid YAML ({exc})") from exc
     if document is None:
         return []

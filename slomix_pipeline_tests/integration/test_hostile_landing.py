@@ -2,9 +2,12 @@
 
 The triggers (issue 12): a stats file that is only a BOM, 5,000-digit numbers, values past 32 bits,
 a negative counter, deep JSON, a lone surrogate, a non-UTF-8 file name, a symlink, a directory
-(and, when not running as root, a file nobody may read). The property, on SQLite and PostgreSQL:
+and files nobody may read (mode 0, in three folders). The property, on SQLite and PostgreSQL:
 the run succeeds, each hostile entry has a ``rejected`` row in ``processed_files`` with a specific
 reason, and every other row of every table equals the run over the clean landing zone.
+
+The hostile run executes in a child process without the capabilities that let root ignore file
+modes (``unprivileged.py``), so the unreadable files are unreadable under CI's root too.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from slomix_pipeline.sample_data import generate_landing_zone
 from slomix_pipeline.sample_data.acknowledgements import known_losses
 from slomix_pipeline.warehouse import schema
 from slomix_pipeline.warehouse.engine import open_warehouse
+from slomix_pipeline_tests.integration.unprivileged import run_unprivileged_range
 from slomix_pipeline_tests.tabledump import dump_tables
 
 HEADER = "ETL Server\\zz_hostile\\legacy6\\1\\1\\2\\10:00\\7:36\\241533\n"
@@ -69,11 +73,10 @@ def _plant_triggers(zone: Path, night: date, tz: object) -> dict[tuple[str, str]
     (stats / raw_name).write_bytes((HEADER + _player()).encode())
     assert printable_name(raw_name).endswith("zz_h\\xffstile-round-1.txt")
     expected[("stats", printable_name(raw_name))] = "undecodable_file_name"
-    if os.geteuid() != 0:  # root reads anything: the trigger cannot be built then
-        locked = _stats_name(night, "220008")
-        (stats / locked).write_bytes((HEADER + _player()).encode())
-        (stats / locked).chmod(0)
-        expected[("stats", locked)] = "unreadable_file"
+    locked = _stats_name(night, "220008")
+    (stats / locked).write_bytes((HEADER + _player()).encode())
+    (stats / locked).chmod(0)  # unreadable for the run (a child without root's file override)
+    expected[("stats", locked)] = "unreadable_file"
 
     landed_at = datetime(night.year, night.month, night.day, 22, 30, tzinfo=tz).timestamp()
     drops = zone / "webhook_drops"
@@ -98,6 +101,17 @@ def _plant_triggers(zone: Path, night: date, tz: object) -> dict[tuple[str, str]
     gametime.write_bytes(b'{"meta":' + b"[" * 4000 + b"]" * 4000 + b"}")
     os.utime(gametime, (landed_at, landed_at))
     expected[("gametime", gametime.name)] = "malformed_json"
+    locked_drop = drops / f"stats_ready_{'f' * 64}.json"
+    locked_drop.write_bytes(_stats_ready([{"name": "Map", "value": "supply"}]))
+    locked_drop.chmod(0)
+    os.utime(locked_drop, (landed_at, landed_at))  # filed by its landing time: it is unread
+    expected[("webhook", locked_drop.name)] = "unreadable_file"
+    locked_prox = (
+        zone / "local_proximity" / f"{night:%Y-%m-%d}-220010-zz_hostile-round-1_engagements.txt"
+    )
+    locked_prox.write_bytes(b"# PROXIMITY_TRACKER_V4\n")
+    locked_prox.chmod(0)
+    expected[("proximity", locked_prox.name)] = "unreadable_file"
     proximity = (
         zone / "local_proximity" / f"{night:%Y-%m-%d}-220009-zz_hostile-round-1_engagements.txt"
     )
@@ -126,10 +140,11 @@ def test_hostile_landing_zone_loses_nothing_else(tmp_path, monkeypatch, warehous
         assert run.success, [g for g in run.gates if not g.passed]
     clean_tables = dump_tables(engine)
 
-    monkeypatch.setenv("SLOMIX_DATA_DIR", str(hostile))
-    with dg.instance_for_test() as instance:
-        run = materialize_range(days, instance)
-        assert run.success, [g for g in run.gates if not g.passed]
+    hostile_run = run_unprivileged_range(
+        days, {"SLOMIX_DATABASE_URL": warehouse_url, "SLOMIX_DATA_DIR": str(hostile)}
+    )
+    assert hostile_run["success"], hostile_run["failed_gates"]
+    assert hostile_run["blocking_failed"] == []
     hostile_tables = dump_tables(engine)
 
     files = schema.processed_files
