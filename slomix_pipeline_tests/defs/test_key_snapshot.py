@@ -36,6 +36,7 @@ CHECK_KEYS = frozenset(
         "discord_round_posts:discord_delivery",
         "discord_session_posts:discord_delivery",
         "endstats:endstats_awards_linked",
+        "endstats:stats_file_complete",
         "linked_rounds:ws1_lua_coverage",
         "linked_rounds:ws1_lua_links",
         "players:players_resolve",
