@@ -45,6 +45,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from slomix_pipeline.domain.proximity_capabilities import ENABLED, section_states
 from slomix_pipeline.formats.proximity import Attacker, Engagement, PlayerLife, ProximityFile
 
 __all__ = [
@@ -208,7 +209,7 @@ class SupportSummaryRow:
     round_number: int | None
     round_start_unix: int | None
     round_end_unix: int | None
-    support_samples: int
+    support_samples: int | None  # None: ENGAGEMENTS not captured (no combat to measure against)
     total_samples: int
     support_uptime_pct: float | None
     support_dist: float
@@ -820,6 +821,7 @@ def _support_row(
     views: Sequence[_LifeView],
     scope: _Scope,
     params: DeriveParams,
+    captured: bool = True,
 ) -> SupportSummaryRow | None:
     """Share of all track points spent near (2D) a *different* teammate who is in combat.
 
@@ -829,6 +831,16 @@ def _support_row(
     """
     if not views:
         return None
+    if not captured:  # no engagement record: "near a teammate in combat" was not measured
+        return SupportSummaryRow(
+            *scope,
+            support_samples=None,
+            total_samples=sum(int(v.t.shape[0]) for v in views),
+            support_uptime_pct=None,
+            support_dist=params.support_dist,
+            combat_recent_ms=params.combat_recent_ms,
+            pos_delta_ms=params.support_pos_delta_ms,
+        )
     combat = _combat_intervals(kept, params.combat_recent_ms)
     by_team: dict[str, list[_LifeView]] = defaultdict(list)
     for v in views:
@@ -861,14 +873,21 @@ def derive(
     round_number: int | None = None,
     round_key: str | None = None,
     params: DeriveParams | None = None,
+    engagements_captured: bool | None = None,
 ) -> ProximityDerived:
     """Derive every table's rows from one parsed file.
 
     ``round_number`` overrides the header's value (pass the corrected round from
     :func:`slomix_pipeline.domain.round_identity.resolve_proximity_round`); ``round_key`` is
     the linked round's key, filled in by the caller when known.
+
+    ``engagements_captured``: whether the ENGAGEMENTS section's capability state is ``enabled``
+    (computed from the file when not given). When it is not, the support figure, which measures
+    closeness to teammates *in combat*, is NULL rather than 0 (``proximity-v5-v6.md`` §6.2).
     """
     params = params or DeriveParams()
+    if engagements_captured is None:
+        engagements_captured = section_states(parsed).get("ENGAGEMENTS") == ENABLED
     header = parsed.header
     scope = _Scope(
         parsed.source_file,
@@ -900,7 +919,7 @@ def derive(
     if signal == "absent":
         notes.append("sprint flag never set although players ran: sprint stored as unknown")
     views = _life_views(parsed)
-    support = _support_row(kept, views, scope, params)
+    support = _support_row(kept, views, scope, params, engagements_captured)
     return ProximityDerived(
         combat_engagements=tuple(_engagement_row(c, scope, window) for c in kept),
         player_tracks=_track_rows(parsed, scope, sprint_known=signal != "absent"),

@@ -15,8 +15,9 @@ Why it is built the way it is:
 * **Tolerant, but never silent.** A line that cannot be parsed is dropped and reported in
   ``broken_lines`` with its 1-based line number and a reason code; everything else still loads.
   Upstream dropped such lines with only a log entry, so a truncated file looked complete.
-* **Later formats are accepted.** Extra header keys are kept verbatim; sections this parser does
-  not model (V5/V6 additions such as ``REACTION_METRICS`` or ``SHOT_FIRED``) are skipped and
+* **Later formats are accepted.** Extra header keys are kept verbatim, and a lower-case
+  ``# key=value`` line counts as header metadata wherever it appears (after a section too, with a
+  note; a known key keeps its first value); sections this parser does not model are skipped and
   listed in ``ignored_sections`` with their row counts, never rejected.
 * **Nothing is assumed.** The sample interval, crossfire window and escape rules are read from
   the header; a missing key stays ``None`` (with a note) instead of silently becoming a default.
@@ -832,6 +833,43 @@ def _header_value(kind: str, raw: str, key: str = "") -> object:
     return _parse_capabilities(raw)
 
 
+def _header_line(
+    key: str,
+    raw: str,
+    line_no: int,
+    after: str | None,
+    values: dict[str, object],
+    extra: list[tuple[str, str]],
+    broken: list[BrokenLine],
+    notes: list[str],
+) -> None:
+    """Apply one ``# key=value`` line; ``after`` names the section it follows (None: the header).
+
+    A key after a section counts like one in the header block (``proximity-v5-v6.md`` §7.4), with
+    a note saying where it was. A known key that already has a value keeps its **first** value:
+    a second, different one is a ``header:conflicting_value:<key>`` broken line (the header block
+    identifies the round; a later line must not silently move it), an equal one is only noted.
+    """
+    spec = _HEADER_KEYS.get(key)
+    if spec is None:
+        extra.append((key, raw))
+        if after is not None:
+            notes.append(f"header key {key} after section {after} at line {line_no}")
+        return
+    attr, kind = spec
+    try:
+        value = _header_value(kind, raw, key)
+    except _LineError as exc:
+        broken.append(BrokenLine(line_no, f"header:{exc.code}:{key}"))
+        return
+    if after is not None:
+        notes.append(f"header key {key} after section {after} at line {line_no}")
+    if attr in values and values[attr] != value:
+        broken.append(BrokenLine(line_no, f"header:conflicting_value:{key}"))
+        return
+    values[attr] = value
+
+
 # --------------------------------------------------------------------------------------------
 # Entry points
 # --------------------------------------------------------------------------------------------
@@ -936,22 +974,24 @@ def _parse_proximity_file(name: str, data: bytes) -> ProximityFile:
                     ignored_at.append((section, line_no))
                     ignored_rows.append(0)
                 continue
+            kv = _HEADER_RE.match(line)
+            if kv is not None and (in_header or kv.group(1).islower()):
+                # A '# key=value' line is header metadata wherever it appears (a lower-case
+                # key after the first section: proximity-v5-v6.md §7.4), never a column list.
+                _header_line(
+                    kv.group(1),
+                    kv.group(2).strip(),
+                    line_no,
+                    None if in_header else section,
+                    header_values,
+                    extra_header,
+                    broken,
+                    notes,
+                )
+                continue
             collected = later.get(section) if section is not None else None
             if collected is not None and collected.column_comment is None and not collected.rows:
                 collected.column_comment = line  # the first '#' line lists the columns
-            if in_header:
-                kv = _HEADER_RE.match(line)
-                if kv is not None:
-                    key, raw_value = kv.group(1), kv.group(2).strip()
-                    spec = _HEADER_KEYS.get(key)
-                    if spec is None:
-                        extra_header.append((key, raw_value))
-                        continue
-                    attr, kind = spec
-                    try:
-                        header_values[attr] = _header_value(kind, raw_value, key)
-                    except _LineError as exc:
-                        broken.append(BrokenLine(line_no, f"header:{exc.code}:{key}"))
             continue  # column lists, legends and other comments
         try:
             if section == ENGAGEMENTS:

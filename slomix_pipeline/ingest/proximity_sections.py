@@ -14,6 +14,7 @@ from typing import Any
 
 from slomix_pipeline.domain.proximity_capabilities import (
     PLAYER_FIGURES,
+    CapabilityRow,
     capability_rows,
     player_figures,
     states_of,
@@ -71,9 +72,12 @@ def section_rows(
     round_id: int | None,
     round_key: str | None,
     round_number: int | None,
+    capabilities: list[CapabilityRow] | None = None,
 ) -> dict[str, list[Any]]:
     """Rows per table: :class:`RowChunk` (one per file) for the section tables
-    (:data:`TUPLE_TABLES`), column dicts for the capability and per-player tables."""
+    (:data:`TUPLE_TABLES`), column dicts for the capability and per-player tables.
+
+    ``capabilities`` may pass the file's already computed :func:`capability_rows`."""
     header = parsed.header
     constant = {
         "source_file": parsed.source_file,
@@ -97,7 +101,7 @@ def section_rows(
         # One chunk per file (``warehouse.tuple_copy``): the shared file, day and round link,
         # and the parsed ``(source_line, *fields, out_of_range)`` tuples as they are.
         out[table.name] = [RowChunk(head, typed)] if typed else []
-    caps = capability_rows(parsed)
+    caps = capabilities if capabilities is not None else capability_rows(parsed)
     out[proximity_section_capability.name] = [
         {**constant, **{name: getattr(c, name) for name in _CAPABILITY_FIELDS}} for c in caps
     ]
