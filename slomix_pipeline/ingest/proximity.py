@@ -57,13 +57,13 @@ from sqlalchemy import Connection, Engine, and_, delete, select, text
 from slomix_pipeline.config import Settings
 from slomix_pipeline.domain.gaming_day import gaming_day_of_epoch, gaming_day_of_local
 from slomix_pipeline.domain.maps import map_key
-from slomix_pipeline.domain.proximity_capabilities import ENABLED, capability_rows, states_of
 from slomix_pipeline.domain.proximity import (
     TABLE_ROW_TYPES,
     ProximityDerived,
     derive,
     table_columns,
 )
+from slomix_pipeline.domain.proximity_capabilities import ENABLED, capability_rows, states_of
 from slomix_pipeline.domain.round_identity import (
     DEFAULT_TOLERANCE_S,
     RoundCandidate,
