@@ -93,14 +93,17 @@ def section_rows(
     out: dict[str, list[Any]] = {}
     head = (parsed.source_file, gaming_day, round_id, round_number)
     for marker, table in SECTION_TABLE_OF.items():
+        raw = None
         if marker in _V4_RECORDS:
             typed = _v4_rows(parsed, marker)
         else:
             section = parsed.sections.get(marker)
             typed = list(section.rows) if section is not None else []
+            raw = section.raw if section is not None else None
         # One chunk per file (``warehouse.tuple_copy``): the shared file, day and round link,
-        # and the parsed ``(source_line, *fields, out_of_range)`` tuples as they are.
-        out[table.name] = [RowChunk(head, typed)] if typed else []
+        # and the parsed ``(source_line, *fields, out_of_range)`` tuples as they are (with the
+        # lines as written when they are clean: PostgreSQL reads those directly).
+        out[table.name] = [RowChunk(head, typed, raw)] if typed else []
     caps = capabilities if capabilities is not None else capability_rows(parsed)
     out[proximity_section_capability.name] = [
         {**constant, **{name: getattr(c, name) for name in _CAPABILITY_FIELDS}} for c in caps
