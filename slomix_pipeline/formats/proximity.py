@@ -938,6 +938,7 @@ def _parse_proximity_file(name: str, data: bytes) -> ProximityFile:
     section_seen: set[str] = set()
     markers: list[str] = []
     later: dict[str, SectionLines] = {}
+    later_rows: list[tuple[int, str]] | None = None  # the rows of the current later section
     section_lines = 0
 
     for line_no, raw_line in enumerate(lines, start=1):
@@ -952,7 +953,10 @@ def _parse_proximity_file(name: str, data: bytes) -> ProximityFile:
                     f"section {section or 'file'} has more than "
                     f"{MAX_PROXIMITY_SECTION_LINES} lines (line {line_no})",
                 )
-        if line[0] == "#":
+            if later_rows is not None:  # most lines of a V6 file: collected, parsed per section
+                later_rows.append((line_no, line))
+                continue
+        else:
             if in_header and magic is None:
                 magic_match = _MAGIC_RE.match(line)
                 if magic_match is not None:
@@ -968,8 +972,9 @@ def _parse_proximity_file(name: str, data: bytes) -> ProximityFile:
                     notes.append(f"section {section} repeated at line {line_no}")
                 section_seen.add(section)
                 markers.append(section)
+                later_rows = None
                 if section in _LATER:
-                    later.setdefault(section, SectionLines(section, line_no))
+                    later_rows = later.setdefault(section, SectionLines(section, line_no)).rows
                 elif section not in KNOWN_SECTIONS:
                     ignored_at.append((section, line_no))
                     ignored_rows.append(0)
