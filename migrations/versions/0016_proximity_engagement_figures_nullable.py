@@ -3,7 +3,8 @@
 ``proximity_files.engagement_lines``, ``combat_engagements``, ``excluded_engagements``,
 ``trade_events`` and ``proximity_support_summary.support_samples`` become nullable: a file whose
 ``engagement_tracking`` was declared off (or, undeclared, wrote no engagement) did not measure
-them, and "not captured" must never read as 0 (``proximity-v5-v6.md`` §6.2).
+them, and "not captured" must never read as 0 (``proximity-v5-v6.md`` §6.2). Likewise
+``combat_engagement.is_crossfire`` when the file declares ``crossfire_detection:0``.
 
 Revision ID: 0016
 Revises: 0011
@@ -27,7 +28,17 @@ _FILE_COLUMNS = ("engagement_lines", "combat_engagements", "excluded_engagements
 _SUPPORT_COMMENT = "NULL unless ENGAGEMENTS was captured (the combat it is measured against)"
 
 
+_CROSSFIRE_COMMENT = "NULL when the file declares crossfire_detection:0 (not measured)"
+
+
 def _alter(nullable: bool) -> None:
+    with op.batch_alter_table("combat_engagement") as batch:
+        batch.alter_column(
+            "is_crossfire",
+            existing_type=sa.Boolean(),
+            nullable=nullable,
+            comment=_CROSSFIRE_COMMENT if nullable else None,
+        )
     with op.batch_alter_table("proximity_files") as batch:
         for name in _FILE_COLUMNS:
             batch.alter_column(
@@ -56,4 +67,5 @@ def downgrade() -> None:
     op.execute(
         "UPDATE proximity_support_summary SET support_samples = 0 WHERE support_samples IS NULL"
     )
+    op.execute("UPDATE combat_engagement SET is_crossfire = false WHERE is_crossfire IS NULL")
     _alter(False)

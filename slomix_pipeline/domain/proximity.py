@@ -116,7 +116,7 @@ class CombatEngagementRow:
     killer_guid: str | None
     killer_name: str | None
     num_attackers: int
-    is_crossfire: bool
+    is_crossfire: bool | None  # None: crossfire_detection declared off (not measured)
     crossfire_delay_ms: int | None
     crossfire_participants: str | None  # JSON array of GUIDs, None when empty
     start_x: float
@@ -380,9 +380,12 @@ class _Scope(NamedTuple):
     round_end_unix: int | None
 
 
-def _engagement_row(c: _Classified, scope: _Scope, crossfire_window_ms: int) -> CombatEngagementRow:
+def _engagement_row(
+    c: _Classified, scope: _Scope, crossfire_window_ms: int, crossfire_captured: bool = True
+) -> CombatEngagementRow:
     eng = c.engagement
     friendly_damage = sum(a.damage for a in c.friendlies)
+    is_crossfire: bool | None
     if c.friendlies:
         num_attackers = len(c.enemies)
         is_crossfire, delay, participants = _crossfire(c.enemies, crossfire_window_ms)
@@ -390,6 +393,8 @@ def _engagement_row(c: _Classified, scope: _Scope, crossfire_window_ms: int) -> 
         num_attackers = eng.num_attackers
         is_crossfire, delay = eng.is_crossfire, eng.crossfire_delay_ms
         participants = eng.crossfire_participants
+    if not crossfire_captured:  # the tracker did not look for crossfire: not measured, not "no"
+        is_crossfire, delay, participants = None, None, ()
     self_kill = c.death_kind == "self_kill"
     return CombatEngagementRow(
         *scope[:1],
@@ -884,10 +889,15 @@ def derive(
     ``engagements_captured``: whether the ENGAGEMENTS section's capability state is ``enabled``
     (computed from the file when not given). When it is not, the support figure, which measures
     closeness to teammates *in combat*, is NULL rather than 0 (``proximity-v5-v6.md`` §6.2).
+    A declared ``crossfire_detection:0`` likewise stores ``is_crossfire`` (and its delay and
+    participants) as NULL.
     """
     params = params or DeriveParams()
     if engagements_captured is None:
         engagements_captured = section_states(parsed).get("ENGAGEMENTS") == ENABLED
+    # crossfire_detection owns no section; the engagement lines carry its result, written by
+    # every tracker before 6.11, so only a declared ``:0`` makes it "not measured".
+    crossfire_captured = dict(parsed.header.capabilities).get("crossfire_detection") is not False
     header = parsed.header
     scope = _Scope(
         parsed.source_file,
@@ -921,7 +931,9 @@ def derive(
     views = _life_views(parsed)
     support = _support_row(kept, views, scope, params, engagements_captured)
     return ProximityDerived(
-        combat_engagements=tuple(_engagement_row(c, scope, window) for c in kept),
+        combat_engagements=tuple(
+            _engagement_row(c, scope, window, crossfire_captured) for c in kept
+        ),
         player_tracks=_track_rows(parsed, scope, sprint_known=signal != "absent"),
         trade_events=_trade_rows(kept, views, scope, params),
         support_summaries=(support,) if support is not None else (),

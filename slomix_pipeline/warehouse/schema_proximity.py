@@ -60,6 +60,8 @@ def _scope_columns() -> list[Column]:
     ]
 
 
+_NO_CROSSFIRE = "NULL when the file declares crossfire_detection:0 (not measured)"
+
 combat_engagement = Table(
     "combat_engagement",
     metadata,
@@ -81,7 +83,7 @@ combat_engagement = Table(
     Column("killer_guid", Text, nullable=True),
     Column("killer_name", Text, nullable=True),
     Column("num_attackers", BigInteger, nullable=False, comment="enemy attackers"),
-    Column("is_crossfire", Boolean, nullable=False),
+    Column("is_crossfire", Boolean, nullable=True, comment=_NO_CROSSFIRE),
     Column("crossfire_delay_ms", BigInteger, nullable=True),
     Column("crossfire_participants", Text, nullable=True, comment="JSON array of GUIDs"),
     Column("start_x", Float, nullable=False),

@@ -18,7 +18,11 @@ from slomix_pipeline.formats.proximity_sections import CAPABILITY_FLAGS
 from slomix_pipeline.ingest.proximity import ingest_proximity_days
 from slomix_pipeline.landing.zone import PROXIMITY_FOLDER, write_atomically
 from slomix_pipeline.warehouse.engine import open_warehouse
-from slomix_pipeline.warehouse.schema_proximity import proximity_files, proximity_support_summary
+from slomix_pipeline.warehouse.schema_proximity import (
+    combat_engagement,
+    proximity_files,
+    proximity_support_summary,
+)
 from slomix_pipeline.warehouse.schema_proximity_sections import (
     proximity_player_sections,
     proximity_section_capability,
@@ -60,8 +64,12 @@ FILES: dict[str, bytes] = {
         engagements=(ENGAGEMENT,),
         extra=[("SHOT_FIRED", [SHOT])],
     ),
+    # engagements on, crossfire_detection declared off: is_crossfire not measured.
+    "2026-02-11-224202-supply-round-1_engagements.txt": build(
+        header=_v6({"crossfire_detection": 0}), engagements=(ENGAGEMENT,)
+    ),
 }
-STATE = dict(zip(FILES, ("disabled", "enabled", "unknown", "enabled"), strict=True))
+STATE = dict(zip(FILES, ("disabled", "enabled", "unknown", "enabled", "enabled"), strict=True))
 
 
 def _distinct(data: bytes, n: int) -> bytes:
@@ -88,6 +96,8 @@ def loaded(tmp_path: Path, warehouse_url: str) -> dict[str, dict[str, Any]]:
         query = select(caps.c.source_file, caps.c.state).where(caps.c.name == "ENGAGEMENTS")
         for source_file, state in conn.execute(query):
             out[source_file]["state"] = state
+        for row in conn.execute(select(combat_engagement)):
+            out[row.source_file].setdefault("engagements", []).append(dict(row._mapping))
         for row in conn.execute(select(proximity_player_sections)):
             out[row.source_file].setdefault("players", []).append(dict(row._mapping))
     engine.dispose()
@@ -125,7 +135,7 @@ def test_player_figures_follow_their_own_sections_state(
     loaded: dict[str, dict[str, Any]],
 ) -> None:
     shots = {name: [p["shots_fired"] for p in got["players"]] for name, got in loaded.items()}
-    off, on_empty, unknown, evidence = (shots[n] for n in FILES)
+    off, on_empty, unknown, evidence = (shots[n] for n in list(FILES)[:4])
     assert off == [None] and unknown == [None]
     assert on_empty == [0]  # declared on and no row: a true zero
     assert evidence == [1]  # undeclared, one row: enabled by evidence
@@ -142,3 +152,19 @@ def test_derive_alone_honours_the_engagements_state() -> None:
     forced = derive(parse_proximity_file(names[1], FILES[names[1]]), engagements_captured=False)
     assert forced.support_summaries[0].support_samples is None
     assert TRACK in FILES[names[0]].decode()
+
+
+def test_crossfire_is_null_only_when_crossfire_detection_is_declared_off(
+    loaded: dict[str, dict[str, Any]],
+) -> None:
+    undeclared, declared_off = (loaded[n] for n in list(FILES)[3:])
+    (measured,) = undeclared["engagements"]  # V5, no declaration: the line's own values
+    assert (measured["is_crossfire"], measured["crossfire_delay_ms"]) == (True, 400)
+    assert measured["crossfire_participants"] is not None
+    (off,) = declared_off["engagements"]
+    assert (off["is_crossfire"], off["crossfire_delay_ms"], off["crossfire_participants"]) == (
+        None,
+        None,
+        None,
+    )
+    assert declared_off["file"]["combat_engagements"] == 1  # the engagement itself was captured
