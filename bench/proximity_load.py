@@ -14,6 +14,11 @@ not timed. Prints MB/s end to end and rows/s; the target is >= 20 MB/s.
 ``--every-section`` renders 6.11 files (V6) with every later section declared on and written
 (REACTION_METRICS … OBJECTIVE_RUNS, SHOT_FIRED included): the section tables, capabilities and
 per-player figures are loaded too. The same >= 20 MB/s target applies.
+
+Besides wall time it prints the CPU time of the load: this process (every thread) plus the
+PostgreSQL server process(es) of the bench database (read from ``/proc``). On a shared machine
+wall time swings with the other work; CPU time per MB barely does, so compare V4 and
+``--every-section`` runs made in the same minutes, and their CPU figures.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import uuid
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -123,13 +129,23 @@ def bench_load(zone: Path, days: list[date], url: str) -> dict[str, float]:
     engine = open_warehouse(url)  # migrations are a one-off, not part of the load
     ingest_lua_source_days(engine, zone, days, settings, "gametime")
     build_lua_round_teams_days(engine, days)
-    started = time.perf_counter()
+    backend_before = _backend_cpu(engine)
+    started, cpu_started = time.perf_counter(), time.process_time()
     report = ingest_proximity_days(engine, zone, days, settings)
     seconds = time.perf_counter() - started
+    process_cpu = time.process_time() - cpu_started
+    backend_after = _backend_cpu(engine)
+    backend_cpu = (
+        sum(backend_after.values()) - sum(backend_before.values())
+        if backend_after is not None and backend_before is not None
+        else float("nan")
+    )
     assert report.status_counts() == {"loaded": len(report.files)}, report.status_counts()
     assert report.broken_lines == 0, report.broken_lines
     return {
         "seconds": seconds,
+        "process_cpu": process_cpu,
+        "backend_cpu": backend_cpu,
         "files": len(report.files),
         "mb": report.bytes_read / 1e6,
         "rows": sum(report.rows_written.values()),
@@ -138,6 +154,26 @@ def bench_load(zone: Path, days: list[date], url: str) -> dict[str, float]:
         "tracks": report.tracks,
         "samples": sum(f.track_samples for f in report.files),
     }
+
+
+def _backend_cpu(engine: Any) -> dict[int, float] | None:
+    """CPU seconds (user + system) so far of every server process of the bench database, from
+    ``/proc`` (the server runs on this machine); None where that cannot be read. CPU time is
+    far less sensitive than wall time to the other work on a shared machine."""
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        pids = conn.execute(
+            text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+        ).scalars()
+        out = {}
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                return None
+            out[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return out
 
 
 def bench_parse_derive(zone: Path) -> float:
@@ -201,6 +237,12 @@ def main(argv: list[str] | None = None) -> int:
                 f"  {b['samples'] / b['seconds']:>9,.0f} track samples/s  ({b['files']:.0f} "
                 f"files, {b['mb']:.1f} MB, {b['rows']:,.0f} rows in {b['seconds']:.2f} s; "
                 f"{b['corrected']:.0f} R2 rounds corrected)  {verdict}"
+            )
+            cpu = b["process_cpu"] + (b["backend_cpu"] if label == "postgres" else 0.0)
+            backend = f" + server {b['backend_cpu']:.2f} s" if label == "postgres" else ""
+            print(
+                f"  cpu time          : process {b['process_cpu']:.2f} s{backend} = {cpu:.2f} s, "
+                f"{b['mb'] / cpu:.1f} MB per CPU-second (load average now {os.getloadavg()[0]:.1f})"
             )
             if label == "postgres" and mb_s < TARGET_MB_S:
                 status = 1

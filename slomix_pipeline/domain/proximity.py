@@ -45,6 +45,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from slomix_pipeline.domain.proximity_capabilities import ENABLED, section_states
 from slomix_pipeline.formats.proximity import Attacker, Engagement, PlayerLife, ProximityFile
 
 __all__ = [
@@ -115,7 +116,7 @@ class CombatEngagementRow:
     killer_guid: str | None
     killer_name: str | None
     num_attackers: int
-    is_crossfire: bool
+    is_crossfire: bool | None  # None: crossfire_detection declared off (not measured)
     crossfire_delay_ms: int | None
     crossfire_participants: str | None  # JSON array of GUIDs, None when empty
     start_x: float
@@ -208,7 +209,7 @@ class SupportSummaryRow:
     round_number: int | None
     round_start_unix: int | None
     round_end_unix: int | None
-    support_samples: int
+    support_samples: int | None  # None: ENGAGEMENTS not captured (no combat to measure against)
     total_samples: int
     support_uptime_pct: float | None
     support_dist: float
@@ -379,9 +380,12 @@ class _Scope(NamedTuple):
     round_end_unix: int | None
 
 
-def _engagement_row(c: _Classified, scope: _Scope, crossfire_window_ms: int) -> CombatEngagementRow:
+def _engagement_row(
+    c: _Classified, scope: _Scope, crossfire_window_ms: int, crossfire_captured: bool = True
+) -> CombatEngagementRow:
     eng = c.engagement
     friendly_damage = sum(a.damage for a in c.friendlies)
+    is_crossfire: bool | None
     if c.friendlies:
         num_attackers = len(c.enemies)
         is_crossfire, delay, participants = _crossfire(c.enemies, crossfire_window_ms)
@@ -389,6 +393,8 @@ def _engagement_row(c: _Classified, scope: _Scope, crossfire_window_ms: int) -> 
         num_attackers = eng.num_attackers
         is_crossfire, delay = eng.is_crossfire, eng.crossfire_delay_ms
         participants = eng.crossfire_participants
+    if not crossfire_captured:  # the tracker did not look for crossfire: not measured, not "no"
+        is_crossfire, delay, participants = None, None, ()
     self_kill = c.death_kind == "self_kill"
     return CombatEngagementRow(
         *scope[:1],
@@ -820,6 +826,7 @@ def _support_row(
     views: Sequence[_LifeView],
     scope: _Scope,
     params: DeriveParams,
+    captured: bool = True,
 ) -> SupportSummaryRow | None:
     """Share of all track points spent near (2D) a *different* teammate who is in combat.
 
@@ -829,6 +836,16 @@ def _support_row(
     """
     if not views:
         return None
+    if not captured:  # no engagement record: "near a teammate in combat" was not measured
+        return SupportSummaryRow(
+            *scope,
+            support_samples=None,
+            total_samples=sum(int(v.t.shape[0]) for v in views),
+            support_uptime_pct=None,
+            support_dist=params.support_dist,
+            combat_recent_ms=params.combat_recent_ms,
+            pos_delta_ms=params.support_pos_delta_ms,
+        )
     combat = _combat_intervals(kept, params.combat_recent_ms)
     by_team: dict[str, list[_LifeView]] = defaultdict(list)
     for v in views:
@@ -861,14 +878,26 @@ def derive(
     round_number: int | None = None,
     round_key: str | None = None,
     params: DeriveParams | None = None,
+    engagements_captured: bool | None = None,
 ) -> ProximityDerived:
     """Derive every table's rows from one parsed file.
 
     ``round_number`` overrides the header's value (pass the corrected round from
     :func:`slomix_pipeline.domain.round_identity.resolve_proximity_round`); ``round_key`` is
     the linked round's key, filled in by the caller when known.
+
+    ``engagements_captured``: whether the ENGAGEMENTS section's capability state is ``enabled``
+    (computed from the file when not given). When it is not, the support figure, which measures
+    closeness to teammates *in combat*, is NULL rather than 0 (``proximity-v5-v6.md`` §6.2).
+    A declared ``crossfire_detection:0`` likewise stores ``is_crossfire`` (and its delay and
+    participants) as NULL.
     """
     params = params or DeriveParams()
+    if engagements_captured is None:
+        engagements_captured = section_states(parsed).get("ENGAGEMENTS") == ENABLED
+    # crossfire_detection owns no section; the engagement lines carry its result, written by
+    # every tracker before 6.11, so only a declared ``:0`` makes it "not measured".
+    crossfire_captured = dict(parsed.header.capabilities).get("crossfire_detection") is not False
     header = parsed.header
     scope = _Scope(
         parsed.source_file,
@@ -900,9 +929,11 @@ def derive(
     if signal == "absent":
         notes.append("sprint flag never set although players ran: sprint stored as unknown")
     views = _life_views(parsed)
-    support = _support_row(kept, views, scope, params)
+    support = _support_row(kept, views, scope, params, engagements_captured)
     return ProximityDerived(
-        combat_engagements=tuple(_engagement_row(c, scope, window) for c in kept),
+        combat_engagements=tuple(
+            _engagement_row(c, scope, window, crossfire_captured) for c in kept
+        ),
         player_tracks=_track_rows(parsed, scope, sprint_known=signal != "absent"),
         trade_events=_trade_rows(kept, views, scope, params),
         support_summaries=(support,) if support is not None else (),

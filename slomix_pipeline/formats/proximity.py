@@ -15,8 +15,9 @@ Why it is built the way it is:
 * **Tolerant, but never silent.** A line that cannot be parsed is dropped and reported in
   ``broken_lines`` with its 1-based line number and a reason code; everything else still loads.
   Upstream dropped such lines with only a log entry, so a truncated file looked complete.
-* **Later formats are accepted.** Extra header keys are kept verbatim; sections this parser does
-  not model (V5/V6 additions such as ``REACTION_METRICS`` or ``SHOT_FIRED``) are skipped and
+* **Later formats are accepted.** Extra header keys are kept verbatim, and a lower-case
+  ``# key=value`` line counts as header metadata wherever it appears (after a section too, with a
+  note; a known key keeps its first value); sections this parser does not model are skipped and
   listed in ``ignored_sections`` with their row counts, never rejected.
 * **Nothing is assumed.** The sample interval, crossfire window and escape rules are read from
   the header; a missing key stays ``None`` (with a note) instead of silently becoming a default.
@@ -24,21 +25,25 @@ Why it is built the way it is:
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple
 
 import numpy as np
-import pandas as pd
 
 from slomix_pipeline.formats.limits import (
     MAX_INT_DIGITS,
     MAX_PROXIMITY_FILE_BYTES,
     MAX_PROXIMITY_SECTION_LINES,
+)
+from slomix_pipeline.formats.proximity_points import (
+    ENGAGEMENT_POINTS,
+    TRACK_POINTS,
+    PointChunk,
+    merge_chunks,
+    read_isolating,
 )
 from slomix_pipeline.formats.proximity_sections import (
     LATER_SECTIONS,
@@ -585,123 +590,6 @@ def _parse_objective_focus(line_no: int, line: str) -> ObjectiveFocus:
 # --------------------------------------------------------------------------------------------
 
 
-class _PointSchema(NamedTuple):
-    """Column layout of one kind of ``|``-separated point list."""
-
-    columns: tuple[str, ...]  # the last column is the event name
-    dtypes: dict[str, object]
-    float_columns: tuple[str, ...]
-
-
-_TRACK_POINTS = _PointSchema(
-    ("time_ms", "x", "y", "z", "health", "speed", "weapon", "stance", "sprint", "ev"),
-    {
-        "time_ms": np.int64,
-        "x": np.float64,
-        "y": np.float64,
-        "z": np.float64,
-        "health": np.int32,
-        "speed": np.float64,
-        "weapon": np.int32,
-        "stance": np.int8,
-        "sprint": np.int8,
-        "ev": "category",
-    },
-    ("x", "y", "z", "speed"),
-)
-_ENGAGEMENT_POINTS = _PointSchema(
-    ("time_ms", "x", "y", "z", "ev"),
-    {"time_ms": np.int64, "x": np.float64, "y": np.float64, "z": np.float64, "ev": "category"},
-    ("x", "y", "z"),
-)
-
-
-class _PointChunk(NamedTuple):
-    columns: dict[str, np.ndarray]
-    codes: np.ndarray
-    names: tuple[str, ...]
-
-
-def _read_points(texts: Sequence[str], expected: int, schema: _PointSchema) -> _PointChunk | None:
-    """Parse many point lists in one C-level pass; ``None`` if any point is malformed."""
-    try:
-        frame = pd.read_csv(
-            io.StringIO("|".join(texts)),
-            sep=",",
-            lineterminator="|",
-            header=None,
-            names=list(schema.columns),
-            dtype=schema.dtypes,
-            engine="c",
-            na_filter=False,
-            quoting=csv.QUOTE_NONE,
-            skip_blank_lines=False,
-        )
-    except (ValueError, TypeError, OverflowError, pd.errors.ParserError):
-        return None
-    if len(frame) != expected:
-        return None
-    columns = {name: frame[name].to_numpy() for name in schema.columns[:-1]}
-    for name in schema.float_columns:
-        if not np.isfinite(columns[name]).all():
-            return None
-    events = frame[schema.columns[-1]]
-    names = tuple(str(c) for c in events.cat.categories)
-    if any(not n or not n.replace("_", "").isalnum() for n in names):
-        return None
-    return _PointChunk(columns, events.cat.codes.to_numpy(), names)
-
-
-_T = TypeVar("_T")
-
-
-def _read_isolating(
-    items: Sequence[_T],
-    text_of: Callable[[_T], str],
-    count_of: Callable[[_T], int],
-    schema: _PointSchema,
-) -> Iterator[tuple[Sequence[_T], _PointChunk | None]]:
-    """Yield (items, chunk) groups in input order; a ``None`` chunk is one broken item.
-
-    The common case is one C-level call over every point list of the file. Only if some
-    point is garbage does it bisect, so a bad line costs O(log n) extra passes.
-    """
-    if not items:
-        return
-    chunk = _read_points([text_of(i) for i in items], sum(count_of(i) for i in items), schema)
-    if chunk is not None:
-        yield items, chunk
-    elif len(items) == 1:
-        yield items, None
-    else:
-        mid = len(items) // 2
-        yield from _read_isolating(items[:mid], text_of, count_of, schema)
-        yield from _read_isolating(items[mid:], text_of, count_of, schema)
-
-
-def _merge_chunks(
-    chunks: Sequence[_PointChunk], columns: Sequence[str]
-) -> tuple[dict[str, np.ndarray], np.ndarray, tuple[str, ...]]:
-    """Concatenate chunks, re-coding their event categories onto one shared name table."""
-    event_names: list[str] = []
-    index: dict[str, int] = {}
-    code_parts = []
-    for chunk in chunks:
-        remap = np.empty(len(chunk.names), dtype=np.int16)
-        for i, name in enumerate(chunk.names):
-            if name not in index:
-                index[name] = len(event_names)
-                event_names.append(name)
-            remap[i] = index[name]
-        code_parts.append(remap[chunk.codes] if len(remap) else chunk.codes.astype(np.int16))
-    merged = {}
-    for name in columns:
-        parts = [chunk.columns[name] for chunk in chunks]
-        merged[name] = parts[0] if len(parts) == 1 else np.concatenate(parts)
-    codes = code_parts[0] if len(code_parts) == 1 else np.concatenate(code_parts)
-    return merged, codes, tuple(event_names)
-
-
 def _empty_samples() -> TrackSamples:
     return TrackSamples(
         time_ms=np.zeros(0, dtype=np.int64),
@@ -721,8 +609,8 @@ def _empty_samples() -> TrackSamples:
 def _build_tracks(
     pending: Sequence[_PendingLife], broken: list[BrokenLine]
 ) -> tuple[tuple[PlayerLife, ...], TrackSamples]:
-    good: list[tuple[Sequence[_PendingLife], _PointChunk]] = []
-    groups = _read_isolating(pending, lambda p: p.path, lambda p: p.sample_count, _TRACK_POINTS)
+    good: list[tuple[Sequence[_PendingLife], PointChunk]] = []
+    groups = read_isolating(pending, lambda p: p.path, lambda p: p.sample_count, TRACK_POINTS)
     for group, chunk in groups:
         if chunk is None:
             broken.append(BrokenLine(group[0].line_no, "player_tracks:bad_path_value"))
@@ -730,9 +618,7 @@ def _build_tracks(
             good.append((group, chunk))
     if not good:
         return (), _empty_samples()
-    cols, codes, event_names = _merge_chunks(
-        [chunk for _, chunk in good], _TRACK_POINTS.columns[:-1]
-    )
+    cols, codes, event_names = merge_chunks([chunk for _, chunk in good], TRACK_POINTS.columns[:-1])
     samples = TrackSamples(**cols, event=codes, event_names=event_names)
     lives: list[PlayerLife] = []
     cursor = 0
@@ -764,8 +650,8 @@ def _build_engagements(
 ) -> tuple[Engagement, ...]:
     with_points = [p for p in pending if p.n_points]
     points: dict[int, tuple[EngagementPoint, ...]] = {}
-    groups = _read_isolating(
-        with_points, lambda p: p.positions_text, lambda p: p.n_points, _ENGAGEMENT_POINTS
+    groups = read_isolating(
+        with_points, lambda p: p.positions_text, lambda p: p.n_points, ENGAGEMENT_POINTS
     )
     for group, chunk in groups:
         if chunk is None:
@@ -830,6 +716,43 @@ def _header_value(kind: str, raw: str, key: str = "") -> object:
     if kind == "bool":
         return _flag(raw)
     return _parse_capabilities(raw)
+
+
+def _header_line(
+    key: str,
+    raw: str,
+    line_no: int,
+    after: str | None,
+    values: dict[str, object],
+    extra: list[tuple[str, str]],
+    broken: list[BrokenLine],
+    notes: list[str],
+) -> None:
+    """Apply one ``# key=value`` line; ``after`` names the section it follows (None: the header).
+
+    A key after a section counts like one in the header block (``proximity-v5-v6.md`` §7.4), with
+    a note saying where it was. A known key that already has a value keeps its **first** value:
+    a second, different one is a ``header:conflicting_value:<key>`` broken line (the header block
+    identifies the round; a later line must not silently move it), an equal one is only noted.
+    """
+    spec = _HEADER_KEYS.get(key)
+    if spec is None:
+        extra.append((key, raw))
+        if after is not None:
+            notes.append(f"header key {key} after section {after} at line {line_no}")
+        return
+    attr, kind = spec
+    try:
+        value = _header_value(kind, raw, key)
+    except _LineError as exc:
+        broken.append(BrokenLine(line_no, f"header:{exc.code}:{key}"))
+        return
+    if after is not None:
+        notes.append(f"header key {key} after section {after} at line {line_no}")
+    if attr in values and values[attr] != value:
+        broken.append(BrokenLine(line_no, f"header:conflicting_value:{key}"))
+        return
+    values[attr] = value
 
 
 # --------------------------------------------------------------------------------------------
@@ -900,6 +823,7 @@ def _parse_proximity_file(name: str, data: bytes) -> ProximityFile:
     section_seen: set[str] = set()
     markers: list[str] = []
     later: dict[str, SectionLines] = {}
+    later_rows: list[tuple[int, str]] | None = None  # the rows of the current later section
     section_lines = 0
 
     for line_no, raw_line in enumerate(lines, start=1):
@@ -914,7 +838,10 @@ def _parse_proximity_file(name: str, data: bytes) -> ProximityFile:
                     f"section {section or 'file'} has more than "
                     f"{MAX_PROXIMITY_SECTION_LINES} lines (line {line_no})",
                 )
-        if line[0] == "#":
+            if later_rows is not None:  # most lines of a V6 file: collected, parsed per section
+                later_rows.append((line_no, line))
+                continue
+        else:
             if in_header and magic is None:
                 magic_match = _MAGIC_RE.match(line)
                 if magic_match is not None:
@@ -930,28 +857,31 @@ def _parse_proximity_file(name: str, data: bytes) -> ProximityFile:
                     notes.append(f"section {section} repeated at line {line_no}")
                 section_seen.add(section)
                 markers.append(section)
+                later_rows = None
                 if section in _LATER:
-                    later.setdefault(section, SectionLines(section, line_no))
+                    later_rows = later.setdefault(section, SectionLines(section, line_no)).rows
                 elif section not in KNOWN_SECTIONS:
                     ignored_at.append((section, line_no))
                     ignored_rows.append(0)
                 continue
+            kv = _HEADER_RE.match(line)
+            if kv is not None and (in_header or kv.group(1).islower()):
+                # A '# key=value' line is header metadata wherever it appears (a lower-case
+                # key after the first section: proximity-v5-v6.md §7.4), never a column list.
+                _header_line(
+                    kv.group(1),
+                    kv.group(2).strip(),
+                    line_no,
+                    None if in_header else section,
+                    header_values,
+                    extra_header,
+                    broken,
+                    notes,
+                )
+                continue
             collected = later.get(section) if section is not None else None
             if collected is not None and collected.column_comment is None and not collected.rows:
                 collected.column_comment = line  # the first '#' line lists the columns
-            if in_header:
-                kv = _HEADER_RE.match(line)
-                if kv is not None:
-                    key, raw_value = kv.group(1), kv.group(2).strip()
-                    spec = _HEADER_KEYS.get(key)
-                    if spec is None:
-                        extra_header.append((key, raw_value))
-                        continue
-                    attr, kind = spec
-                    try:
-                        header_values[attr] = _header_value(kind, raw_value, key)
-                    except _LineError as exc:
-                        broken.append(BrokenLine(line_no, f"header:{exc.code}:{key}"))
             continue  # column lists, legends and other comments
         try:
             if section == ENGAGEMENTS:

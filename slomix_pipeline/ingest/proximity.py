@@ -63,6 +63,7 @@ from slomix_pipeline.domain.proximity import (
     derive,
     table_columns,
 )
+from slomix_pipeline.domain.proximity_capabilities import ENABLED, capability_rows, states_of
 from slomix_pipeline.domain.round_identity import (
     DEFAULT_TOLERANCE_S,
     RoundCandidate,
@@ -406,12 +407,12 @@ class ProximityFileSummary:
     round_id: int | None
     round_key: str | None
     round_link_delta_s: int | None
-    engagement_lines: int
-    combat_engagements: int
-    excluded_engagements: int
+    engagement_lines: int | None  # None: ENGAGEMENTS not captured
+    combat_engagements: int | None  # None: ENGAGEMENTS not captured
+    excluded_engagements: int | None  # None: ENGAGEMENTS not captured
     player_tracks: int
     track_samples: int
-    trade_events: int
+    trade_events: int | None  # None: ENGAGEMENTS not captured
     support_summaries: int
     sprint_signal: str
     broken_lines: int
@@ -618,11 +619,15 @@ def process_proximity_file(
             tolerance_s=tolerance_s,
         )
     ref, link_delta = link if link is not None else (None, None)
+    capabilities = capability_rows(parsed)
+    # Figures of a section whose capability is not ``enabled`` were not measured: NULL, not 0.
+    captured = states_of(capabilities).get("ENGAGEMENTS") == ENABLED
     try:
         derived = derive(
             parsed,
             round_number=decision.round_number,
             round_key=ref.round_key if ref else None,
+            engagements_captured=captured,
         )
     except Exception as exc:  # a derivation bug must not take the partition down with it
         reason = f"derive_error: {type(exc).__name__}: {exc}"
@@ -658,12 +663,12 @@ def process_proximity_file(
         round_id=ref.round_id if ref else None,
         round_key=ref.round_key if ref else None,
         round_link_delta_s=link_delta,
-        engagement_lines=len(parsed.engagements),
-        combat_engagements=len(derived.combat_engagements),
-        excluded_engagements=len(derived.excluded_engagements),
+        engagement_lines=_if(captured, len(parsed.engagements)),
+        combat_engagements=_if(captured, len(derived.combat_engagements)),
+        excluded_engagements=_if(captured, len(derived.excluded_engagements)),
         player_tracks=len(derived.player_tracks),
         track_samples=len(parsed.samples),
-        trade_events=len(derived.trade_events),
+        trade_events=_if(captured, len(derived.trade_events)),
         support_summaries=len(derived.support_summaries),
         sprint_signal=derived.sprint_signal,
         broken_lines=len(parsed.broken_lines),
@@ -688,8 +693,13 @@ def process_proximity_file(
         round_id=summary.round_id,
         round_key=summary.round_key,
         round_number=decision.round_number,
+        capabilities=capabilities,
     )
     return ProximityFileResult(outcome, summary, derived, sections)
+
+
+def _if(captured: bool, value: int) -> int | None:
+    return value if captured else None
 
 
 # ------------------------------------------------------------------------------- the run
@@ -712,7 +722,7 @@ class ProximityIngestReport(OutcomeCounts):
 
     @property
     def engagements(self) -> int:
-        return sum(f.combat_engagements for f in self.files)
+        return sum(f.combat_engagements or 0 for f in self.files)
 
     @property
     def tracks(self) -> int:
@@ -720,7 +730,7 @@ class ProximityIngestReport(OutcomeCounts):
 
     @property
     def trades(self) -> int:
-        return sum(f.trade_events for f in self.files)
+        return sum(f.trade_events or 0 for f in self.files)
 
     @property
     def broken_lines(self) -> int:

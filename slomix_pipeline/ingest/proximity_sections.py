@@ -14,6 +14,7 @@ from typing import Any
 
 from slomix_pipeline.domain.proximity_capabilities import (
     PLAYER_FIGURES,
+    CapabilityRow,
     capability_rows,
     player_figures,
     states_of,
@@ -71,9 +72,12 @@ def section_rows(
     round_id: int | None,
     round_key: str | None,
     round_number: int | None,
+    capabilities: list[CapabilityRow] | None = None,
 ) -> dict[str, list[Any]]:
     """Rows per table: :class:`RowChunk` (one per file) for the section tables
-    (:data:`TUPLE_TABLES`), column dicts for the capability and per-player tables."""
+    (:data:`TUPLE_TABLES`), column dicts for the capability and per-player tables.
+
+    ``capabilities`` may pass the file's already computed :func:`capability_rows`."""
     header = parsed.header
     constant = {
         "source_file": parsed.source_file,
@@ -89,15 +93,18 @@ def section_rows(
     out: dict[str, list[Any]] = {}
     head = (parsed.source_file, gaming_day, round_id, round_number)
     for marker, table in SECTION_TABLE_OF.items():
+        raw = None
         if marker in _V4_RECORDS:
             typed = _v4_rows(parsed, marker)
         else:
             section = parsed.sections.get(marker)
             typed = list(section.rows) if section is not None else []
+            raw = section.raw if section is not None else None
         # One chunk per file (``warehouse.tuple_copy``): the shared file, day and round link,
-        # and the parsed ``(source_line, *fields, out_of_range)`` tuples as they are.
-        out[table.name] = [RowChunk(head, typed)] if typed else []
-    caps = capability_rows(parsed)
+        # and the parsed ``(source_line, *fields, out_of_range)`` tuples as they are (with the
+        # lines as written when they are clean: PostgreSQL reads those directly).
+        out[table.name] = [RowChunk(head, typed, raw)] if typed else []
+    caps = capabilities if capabilities is not None else capability_rows(parsed)
     out[proximity_section_capability.name] = [
         {**constant, **{name: getattr(c, name) for name in _CAPABILITY_FIELDS}} for c in caps
     ]

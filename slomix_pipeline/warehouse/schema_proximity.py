@@ -60,6 +60,8 @@ def _scope_columns() -> list[Column]:
     ]
 
 
+_NO_CROSSFIRE = "NULL when the file declares crossfire_detection:0 (not measured)"
+
 combat_engagement = Table(
     "combat_engagement",
     metadata,
@@ -81,7 +83,7 @@ combat_engagement = Table(
     Column("killer_guid", Text, nullable=True),
     Column("killer_name", Text, nullable=True),
     Column("num_attackers", BigInteger, nullable=False, comment="enemy attackers"),
-    Column("is_crossfire", Boolean, nullable=False),
+    Column("is_crossfire", Boolean, nullable=True, comment=_NO_CROSSFIRE),
     Column("crossfire_delay_ms", BigInteger, nullable=True),
     Column("crossfire_participants", Text, nullable=True, comment="JSON array of GUIDs"),
     Column("start_x", Float, nullable=False),
@@ -167,7 +169,12 @@ proximity_support_summary = Table(
     metadata,
     *_warehouse_columns(),
     *_scope_columns(),
-    Column("support_samples", Integer, nullable=False),
+    Column(
+        "support_samples",
+        Integer,
+        nullable=True,
+        comment="NULL unless ENGAGEMENTS was captured (the combat it is measured against)",
+    ),
     Column("total_samples", Integer, nullable=False),
     Column("support_uptime_pct", Float, nullable=True),
     Column("support_dist", Float, nullable=False),
@@ -176,6 +183,8 @@ proximity_support_summary = Table(
     PrimaryKeyConstraint("source_file", name="pk_proximity_support_summary"),
     Index("ix_proximity_support_summary_day", "gaming_day"),
 )
+
+_NOT_CAPTURED = "NULL unless the ENGAGEMENTS section was captured (state enabled)"
 
 proximity_files = Table(
     "proximity_files",
@@ -203,12 +212,12 @@ proximity_files = Table(
     Column("round_id", BigInteger, nullable=True, comment="rounds.id of the linked stats round"),
     Column("round_key", Text, nullable=True),
     Column("round_link_delta_s", Integer, nullable=True, comment="|stats file time - end|"),
-    Column("engagement_lines", Integer, nullable=False),
-    Column("combat_engagements", Integer, nullable=False),
-    Column("excluded_engagements", Integer, nullable=False),
+    Column("engagement_lines", Integer, nullable=True, comment=_NOT_CAPTURED),
+    Column("combat_engagements", Integer, nullable=True, comment=_NOT_CAPTURED),
+    Column("excluded_engagements", Integer, nullable=True, comment=_NOT_CAPTURED),
     Column("player_tracks", Integer, nullable=False),
     Column("track_samples", Integer, nullable=False),
-    Column("trade_events", Integer, nullable=False),
+    Column("trade_events", Integer, nullable=True, comment=_NOT_CAPTURED),
     Column("support_summaries", Integer, nullable=False),
     Column("sprint_signal", Text, nullable=False, comment="present | absent | undetermined"),
     Column("broken_lines", Integer, nullable=False),

@@ -24,9 +24,12 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection, Table, Text
+
+from slomix_pipeline.formats.proximity_sections.raw import RAW_QUOTE
 
 __all__ = ["RowChunk", "insert_chunks"]
 
@@ -36,10 +39,17 @@ _READ_SIZE = 4 << 20
 
 @dataclass(frozen=True, slots=True)
 class RowChunk:
-    """Rows of one file for one table: ``head + row`` is a full row in column order."""
+    """Rows of one file for one table: ``head + row`` is a full row in column order.
+
+    ``raw``, when given, holds each row's fields as the file wrote them (``;``-separated, one
+    string per row, checked by ``formats.proximity_sections.raw``): PostgreSQL then reads
+    ``head; row[0]; raw; row[-1]`` (the source line and the range flag around the file's text)
+    instead of a rendering of the typed values.
+    """
 
     head: tuple[Any, ...]
     rows: Sequence[tuple[Any, ...]]
+    raw: Sequence[str] | None = None
 
 
 def _csv_text(rows: Sequence[tuple[Any, ...]]) -> str:
@@ -48,31 +58,73 @@ def _csv_text(rows: Sequence[tuple[Any, ...]]) -> str:
     return buffer.getvalue()
 
 
-def _copy(conn: Connection, table: Table, chunks: Sequence[RowChunk]) -> None:
+def _raw_field(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, int | float):
+        return repr(value)
+    text = value.isoformat() if isinstance(value, date) else str(value)
+    return RAW_QUOTE + text.replace(RAW_QUOTE, RAW_QUOTE * 2) + RAW_QUOTE
+
+
+def _copy_raw(conn: Connection, table: Table, chunks: Sequence[RowChunk]) -> None:
+    """COPY the chunks' raw text: ``;``-separated CSV quoted with ``\x01`` (absent from clean
+    text), so the file's fields pass unchanged. An empty field is NULL; the NOT NULL text
+    columns read it as ``''`` (``FORCE_NOT_NULL``), as the parser does for an empty text."""
     parts = []
     for chunk in chunks:
-        if not chunk.rows:
-            continue
-        prefix = _csv_text([chunk.head])[:-1] + ","
-        body = _csv_text(chunk.rows)
-        parts.append(prefix + body[:-1].replace("\n", "\n" + prefix) + "\n")
-    if not parts:
-        return
-    buffer = io.StringIO("".join(parts))
+        prefix = ";".join(_raw_field(v) for v in chunk.head) + ";"
+        assert chunk.raw is not None
+        parts.append(
+            "".join(
+                [
+                    f"{prefix}{row[0]};{text};{row[-1] or ''}\n"
+                    for row, text in zip(chunk.rows, chunk.raw, strict=True)
+                ]
+            )
+        )
     columns = ", ".join(f'"{c.name}"' for c in table.columns)
-    nullable = ", ".join(f'"{c.name}"' for c in table.columns if c.nullable)
-    force = f", FORCE_NULL ({nullable})" if nullable else ""
+    not_null_text = ", ".join(
+        f'"{c.name}"' for c in table.columns if not c.nullable and isinstance(c.type, Text)
+    )
+    force = f", FORCE_NOT_NULL ({not_null_text})" if not_null_text else ""
+    _send(
+        conn,
+        f'COPY "{table.name}" ({columns}) FROM STDIN WITH '
+        f"(FORMAT csv, DELIMITER ';', QUOTE E'\\x01'{force})",
+        "".join(parts),
+    )
+
+
+def _send(conn: Connection, statement: str, text: str) -> None:
     dbapi_conn = conn.connection.dbapi_connection
     assert dbapi_conn is not None
     with dbapi_conn.cursor() as cursor:
         # Large reads: psycopg2 takes the GIL for every read() of the buffer, and with the
         # parser busy in the main thread each take can wait a whole switch interval (5 ms);
         # at the default 8 KiB that was most of the load time.
-        cursor.copy_expert(
-            f'COPY "{table.name}" ({columns}) FROM STDIN WITH (FORMAT csv{force})',
-            buffer,
-            size=_READ_SIZE,
-        )
+        cursor.copy_expert(statement, io.StringIO(text), size=_READ_SIZE)
+
+
+def _copy(conn: Connection, table: Table, chunks: Sequence[RowChunk]) -> None:
+    raw = [c for c in chunks if c.rows and c.raw is not None]
+    if raw:
+        _copy_raw(conn, table, raw)
+    parts = []
+    for chunk in chunks:
+        if not chunk.rows or chunk.raw is not None:
+            continue
+        prefix = _csv_text([chunk.head])[:-1] + ","
+        body = _csv_text(chunk.rows)
+        parts.append(prefix + body[:-1].replace("\n", "\n" + prefix) + "\n")
+    if not parts:
+        return
+    columns = ", ".join(f'"{c.name}"' for c in table.columns)
+    nullable = ", ".join(f'"{c.name}"' for c in table.columns if c.nullable)
+    force = f", FORCE_NULL ({nullable})" if nullable else ""
+    _send(
+        conn, f'COPY "{table.name}" ({columns}) FROM STDIN WITH (FORMAT csv{force})', "".join(parts)
+    )
 
 
 def insert_chunks(conn: Connection, table: Table, chunks: Sequence[RowChunk]) -> int:

@@ -36,9 +36,9 @@ def proximity_metadata(report: ProximityIngestReport) -> dict[str, Any]:
             _dash(f.identity_delta_s),
             f.identity_sources or "-",
             "yes" if f.round_id is not None else "no",
-            f.combat_engagements,
+            _dash(f.combat_engagements),
             f.player_tracks,
-            f.trade_events,
+            _dash(f.trade_events),
             f.broken_lines,
         ]
         for f in files[:_PREVIEW_ROWS]

@@ -60,20 +60,26 @@ def _flags(spec: SectionSpec, columns: dict[str, np.ndarray], n: int) -> list[st
 
 
 def read_bulk(
-    spec: SectionSpec, rows: Sequence[tuple[int, str]]
+    spec: SectionSpec, rows: Sequence[tuple[int, str]], clean_blob: str | None = None
 ) -> tuple[list[tuple[Any, ...]], int] | None:
-    """``(rows as (line, *fields, out_of_range), flagged rows)`` or ``None`` if not clean."""
+    """``(rows as (line, *fields, out_of_range), flagged rows)`` or ``None`` if not clean.
+
+    ``clean_blob``: the rows' text already joined and checked by :mod:`.raw` (exact field
+    count, finite decimal floats), so the checks here are skipped."""
     kinds = [f.kind for f in spec.fields]
     if any(k not in _SUPPORTED for k in kinds):
         return None
     width = len(kinds)
-    texts = [text for _, text in rows]
-    if any(text.count(";") != width - 1 for text in texts):
-        return None
-    blob = "\n".join(texts)
-    lowered = blob.lower()
-    if "nan" in lowered or "inf" in lowered:
-        return None
+    if clean_blob is not None:
+        blob = clean_blob[:-1]
+    else:
+        texts = [text for _, text in rows]
+        if any(text.count(";") != width - 1 for text in texts):
+            return None
+        blob = "\n".join(texts)
+        lowered = blob.lower()
+        if "nan" in lowered or "inf" in lowered:
+            return None
     names = list(spec.names)
     dtypes: dict[str, Any] = {}
     na_columns: dict[str, list[str]] = {}
@@ -106,9 +112,13 @@ def read_bulk(
         series = frame[name]
         if kind == "i" or kind == "f":
             columns[name] = series.to_numpy()
+            if kind == "f" and not np.isfinite(columns[name]).all():
+                return None  # "1e400": the row reader refuses an infinite value
             lists.append(columns[name].tolist())
         elif kind == "of":
             values = series.to_numpy()
+            if np.isinf(values).any():
+                return None
             as_list = [None if v != v else v for v in values.tolist()]
             columns[name] = np.array(as_list, dtype=object)
             lists.append(as_list)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from slomix_pipeline.formats.proximity_sections.bulk import BULK_MIN_ROWS, read_bulk
+from slomix_pipeline.formats.proximity_sections.raw import raw_texts
 from slomix_pipeline.formats.proximity_sections.specs import SectionSpec
 
 __all__ = ["ParsedSection", "SectionLines", "flag_ranges", "parse_section"]
@@ -49,6 +50,9 @@ class ParsedSection:
     older_layout_rows: int
     out_of_range_rows: int
     column_comment: str | None
+    #: The data lines as written, aligned with ``rows``, when every one is clean in the sense of
+    #: :mod:`.raw` (PostgreSQL may read them as they are); otherwise None.
+    raw: tuple[str, ...] | None = None
 
 
 def _int(text: str) -> int:
@@ -167,8 +171,11 @@ def _fast_check(spec: SectionSpec) -> Callable[[tuple[Any, ...]], bool]:
 
 def parse_section(spec: SectionSpec, lines: SectionLines) -> ParsedSection:
     """Parse the collected lines of one section (see the module rules)."""
+    texts = [text for _, text in lines.rows]
+    blob = raw_texts(spec, texts)
+    raw = tuple(texts) if blob is not None else None
     if len(lines.rows) >= BULK_MIN_ROWS:
-        bulk = read_bulk(spec, lines.rows)
+        bulk = read_bulk(spec, lines.rows, clean_blob=blob)
         if bulk is not None:  # the clean case, read in one C pass
             return ParsedSection(
                 spec=spec,
@@ -179,6 +186,7 @@ def parse_section(spec: SectionSpec, lines: SectionLines) -> ParsedSection:
                 older_layout_rows=0,
                 out_of_range_rows=bulk[1],
                 column_comment=lines.column_comment,
+                raw=raw,
             )
     convs = [_CONVERTERS[f.kind] for f in spec.fields]
     fast = _fast_converter(spec)
@@ -236,6 +244,8 @@ def parse_section(spec: SectionSpec, lines: SectionLines) -> ParsedSection:
         older_layout_rows=older,
         out_of_range_rows=flagged,
         column_comment=lines.column_comment,
+        # A clean section has every row kept, one per line, in order.
+        raw=raw if raw is not None and len(rows) == len(raw) else None,
     )
 
 
