@@ -121,7 +121,9 @@ def generate(zone: Path, rounds: int) -> tuple[int, float]:
     return report.rounds_simulated, time.perf_counter() - started
 
 
-def rebuild(env: dict[str, str], instance_url: str, cwd: Path, timeout: float) -> Rebuild:
+def rebuild(
+    env: dict[str, str], instance_url: str, cwd: Path, timeout: float, profile: Path | None
+) -> Rebuild:
     """One ``slomix-pipeline materialize`` child; figures measured around it."""
     size_before, events_before = _instance_figures(instance_url)
     # RUSAGE_CHILDREN only grows: run each rebuild from a fresh helper process so its figures
@@ -140,6 +142,9 @@ def rebuild(env: dict[str, str], instance_url: str, cwd: Path, timeout: float) -
         "print(json.dumps([code, wall, u.ru_utime + u.ru_stime, u.ru_maxrss / 1024, out]))\n"
     )
     cli = [sys.executable, "-m", "slomix_pipeline.cli", "materialize"]
+    if profile is not None:  # py-spy's collapsed stacks of the run (pip install py-spy)
+        spy = Path(sys.executable).with_name("py-spy")
+        cli = [str(spy), "record", "--format", "raw", "-r", "50", "-o", str(profile), "--", *cli]
     done = subprocess.run(
         [sys.executable, "-c", probe, *cli],
         env=env,
@@ -188,7 +193,8 @@ def run_size(rounds: int, admin_url: str, timeout: float, runs: int, cache: Path
         ok = True
         try:
             for n in range(1, runs + 1):
-                r = rebuild(env, instance_url, Path(tmp), timeout)
+                spy = profile / f"rebuild-{rounds}-{n}.txt" if profile else None
+                r = rebuild(env, instance_url, Path(tmp), timeout, spy)
                 growth = r.instance_bytes_after - r.instance_bytes_before
                 status = {0: "SUCCESS", None: f"TIMED OUT at {timeout:.0f} s"}.get(
                     r.exit_code, f"exit {r.exit_code}"
@@ -217,10 +223,14 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=2, help="rebuilds per size (default 2)")
     parser.add_argument("--timeout", type=float, default=1800, help="cap per rebuild, seconds")
     parser.add_argument("--cache", type=Path, help="keep the generated zones here (re-runs)")
+    parser.add_argument("--profile", type=Path, help="write py-spy collapsed stacks here")
     args = parser.parse_args()
     ok = True
     for rounds in args.rounds or [1000, 10000]:
-        ok = run_size(rounds, args.postgres, args.timeout, args.runs, args.cache) and ok
+        ok = (
+            run_size(rounds, args.postgres, args.timeout, args.runs, args.cache, args.profile)
+            and ok
+        )
     return 0 if ok else 1
 
 
