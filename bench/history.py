@@ -160,7 +160,14 @@ def rebuild(
     return Rebuild(code, wall, cpu, rss, events_after - events_before, size_before, size_after, out)
 
 
-def run_size(rounds: int, admin_url: str, timeout: float, runs: int, cache: Path | None) -> bool:
+def run_size(
+    rounds: int,
+    admin_url: str,
+    timeout: float,
+    runs: int,
+    cache: Path | None,
+    profile: Path | None = None,
+) -> bool:
     with tempfile.TemporaryDirectory(prefix="slomix-history-") as tmp:
         zone = (cache or Path(tmp)) / f"zone-{rounds}"
         home = Path(tmp) / "dagster_home"

@@ -96,6 +96,10 @@ def materialize_range(
     if not ordered:
         raise ValueError("no gaming days to materialize")
     from slomix_pipeline.defs.recovery import reap_abandoned_runs
+    from slomix_pipeline.instance_pool import pool_instance_connections
+
+    # thousands of events per range run: one PostgreSQL connection, not one per event
+    pool_instance_connections(instance)
 
     # A run killed earlier (kill -9, OOM) would otherwise hold the warehouse pool for ever.
     for reaped in reap_abandoned_runs(instance):

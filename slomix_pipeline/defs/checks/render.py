@@ -117,7 +117,9 @@ def _targets(
         ).records
         for mat in records:
             out[mat.partition_key or ""] = AssetCheckEvaluationTargetMaterializationData(
-                run_id=mat.event_log_entry.run_id, storage_id=mat.storage_id, timestamp=mat.timestamp
+                run_id=mat.event_log_entry.run_id,
+                storage_id=mat.storage_id,
+                timestamp=mat.timestamp,
             )
     return out
 
