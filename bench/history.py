@@ -144,7 +144,19 @@ def rebuild(
     cli = [sys.executable, "-m", "slomix_pipeline.cli", "materialize"]
     if profile is not None:  # py-spy's collapsed stacks of the run (pip install py-spy)
         spy = Path(sys.executable).with_name("py-spy")
-        cli = [str(spy), "record", "--format", "raw", "-r", "50", "-o", str(profile), "--", *cli]
+        cli = [
+            str(spy),
+            "record",
+            "--gil",
+            "--format",
+            "raw",
+            "-r",
+            "50",
+            "-o",
+            str(profile),
+            "--",
+            *cli,
+        ]
     done = subprocess.run(
         [sys.executable, "-c", probe, *cli],
         env=env,
