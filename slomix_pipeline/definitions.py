@@ -11,6 +11,7 @@ sensor cursors and run history are keyed by it.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dagster as dg
@@ -22,6 +23,13 @@ from slomix_pipeline.defs.asset_catalog import with_catalog
 from slomix_pipeline.quiet import silence_maturity_warnings
 
 silence_maturity_warnings()  # before the component tree loads the defs modules (quiet.py)
+
+EVENT_BATCH_SIZE = "1000"
+"""A range run writes one materialization per day per asset: Dagster stores each output's
+per-partition events in multi-row INSERTs of this many when ``DAGSTER_EVENT_BATCH_SIZE`` is set
+(unset, every event is its own INSERT and transaction). Set here, where every run worker (CLI,
+``dg launch``, the daemon's launched runs) loads the code location; an operator's value wins."""
+os.environ.setdefault("DAGSTER_EVENT_BATCH_SIZE", EVENT_BATCH_SIZE)
 
 CODE_LOCATION_NAME = "slomix_pipeline"
 

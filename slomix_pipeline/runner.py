@@ -96,6 +96,10 @@ def materialize_range(
     if not ordered:
         raise ValueError("no gaming days to materialize")
     from slomix_pipeline.defs.recovery import reap_abandoned_runs
+    from slomix_pipeline.instance_pool import pool_instance_connections
+
+    # thousands of events per range run: one PostgreSQL connection, not one per event
+    pool_instance_connections(instance)
 
     # A run killed earlier (kill -9, OOM) would otherwise hold the warehouse pool for ever.
     for reaped in reap_abandoned_runs(instance):
@@ -118,46 +122,98 @@ def materialize_range(
 
     keys = (chosen - dg.AssetSelection.groups(PUBLISH_GROUP)).resolve(definitions.asset_graph)
     job = repository.get_reconstructable_job(ASSET_JOB)
-    with dg.execute_job(
-        job,
-        instance=instance,
-        asset_selection=sorted(keys),
-        tags=range_tags(ordered[0], ordered[-1]),
-        run_config=QUIET_LOGS,
-        raise_on_error=False,
-    ) as result:
-        evaluations = [
-            e.asset_check_evaluation_data
-            for e in result.all_events
-            if e.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION
-        ]
-        run_id, success = result.run_id, result.success
-    verdicts = gate_verdicts(evaluations)
+    run_id, success, verdicts = _execute_streaming(
+        job, instance, sorted(keys), range_tags(ordered[0], ordered[-1])
+    )
     gates = tuple(verdicts[name] for name in sorted(verdicts))
     return RangeRun(run_id, success, ordered[0], ordered[-1], gates)
 
 
+def _execute_streaming(
+    job: ReconstructableJob,
+    instance: dg.DagsterInstance,
+    asset_selection: list[dg.AssetKey],
+    tags: dict[str, str],
+) -> tuple[str, bool, dict[str, GateVerdict]]:
+    """Create the run and execute it here, folding check evaluations as they stream by.
+
+    What ``dg.execute_job`` does (the same private helpers, the same run), except that it keeps
+    no list of the run's events: a seven-year range emits ~100,000 and holding them cost
+    hundreds of MB. This is the iterator Dagster's own run worker (``dagster api execute_run``)
+    drives.
+    """
+    from dagster._core.execution.api import (
+        _check_execute_job_args,
+        _job_with_repository_load_data,
+        execute_run_iterator,
+    )
+
+    loaded, repository_load_data = _job_with_repository_load_data(job)
+    loaded, run_config, run_tags, resolved_op_selection, op_selection = _check_execute_job_args(
+        job_arg=loaded, run_config=QUIET_LOGS, tags=tags, op_selection=None
+    )
+    run = instance.create_run_for_job(
+        job_def=loaded.get_definition(),
+        run_config=run_config,
+        op_selection=op_selection,
+        resolved_op_selection=resolved_op_selection,
+        tags=run_tags,
+        job_code_origin=loaded.get_python_origin(),
+        repository_load_data=repository_load_data,
+        asset_selection=frozenset(asset_selection),
+    )
+    fold = VerdictFold()
+    for event in execute_run_iterator(loaded, run, instance):
+        if event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
+            fold.add(event.asset_check_evaluation_data)
+    finished = instance.get_run_by_id(run.run_id)
+    success = finished is not None and finished.status == dg.DagsterRunStatus.SUCCESS
+    return run.run_id, success, fold.verdicts()
+
+
+class VerdictFold:
+    """One verdict per check over a run, folded one evaluation at a time.
+
+    Memory grows with the failing (or acknowledged) days only, whatever the range's length.
+    """
+
+    def __init__(self) -> None:
+        self._first: dict[str, dg.AssetCheckEvaluation] = {}
+        self._count: dict[str, int] = {}
+        self._failed: dict[str, int] = {}
+        self._named: dict[str, list[tuple[str, str]]] = {}
+
+    def add(self, evaluation: dg.AssetCheckEvaluation) -> None:
+        name = evaluation.check_name
+        self._first.setdefault(name, evaluation)
+        self._count[name] = self._count.get(name, 0) + 1
+        self._failed[name] = self._failed.get(name, 0) + (not evaluation.passed)
+        if not evaluation.passed or "acknowledged" in (evaluation.description or ""):
+            self._named.setdefault(name, []).append(
+                (evaluation.partition or "", evaluation.description or "")
+            )
+
+    def verdicts(self) -> dict[str, GateVerdict]:
+        out = {}
+        for name, first in self._first.items():
+            count, failed = self._count[name], self._failed[name]
+            if count == 1:
+                out[name] = GateVerdict(name, first.passed, first.description or "", _warn(first))
+                continue
+            text = f"{count - failed}/{count} days passed"
+            named = sorted(self._named.get(name, []), key=lambda item: item[0])
+            if named:
+                text += "; " + "; ".join(f"{day}: {description}" for day, description in named)
+            out[name] = GateVerdict(name, not failed, text, _warn(first))
+        return out
+
+
 def gate_verdicts(evaluations: Iterable[dg.AssetCheckEvaluation]) -> dict[str, GateVerdict]:
     """One verdict per check over the run: per-day evaluations folded (failing days named)."""
-    by_check: dict[str, list[dg.AssetCheckEvaluation]] = {}
+    fold = VerdictFold()
     for evaluation in evaluations:
-        by_check.setdefault(evaluation.check_name, []).append(evaluation)
-    verdicts = {}
-    for name, items in by_check.items():
-        if len(items) == 1:
-            only = items[0]
-            verdicts[name] = GateVerdict(name, only.passed, only.description or "", _warn(only))
-            continue
-        failed = [e for e in items if not e.passed]
-        named = sorted(
-            (e for e in items if not e.passed or "acknowledged" in (e.description or "")),
-            key=lambda e: e.partition or "",
-        )
-        text = f"{len(items) - len(failed)}/{len(items)} days passed"
-        if named:
-            text += "; " + "; ".join(f"{e.partition}: {e.description}" for e in named)
-        verdicts[name] = GateVerdict(name, not failed, text, _warn(items[0]))
-    return verdicts
+        fold.add(evaluation)
+    return fold.verdicts()
 
 
 def _warn(evaluation: dg.AssetCheckEvaluation) -> bool:

@@ -71,6 +71,7 @@ def generate_landing_zone(
     rounds_per_night: int | None = None,
     include_malformed: bool = True,
     extra_renderers: Sequence[Renderer] | None = None,
+    night_gaps: Sequence[int] = (1,),
 ) -> GenerationReport:
     """Simulate and write ``data_dir/local_stats/*.txt`` plus the other landing folders.
 
@@ -80,7 +81,11 @@ def generate_landing_zone(
     if extra_renderers is None:
         extra_renderers = default_renderers()
     corpus = simulate(
-        seed=seed, nights=nights, start_date=start_date, rounds_per_night=rounds_per_night
+        seed=seed,
+        nights=nights,
+        start_date=start_date,
+        rounds_per_night=rounds_per_night,
+        night_gaps=night_gaps,
     )
     stats_dir = Path(data_dir) / STATS_FOLDER
     stats = endstats = 0

@@ -231,8 +231,12 @@ def simulate(
     nights: int = 3,
     start_date: date = date(2026, 2, 10),
     rounds_per_night: int | None = None,
+    night_gaps: Sequence[int] = (1,),
 ) -> SimCorpus:
     """Simulate ``nights`` evenings of stopwatch play, deterministic for ``seed``.
+
+    ``night_gaps`` are the days from one night to the next, cycled (the default: every day); a
+    benchmark history of a few nights a week passes e.g. ``(2, 2, 3)``.
 
     ``rounds_per_night`` (R1 + R2 halves) overrides the natural 6-10 map plays, for benchmarks; an
     odd count ends the night with an abandoned R1. Nights never overlap: a night that would start
@@ -249,11 +253,14 @@ def simulate(
         features[min(preferred, nights - 1)].add(feature)
     built: list[SimNight] = []
     not_before: datetime | None = None
+    if not night_gaps or min(night_gaps) < 1:
+        raise ValueError("night_gaps must be >= 1 day each")
+    offset = 0
     for index in range(nights):
         night_rng = random.Random(f"slomix-sample:{seed}:night:{index}")
         night = _simulate_night(
             night_rng,
-            start_date + timedelta(days=index),
+            start_date + timedelta(days=offset),
             features[index],
             rounds_per_night,
             humans,
@@ -263,6 +270,7 @@ def simulate(
         )
         built.append(night)
         not_before = night.rounds[-1].file_written_local + timedelta(hours=3)
+        offset += night_gaps[index % len(night_gaps)]
     return SimCorpus(seed=seed, nights=tuple(built), malformed=_plan_malformed(tuple(built)))
 
 

@@ -313,3 +313,14 @@ def test_scale_mode_gives_many_rounds_without_overlap() -> None:
     assert times == sorted(times)
     assert all(n.map_plays[-1].r2 is None for n in corpus.nights)  # odd count: abandoned R1
     assert corpus.nights[1].rounds[0].start_local > corpus.nights[0].rounds[-1].file_written_local
+
+
+def test_night_gaps_space_the_nights_and_cycle() -> None:
+    corpus = simulate(seed=3, nights=5, rounds_per_night=2, night_gaps=(2, 3))
+    starts = [n.date for n in corpus.nights]
+    assert [(b - a).days for a, b in pairwise(starts)] == [2, 3, 2, 3]
+
+
+def test_night_gaps_must_be_whole_days() -> None:
+    with pytest.raises(ValueError, match="night_gaps"):
+        simulate(seed=3, nights=2, night_gaps=(0,))
