@@ -39,6 +39,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from history_rss import StepRssSampler  # noqa: E402
 
 ROUNDS_PER_NIGHT = 10
 NIGHT_GAPS = (2, 3, 2, 2, 3, 2, 3, 2, 2, 3, 4)  # 11 nights in 28 days
@@ -122,7 +125,12 @@ def generate(zone: Path, rounds: int) -> tuple[int, float]:
 
 
 def rebuild(
-    env: dict[str, str], instance_url: str, cwd: Path, timeout: float, profile: Path | None
+    env: dict[str, str],
+    instance_url: str,
+    cwd: Path,
+    timeout: float,
+    profile: Path | None,
+    rss_steps: bool = False,
 ) -> Rebuild:
     """One ``slomix-pipeline materialize`` child; figures measured around it."""
     size_before, events_before = _instance_figures(instance_url)
@@ -157,17 +165,23 @@ def rebuild(
             "--",
             *cli,
         ]
-    done = subprocess.run(
+    proc = subprocess.Popen(
         [sys.executable, "-c", probe, *cli],
         env=env,
         cwd=cwd,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        check=True,
     )
+    sampler = StepRssSampler(proc.pid, instance_url) if rss_steps else None
+    stdout, stderr = proc.communicate()
+    if proc.returncode != 0:
+        raise subprocess.CalledProcessError(proc.returncode, proc.args, stdout, stderr)
     import json
 
-    code, wall, cpu, rss, out = json.loads(done.stdout.strip().splitlines()[-1])
+    code, wall, cpu, rss, out = json.loads(stdout.strip().splitlines()[-1])
+    if sampler is not None:
+        print(sampler.stop())
     size_after, events_after = _instance_figures(instance_url)
     return Rebuild(code, wall, cpu, rss, events_after - events_before, size_before, size_after, out)
 
@@ -179,6 +193,7 @@ def run_size(
     runs: int,
     cache: Path | None,
     profile: Path | None = None,
+    rss_steps: bool = False,
 ) -> bool:
     with tempfile.TemporaryDirectory(prefix="slomix-history-") as tmp:
         zone = (cache or Path(tmp)) / f"zone-{rounds}"
@@ -213,7 +228,7 @@ def run_size(
         try:
             for n in range(1, runs + 1):
                 spy = profile / f"rebuild-{rounds}-{n}.txt" if profile else None
-                r = rebuild(env, instance_url, Path(tmp), timeout, spy)
+                r = rebuild(env, instance_url, Path(tmp), timeout, spy, rss_steps)
                 growth = r.instance_bytes_after - r.instance_bytes_before
                 status = {0: "SUCCESS", None: f"TIMED OUT at {timeout:.0f} s"}.get(
                     r.exit_code, f"exit {r.exit_code}"
@@ -243,11 +258,22 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=1800, help="cap per rebuild, seconds")
     parser.add_argument("--cache", type=Path, help="keep the generated zones here (re-runs)")
     parser.add_argument("--profile", type=Path, help="write py-spy collapsed stacks here")
+    parser.add_argument(
+        "--rss-steps", action="store_true", help="sample the run's RSS per step (peak per step)"
+    )
     args = parser.parse_args()
     ok = True
     for rounds in args.rounds or [1000, 10000]:
         ok = (
-            run_size(rounds, args.postgres, args.timeout, args.runs, args.cache, args.profile)
+            run_size(
+                rounds,
+                args.postgres,
+                args.timeout,
+                args.runs,
+                args.cache,
+                args.profile,
+                args.rss_steps,
+            )
             and ok
         )
     return 0 if ok else 1

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 
 from slomix_pipeline.config import Settings
 from slomix_pipeline.domain.differential import build_round_stats
@@ -42,6 +42,7 @@ from slomix_pipeline.formats.stats_file import (
     classify_stats_filename,
     parse_stats_file,
 )
+from slomix_pipeline.ingest.day_chunks import day_chunks
 from slomix_pipeline.ingest.outcomes import (
     FileOutcome,
     OutcomeCounts,
@@ -72,6 +73,16 @@ class StatsIngestReport(OutcomeCounts):
     rounds: list[StoredRound] = field(default_factory=list)
     rows_written: dict[str, int] = field(default_factory=dict)
     bytes_read: int = 0
+    rounds_loaded: int = 0
+    orphan_r2_rounds: int = 0
+    players_loaded: int = 0
+
+    def count_rounds(self, rounds: Iterable[StoredRound]) -> None:
+        """Add built rounds to the counts (kept when the rounds themselves are not)."""
+        for stored in rounds:
+            self.rounds_loaded += 1
+            self.orphan_r2_rounds += stored.stats.is_orphan_r2
+            self.players_loaded += len(stored.stats.players)
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,11 +249,15 @@ def plan_stats_days(
     *,
     accept_changed: bool = False,
     inventory: list[_Candidate] | None = None,
+    seen_payloads: dict[str, str] | None = None,
+    unusable: Sequence[FileOutcome] | None = None,
 ) -> StatsIngestReport:
     """Decide every file's outcome and build every row for ``days``; no database access.
 
     ``first_seen`` maps file names to the SHA-256 recorded when each was first ingested;
-    ``inventory`` is the folder scan when the caller already made it (one scan per run).
+    ``inventory`` is the folder scan when the caller already made it (one scan per run);
+    ``seen_payloads`` carries the payloads already loaded by earlier chunks of the same run;
+    ``unusable`` the folder's unusable entries of a wider range (filtered to ``days`` here).
     """
     report = StatsIngestReport(days=sorted(set(days)))
     wanted = set(report.days)
@@ -251,9 +266,12 @@ def plan_stats_days(
     cache = _ParseCache(data_dir)
     # R1 partners may precede the first day (a night crossing the day boundary).
     sequence = _ServerSequence(inventory, cache)
-    seen_payloads: dict[str, str] = {}
+    if seen_payloads is None:
+        seen_payloads = {}
 
-    report.outcomes.extend(_unusable_outcomes(data_dir, wanted, settings))
+    if unusable is None:
+        unusable = _unusable_outcomes(data_dir, wanted, settings)
+    report.outcomes.extend(o for o in unusable if o.gaming_day in wanted)
     for cand in sorted(inventory, key=lambda c: c.landed.name):
         if cand.gaming_day not in wanted:
             continue
@@ -422,17 +440,16 @@ def _round_stats(
     return build_round_stats(parsed, r1), extra
 
 
-def _previous_first_seen(engine: Engine, names: Iterable[str]) -> dict[str, str]:
+def _previous_first_seen(conn: Connection, names: Iterable[str]) -> dict[str, str]:
     table = schema.processed_files
     names = list(names)
     found: dict[str, str] = {}
-    with engine.connect() as conn:
-        for start in range(0, len(names), 500):
-            chunk = names[start : start + 500]
-            query = select(table.c.file_name, table.c.first_seen_sha256).where(
-                table.c.source == SOURCE, table.c.file_name.in_(chunk)
-            )
-            found.update({row.file_name: row.first_seen_sha256 for row in conn.execute(query)})
+    for start in range(0, len(names), 500):
+        chunk = names[start : start + 500]
+        query = select(table.c.file_name, table.c.first_seen_sha256).where(
+            table.c.source == SOURCE, table.c.file_name.in_(chunk)
+        )
+        found.update({row.file_name: row.first_seen_sha256 for row in conn.execute(query)})
     return found
 
 
@@ -444,13 +461,56 @@ def ingest_stats_days(
     *,
     accept_changed: bool = False,
 ) -> StatsIngestReport:
-    """Rebuild the stats tables for ``days`` from the landing zone, in one transaction."""
+    """Rebuild the stats tables for ``days`` from the landing zone, in one transaction.
+
+    The range is planned and written in chunks of days (``ingest.day_chunks``) inside that
+    transaction, so memory holds one chunk's files and rows, not the whole range's. The report
+    keeps every outcome; it keeps the built rounds (for the one-run preview) only when the range
+    is a single chunk, and counts them always.
+    """
     inventory = _inventory(data_dir, settings)
+    report = StatsIngestReport(days=sorted(set(days)))
+    chunks = list(day_chunks(report.days))
+    seen_payloads: dict[str, str] = {}  # renamed copies are found across the whole range
+    unusable = _unusable_outcomes(data_dir, set(report.days), settings)
+    with engine.begin() as conn:
+        for chunk in chunks:
+            part = _ingest_chunk(
+                conn, data_dir, chunk, settings, inventory, accept_changed, seen_payloads, unusable
+            )
+            report.outcomes.extend(part.outcomes)
+            report.bytes_read += part.bytes_read
+            report.count_rounds(part.rounds)
+            if len(chunks) == 1:
+                report.rounds = part.rounds
+            for table, count in part.rows_written.items():
+                report.rows_written[table] = report.rows_written.get(table, 0) + count
+    return report
+
+
+def _ingest_chunk(
+    conn: Connection,
+    data_dir: Path,
+    days: list[date],
+    settings: Settings,
+    inventory: list[_Candidate],
+    accept_changed: bool,
+    seen_payloads: dict[str, str],
+    unusable: Sequence[FileOutcome],
+) -> StatsIngestReport:
+    """Plan and write one chunk of days on the caller's transaction."""
     wanted = set(days)
     names = [c.landed.name for c in inventory if c.gaming_day in wanted]
-    first_seen = _previous_first_seen(engine, names)
+    first_seen = _previous_first_seen(conn, names)
     report = plan_stats_days(
-        data_dir, days, settings, first_seen, accept_changed=accept_changed, inventory=inventory
+        data_dir,
+        days,
+        settings,
+        first_seen,
+        accept_changed=accept_changed,
+        inventory=inventory,
+        seen_payloads=seen_payloads,
+        unusable=unusable,
     )
     round_rows: list[dict[str, object]] = []
     player_rows: list[dict[str, object]] = []
@@ -460,29 +520,28 @@ def ingest_stats_days(
         round_rows.append(r)
         player_rows.extend(p)
         weapon_rows.extend(w)
-    with engine.begin() as conn:
-        clear_moved_files(
-            conn,
-            schema.processed_files,
-            schema.processed_files.c.file_name,
-            [o.file_name for o in report.outcomes],
-            report.days,
-            where=schema.processed_files.c.source == SOURCE,
-        )
-        report.rows_written = replace_partition(
-            conn,
-            [
-                (
-                    TableSlice(
-                        schema.processed_files,
-                        report.days,
-                        where=schema.processed_files.c.source == SOURCE,
-                    ),
-                    [o.as_row() for o in report.outcomes],
+    clear_moved_files(
+        conn,
+        schema.processed_files,
+        schema.processed_files.c.file_name,
+        [o.file_name for o in report.outcomes],
+        report.days,
+        where=schema.processed_files.c.source == SOURCE,
+    )
+    report.rows_written = replace_partition(
+        conn,
+        [
+            (
+                TableSlice(
+                    schema.processed_files,
+                    report.days,
+                    where=schema.processed_files.c.source == SOURCE,
                 ),
-                (TableSlice(schema.rounds, report.days), round_rows),
-                (TableSlice(schema.player_comprehensive_stats, report.days), player_rows),
-                (TableSlice(schema.weapon_comprehensive_stats, report.days), weapon_rows),
-            ],
-        )
+                [o.as_row() for o in report.outcomes],
+            ),
+            (TableSlice(schema.rounds, report.days), round_rows),
+            (TableSlice(schema.player_comprehensive_stats, report.days), player_rows),
+            (TableSlice(schema.weapon_comprehensive_stats, report.days), weapon_rows),
+        ],
+    )
     return report

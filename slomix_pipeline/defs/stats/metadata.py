@@ -38,7 +38,6 @@ def stats_metadata(report: StatsIngestReport) -> dict[str, Any]:
         for r in rounds
         if r.stats.round_number == 2 and r.pairing_reason not in (None, "paired")
     ]
-    players = sum(len(r.stats.players) for r in report.rounds)
     return {
         "days": dg.MetadataValue.text(", ".join(d.isoformat() for d in report.days)),
         "files_seen": len(report.outcomes),
@@ -46,14 +45,14 @@ def stats_metadata(report: StatsIngestReport) -> dict[str, Any]:
         "files_rejected": counts.get("rejected", 0) + counts.get("changed", 0),
         "files_ignored_sidecars": counts.get("ignored", 0),
         "reject_reasons": dg.MetadataValue.json(report.reason_counts()),
-        "rounds": len(report.rounds),
-        "orphan_r2_rounds": sum(r.stats.is_orphan_r2 for r in report.rounds),
+        "rounds": report.rounds_loaded,
+        "orphan_r2_rounds": report.orphan_r2_rounds,
         "unpaired_r2": dg.MetadataValue.md(
             _markdown_table(["R2 file", "reason"], unpaired) if unpaired else "none"
         ),
-        "players": players,
+        "players": report.players_loaded,
         "bytes_read": report.bytes_read,
-        "dagster/row_count": len(report.rounds),
+        "dagster/row_count": report.rounds_loaded,
         "rejected_files": dg.MetadataValue.md(
             _markdown_table(["file", "status", "reason"], rejects) if rejects else "none"
         ),
@@ -61,6 +60,10 @@ def stats_metadata(report: StatsIngestReport) -> dict[str, Any]:
             _markdown_table(
                 ["file time", "map", "round", "players", "status", "stopwatch", "sides"], preview
             )
-            + (f"\n\n… {len(rounds) - _PREVIEW_ROWS} more" if len(rounds) > _PREVIEW_ROWS else "")
+            + (
+                f"\n\n… {report.rounds_loaded - _PREVIEW_ROWS} more"
+                if report.rounds_loaded > _PREVIEW_ROWS
+                else ""
+            )
         ),
     }
