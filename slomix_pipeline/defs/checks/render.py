@@ -10,6 +10,14 @@ the check's Partitions tab shows nothing). No range-wide result is yielded: a fa
 not stop the other days. In a range the per-day evaluations are therefore not step-blocking;
 the publishing asset (``session_aggregates``) reads them and blocks exactly the failing days
 (:mod:`slomix_pipeline.defs.verdicts`). The whole range's verdict goes to the run log.
+
+Days of a range on which nothing landed (no file of any source: ``warehouse/play_days.py``) get
+no per-day evaluation when the checked asset's materialization of that day recorded no row and
+no file and their gate passed with nothing to report: there is nothing to judge,
+and in a seven-year history they are most days (issue 13). Dagster shows the check on such a
+day's partition as planned by the run but not executed ("skipped"); the run log's range line
+counts them. A day with play always gets its evaluation, and a failing gate on an empty day
+(which would be a bug) is recorded like any other.
 """
 
 from __future__ import annotations
@@ -31,6 +39,7 @@ from slomix_pipeline.domain.gates import (
     apply_acknowledgements,
     combine,
 )
+from slomix_pipeline.warehouse.play_days import days_with_landings
 
 MAX_TABLE_ROWS = 200
 """Failures listed per table; the rest are counted (metadata stays small on a bad backfill)."""
@@ -99,8 +108,9 @@ def _per_day_table(results: Mapping[date, GateResult]) -> str:
 
 def _targets(
     context: dg.AssetCheckExecutionContext, asset_key: dg.AssetKey, partitions: Sequence[str]
-) -> dict[str, AssetCheckEvaluationTargetMaterializationData]:
-    """Each day's latest materialization of the checked asset (what its evaluation judges).
+) -> tuple[dict[str, AssetCheckEvaluationTargetMaterializationData], set[str]]:
+    """Each day's latest materialization of the checked asset (what its evaluation judges),
+    and the days whose materialization recorded no row and no file (``defs/day_metadata.py``).
 
     Two queries for the whole range (the latest storage id per partition, then those records),
     not one per day: a seven-year range made 2,500 queries per check.
@@ -109,6 +119,7 @@ def _targets(
         asset_key, dg.DagsterEventType.ASSET_MATERIALIZATION, set(partitions)
     )
     out: dict[str, AssetCheckEvaluationTargetMaterializationData] = {}
+    empty: set[str] = set()
     ids = sorted(latest.values())
     for start in range(0, len(ids), 1000):
         chunk = ids[start : start + 1000]
@@ -121,7 +132,11 @@ def _targets(
                 storage_id=mat.storage_id,
                 timestamp=mat.timestamp,
             )
-    return out
+            meta = mat.asset_materialization.metadata if mat.asset_materialization else {}
+            counts = [v for k, v in meta.items() if k.startswith("day_rows/")]
+            if counts and "day_files" not in meta and not any(c.value for c in counts):
+                empty.add(mat.partition_key or "")
+    return out, empty
 
 
 def emit(
@@ -147,8 +162,10 @@ def emit(
             description=result.summary,
         )
         return
-    targets = _targets(context, spec.asset_key, [d.isoformat() for d in days])
-    for day in days:
+    targets, empty = _targets(context, spec.asset_key, [d.isoformat() for d in days])
+    quiet = _quiet_days(context, results, empty)
+    judged = [d for d in days if d not in quiet]
+    for day in judged:
         result = results[day]
         yield dg.AssetCheckEvaluation(
             asset_key=spec.asset_key,
@@ -172,9 +189,33 @@ def emit(
     shown = results if len(days) <= 31 else {d: r for d, r in results.items() if not r.passed}
     log(
         f"{spec.name} over {len(days)} day(s): {len(days) - len(failed)} passed, "
-        f"{len(failed)} failed{' (' + ', '.join(failed) + ')' if failed else ''}; "
+        f"{len(failed)} failed{' (' + ', '.join(failed) + ')' if failed else ''}"
+        f"{f', {len(quiet)} without landings not recorded' if quiet else ''}; "
         f"{overall.summary}" + (f"\n{_per_day_table(shown)}" if shown else "")
     )
+
+
+def _quiet_days(
+    context: dg.AssetCheckExecutionContext,
+    results: Mapping[date, GateResult],
+    empty: set[str],
+) -> set[date]:
+    """Days with nothing to judge: no landed file of any source, no row of the checked asset,
+    and a gate that passed with nothing to report. They get no evaluation."""
+    warehouse = getattr(context.resources, "warehouse", None)
+    candidates = [d for d in results if d.isoformat() in empty]
+    if warehouse is None or not candidates:
+        return set()
+    with warehouse.get_engine().connect() as conn:
+        played = days_with_landings(conn, min(candidates), max(candidates))
+    return {
+        day
+        for day in candidates
+        if day not in played
+        and (r := results[day]).passed
+        and not r.failures
+        and not r.acknowledged
+    }
 
 
 def single_result(
