@@ -27,7 +27,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 
 from slomix_pipeline.config import Settings
 from slomix_pipeline.domain.endstats import (
@@ -44,10 +44,12 @@ from slomix_pipeline.domain.gaming_day import gaming_day_of_local, local_to_epoc
 from slomix_pipeline.domain.maps import map_key
 from slomix_pipeline.formats.endstats import (
     EndstatsFile,
+    EndstatsFileName,
     parse_endstats_file,
     parse_endstats_filename,
 )
-from slomix_pipeline.landing.zone import STATS_FOLDER, iter_landed, sha256_hex
+from slomix_pipeline.ingest.day_chunks import day_chunks
+from slomix_pipeline.landing.zone import STATS_FOLDER, LandedFile, iter_landed, sha256_hex
 from slomix_pipeline.warehouse import schema, schema_endstats
 from slomix_pipeline.warehouse.writes import TableSlice, replace_partition
 
@@ -91,36 +93,34 @@ class EndstatsIngestReport:
     ledger: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _read_rounds(engine: Engine, days: Sequence[date]) -> tuple[list[RoundRef], dict[int, date]]:
+def _read_rounds(conn: Connection, days: Sequence[date]) -> tuple[list[RoundRef], dict[int, date]]:
     first = min(days) - timedelta(days=_MARGIN_DAYS)
     last = max(days) + timedelta(days=_MARGIN_DAYS)
     r = schema.rounds
     query = select(
         r.c.id, r.c.round_key, r.c.map_key, r.c.round_number, r.c.file_time_unix, r.c.gaming_day
     ).where(r.c.gaming_day.between(first, last))
-    with engine.connect() as conn:
-        rows = list(conn.execute(query))
+    rows = list(conn.execute(query))
     return [RoundRef(*row[:5]) for row in rows], {row[0]: row[5] for row in rows}
 
 
-def _read_rosters(engine: Engine, round_ids: Sequence[int]) -> dict[int, list[RosterEntry]]:
+def _read_rosters(conn: Connection, round_ids: Sequence[int]) -> dict[int, list[RosterEntry]]:
     p = schema.player_comprehensive_stats
     out: dict[int, list[RosterEntry]] = {rid: [] for rid in round_ids}
-    with engine.connect() as conn:
-        for start in range(0, len(round_ids), 500):
-            chunk = list(round_ids[start : start + 500])
-            query = select(p.c.round_id, p.c.player_guid, p.c.clean_name).where(
-                p.c.round_id.in_(chunk)
-            )
-            for rid, guid, name in conn.execute(query):
-                out[rid].append(RosterEntry(guid, name))
+    for start in range(0, len(round_ids), 500):
+        chunk = list(round_ids[start : start + 500])
+        query = select(p.c.round_id, p.c.player_guid, p.c.clean_name).where(p.c.round_id.in_(chunk))
+        for rid, guid, name in conn.execute(query):
+            out[rid].append(RosterEntry(guid, name))
     return out
 
 
-def _plan(data_dir: Path, days: set[date], settings: Settings) -> list[_Parsed]:
-    """The side-cars of ``days``, parsed; only those files are read (the name gives the day)."""
-    folder = Path(data_dir) / STATS_FOLDER
-    out: list[_Parsed] = []
+_Listed = tuple[LandedFile, EndstatsFileName | None, date, int | None]
+
+
+def _list_sidecars(data_dir: Path, days: set[date], settings: Settings) -> list[_Listed]:
+    """The side-cars of ``days`` with their day (one folder scan per run; nothing read)."""
+    out: list[_Listed] = []
     for landed in iter_landed(Path(data_dir), STATS_FOLDER):
         if not landed.name.endswith(ENDSTATS_SUFFIX):
             continue
@@ -132,6 +132,16 @@ def _plan(data_dir: Path, days: set[date], settings: Settings) -> list[_Parsed]:
             local = datetime.fromtimestamp(landed.mtime_ns / 1e9, settings.server_tz)
             day = gaming_day_of_local(local.replace(tzinfo=None), settings.day_start_hour)
             written = None
+        if day in days:
+            out.append((landed, name, day, written))
+    return out
+
+
+def _plan(data_dir: Path, listed: Sequence[_Listed], days: set[date]) -> list[_Parsed]:
+    """The side-cars of ``days``, parsed; only those files are read (the name gives the day)."""
+    folder = Path(data_dir) / STATS_FOLDER
+    out: list[_Parsed] = []
+    for landed, name, day, written in listed:
         if day not in days:
             continue
         data = (folder / landed.name).read_bytes()
@@ -302,17 +312,36 @@ def _ledger_row(f: _Parsed) -> dict[str, Any]:
 def ingest_endstats_days(
     engine: Engine, data_dir: Path, days: Sequence[date], settings: Settings
 ) -> EndstatsIngestReport:
-    """Rebuild the endstats tables of ``days`` from the side-cars in ``local_stats/``."""
+    """Rebuild the endstats tables of ``days`` from the side-cars in ``local_stats/``.
+
+    One transaction; inside it the range is planned and written in chunks of days
+    (``ingest.day_chunks``) so a whole-history run holds one chunk's files and rows.
+    """
     report = EndstatsIngestReport(days=sorted(set(days)))
     if not report.days:
         return report
-    files = _plan(data_dir, set(report.days), settings)
-    rounds, _ = _read_rounds(engine, report.days)
+    listed = _list_sidecars(data_dir, set(report.days), settings)
+    with engine.begin() as conn:
+        for chunk in day_chunks(report.days):
+            _ingest_chunk(conn, data_dir, listed, chunk, report)
+    return report
+
+
+def _ingest_chunk(
+    conn: Connection,
+    data_dir: Path,
+    listed: Sequence[_Listed],
+    days: list[date],
+    report: EndstatsIngestReport,
+) -> None:
+    """Plan and write one chunk of days on the caller's transaction, counting into ``report``."""
+    files = _plan(data_dir, listed, set(days))
+    rounds, _ = _read_rounds(conn, days)
     _decide(files, rounds)
     linked_ids = sorted(
         {f.decision.round_id for f in files if f.decision and f.decision.round_id is not None}
     )
-    rosters = _read_rosters(engine, linked_ids)
+    rosters = _read_rosters(conn, linked_ids)
     by_name = {f.name: f for f in files}
     subjects_of: dict[str, list[Any]] = {}
     for f in files:
@@ -320,13 +349,14 @@ def ingest_endstats_days(
         subjects_of[f.name] = [*f.parsed.subjects, *(partner.parsed.subjects if partner else ())]
     award_rows: list[dict[str, Any]] = []
     vs_rows: list[dict[str, Any]] = []
+    ledger: list[dict[str, Any]] = []
     for f in files:
         report.files += 1
         report.reasons[f.reason.split(":")[0]] += 1
         report.rejected_lines += len(f.parsed.rejected)
         if f.status == "rejected":
             report.rejected += 1
-            report.ledger.append(_ledger_row(f))
+            ledger.append(_ledger_row(f))
             continue
         setattr(report, f.status, getattr(report, f.status) + 1)
         if f.merged_with and f.parsed.awards:
@@ -335,15 +365,14 @@ def ingest_endstats_days(
         award_rows.extend(awards)
         vs_rows.extend(versus)
         report.guid_statuses.update(statuses)
-        report.ledger.append(_ledger_row(f))
-    slices = [TableSlice(t, report.days) for t in schema_endstats.ENDSTATS_TABLES]
+        ledger.append(_ledger_row(f))
+    report.ledger.extend(ledger)
+    slices = [TableSlice(t, days) for t in schema_endstats.ENDSTATS_TABLES]
     rows_by_table = {
-        schema_endstats.endstats_files.name: report.ledger,
+        schema_endstats.endstats_files.name: ledger,
         schema_endstats.round_awards.name: award_rows,
         schema_endstats.round_vs_stats.name: vs_rows,
     }
-    with engine.begin() as conn:
-        report.rows_written = replace_partition(
-            conn, [(s, rows_by_table[s.table.name]) for s in slices]
-        )
-    return report
+    written = replace_partition(conn, [(s, rows_by_table[s.table.name]) for s in slices])
+    for table, count in written.items():
+        report.rows_written[table] = report.rows_written.get(table, 0) + count

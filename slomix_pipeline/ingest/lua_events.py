@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -85,7 +85,12 @@ from slomix_pipeline.landing.zone import (
     sha256_hex,
 )
 from slomix_pipeline.warehouse import schema, schema_lua
-from slomix_pipeline.warehouse.writes import TableSlice, clear_moved_files, replace_partition
+from slomix_pipeline.warehouse.writes import (
+    TableSlice,
+    clear_moved_files,
+    insert_rows,
+    replace_partition,
+)
 
 SOURCE_FOLDERS: dict[str, str] = {SOURCE_WEBHOOK: WEBHOOK_FOLDER, SOURCE_GAMETIME: GAMETIMES_FOLDER}
 """Landing folder of each Lua source."""
@@ -262,6 +267,17 @@ class LuaIngestReport(OutcomeCounts):
     files_parsed: int = 0
     files_before_window: int = 0
     bytes_read: int = 0
+    events_loaded: int = 0
+
+    def add(self, part: LuaIngestReport, *, keep_events: bool) -> None:
+        """Fold one batch's plan into this report (its events only when ``keep_events``)."""
+        self.outcomes.extend(part.outcomes)
+        if keep_events:
+            self.events.extend(part.events)
+        self.events_loaded += len(part.events)
+        self.files_parsed += part.files_parsed
+        self.files_before_window += part.files_before_window
+        self.bytes_read += part.bytes_read
 
 
 def _kind_from_name(source: str, name: str) -> str:
@@ -316,23 +332,45 @@ def plan_lua_source_days(
     data_dir: Path, days: Sequence[date], settings: Settings, source: str
 ) -> LuaIngestReport:
     """Every outcome and every event of ``days`` for one source; no database access."""
+    report = LuaIngestReport(source=source, days=sorted(set(days)))
+    for part in iter_lua_source_plans(data_dir, report.days, settings, source):
+        report.add(part, keep_events=True)
+    return report
+
+
+BATCH_FILES = 500
+"""Landed files planned (and, by :func:`ingest_lua_source_days`, written) per batch."""
+
+
+def iter_lua_source_plans(
+    data_dir: Path,
+    days: Sequence[date],
+    settings: Settings,
+    source: str,
+    batch_files: int = BATCH_FILES,
+) -> Iterator[LuaIngestReport]:
+    """:func:`plan_lua_source_days` in batches of landed files, so a caller can write and drop
+    each batch: a file's day is known only once it is parsed (the round end it carries), so the
+    range cannot be cut into days before reading."""
     if source not in SOURCE_FOLDERS:
         raise ValueError(
             f"unknown Lua source {source!r} (expected one of {sorted(SOURCE_FOLDERS)})"
         )
-    report = LuaIngestReport(source=source, days=sorted(set(days)))
-    if not report.days:
-        return report
-    wanted = set(report.days)
+    wanted = set(days)
+    if not wanted:
+        return
+    ordered = sorted(wanted)
     tz = settings.server_tz
-    first_start, _ = gaming_day_bounds_epoch(report.days[0], tz, settings.day_start_hour)
+    first_start, _ = gaming_day_bounds_epoch(ordered[0], tz, settings.day_start_hour)
     not_before = first_start - ARRIVAL_MARGIN_SECONDS
     folder = data_dir / SOURCE_FOLDERS[source]
     day_start = settings.day_start_hour
+    report = LuaIngestReport(source=source, days=ordered)
     for entry in iter_unusable(data_dir, SOURCE_FOLDERS[source]):
         day = gaming_day_of(entry.mtime_ns // 1_000_000_000, tz, day_start)
         if day in wanted:
             report.outcomes.append(unusable_outcome(source, entry, day))
+    in_batch = 0
     for landed in iter_landed(data_dir, SOURCE_FOLDERS[source]):
         received_at = landed.mtime_ns // 1_000_000_000
         if _latest_evidence(source, landed) < not_before:
@@ -345,7 +383,11 @@ def plan_lua_source_days(
             if day in wanted:
                 code = "unreadable_file" if isinstance(exc, OSError) else "ingest_error"
                 report.outcomes.append(failed_outcome(source, landed.name, day, exc, code=code))
-    return report
+        in_batch += 1
+        if in_batch >= batch_files:
+            yield report
+            report, in_batch = LuaIngestReport(source=source, days=ordered), 0
+    yield report
 
 
 def _latest_evidence(source: str, landed: LandedFile) -> int:
@@ -407,41 +449,44 @@ def _plan_file(
 def ingest_lua_source_days(
     engine: Engine, data_dir: Path, days: Sequence[date], settings: Settings, source: str
 ) -> LuaIngestReport:
-    """Rebuild one source's slice of ``processed_files`` and ``lua_events`` for ``days``."""
-    report = plan_lua_source_days(data_dir, days, settings, source)
+    """Rebuild one source's slice of ``processed_files`` and ``lua_events`` for ``days``.
+
+    One transaction: the range's slices are deleted, then the files are planned and inserted
+    in batches (:func:`iter_lua_source_plans`), so memory holds one batch's events, not the
+    range's. The report keeps every outcome; it keeps the events only for a one-batch run.
+    """
+    report = LuaIngestReport(source=source, days=sorted(set(days)))
     if not report.days:
         return report
+    processed, events = schema.processed_files, schema_lua.lua_events
+    slices = (
+        TableSlice(processed, report.days, where=processed.c.source == source),
+        TableSlice(events, report.days, where=events.c.source == source),
+    )
+    parts = 0
     with engine.begin() as conn:
-        names = [o.file_name for o in report.outcomes]
-        processed = schema.processed_files
-        clear_moved_files(
-            conn, processed, processed.c.file_name, names, report.days, processed.c.source == source
-        )
-        events = schema_lua.lua_events
-        clear_moved_files(
-            conn, events, events.c.source_file, names, report.days, events.c.source == source
-        )
-        report.rows_written = replace_partition(
-            conn,
-            [
-                (
-                    TableSlice(
-                        schema.processed_files,
-                        report.days,
-                        where=schema.processed_files.c.source == source,
-                    ),
-                    [o.as_row() for o in report.outcomes],
-                ),
-                (
-                    TableSlice(
-                        schema_lua.lua_events,
-                        report.days,
-                        where=schema_lua.lua_events.c.source == source,
-                    ),
-                    [e.as_row() for e in report.events],
-                ),
-            ],
-        )
+        for part in iter_lua_source_plans(data_dir, report.days, settings, source):
+            names = [o.file_name for o in part.outcomes]
+            clear_moved_files(
+                conn, processed, processed.c.file_name, names, report.days, slices[0].where
+            )
+            clear_moved_files(
+                conn, events, events.c.source_file, names, report.days, slices[1].where
+            )
+            rows = ([o.as_row() for o in part.outcomes], [e.as_row() for e in part.events])
+            if parts == 0:  # deletes the range's slices first, then inserts
+                written = replace_partition(conn, list(zip(slices, rows, strict=True)))
+            else:
+                written = {}
+                for table_slice, table_rows in zip(slices, rows, strict=True):
+                    insert_rows(conn, table_slice.table, table_rows)
+                    written[table_slice.table.name] = len(table_rows)
+            for table, count in written.items():
+                report.rows_written[table] = report.rows_written.get(table, 0) + count
+            parts += 1
+            report.add(part, keep_events=parts == 1)
+            if parts == 2:  # more than one batch: the events were written, counts remain
+                report.events = []
     return report
 
 

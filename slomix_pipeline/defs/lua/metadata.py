@@ -48,7 +48,7 @@ def source_metadata(report: LuaIngestReport) -> dict[str, Any]:
         "ignored_messages": dg.MetadataValue.md(
             _markdown_table(["file", "kind"], ignored) if ignored else "none"
         ),
-        "dagster/row_count": len(report.events),
+        "dagster/row_count": report.events_loaded,
     }
 
 
