@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -39,7 +40,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 
 from slomix_pipeline.config import Settings
 from slomix_pipeline.domain.gaming_day import gaming_day_bounds_epoch
@@ -69,6 +70,7 @@ from slomix_pipeline.formats.gametime import (
 )
 from slomix_pipeline.formats.lua_day_hint import round_end_hint
 from slomix_pipeline.formats.webhook import MAX_BODY_BYTES, parse_webhook_body
+from slomix_pipeline.ingest.day_chunks import day_chunks
 from slomix_pipeline.ingest.outcomes import (
     FileOutcome,
     OutcomeCounts,
@@ -509,8 +511,23 @@ class LuaBuildReport:
     days: list[date]
     events_read: int = 0
     merge: MergeResult | None = None
+    """The merged rows of a one-chunk run (``None`` over several chunks: see the counts)."""
     quarantined: list[QuarantinedFile] = field(default_factory=list)
     rows_written: dict[str, int] = field(default_factory=dict)
+    teams_count: int = 0
+    spawn_rows_count: int = 0
+    duplicates_merged: int = 0
+    events_by_source: Counter[str] = field(default_factory=Counter)
+    rows_by_sources_count: Counter[str] = field(default_factory=Counter)
+
+    def count(self, events_read: int, merge: MergeResult) -> None:
+        """Add one chunk's merge to the counts."""
+        self.events_read += events_read
+        self.teams_count += len(merge.teams)
+        self.spawn_rows_count += len(merge.spawn_rows)
+        self.duplicates_merged += merge.duplicates_merged
+        self.events_by_source.update(merge.events_by_source)
+        self.rows_by_sources_count.update(merge.rows_by_sources)
 
     @property
     def teams(self) -> tuple[LuaRoundTeam, ...]:
@@ -520,13 +537,9 @@ class LuaBuildReport:
     def spawn_rows(self) -> tuple[LuaSpawnRow, ...]:
         return self.merge.spawn_rows if self.merge else ()
 
-    @property
-    def duplicates_merged(self) -> int:
-        return self.merge.duplicates_merged if self.merge else 0
-
     def rounds_by_sources(self) -> dict[str, int]:
         """Rows keyed ``webhook`` / ``gametime`` / ``webhook+gametime`` (all three present)."""
-        found = self.merge.rows_by_sources if self.merge else {}
+        found = dict(self.rows_by_sources_count)
         keys = (SOURCE_WEBHOOK, SOURCE_GAMETIME, f"{SOURCE_WEBHOOK}+{SOURCE_GAMETIME}")
         return {key: found.get(key, 0) for key in keys} | found
 
@@ -623,42 +636,53 @@ def build_lua_round_teams_days(engine: Engine, days: Sequence[date]) -> LuaBuild
     """Merge the ``lua_events`` of ``days`` into ``lua_round_teams`` + ``lua_spawn_stats``.
 
     Every delivery of one round end shares its round end, hence its gaming day, so a day's rows
-    only ever depend on that day's events: single days and ranges give the same tables.
+    only ever depend on that day's events: single days and ranges give the same tables, and a
+    range is merged and written in chunks of days (``ingest.day_chunks``) inside one transaction.
+    The report keeps the merged rows only for a one-chunk run; it counts them always.
     """
     report = LuaBuildReport(days=sorted(set(days)))
     if not report.days:
         return report
+    chunks = list(day_chunks(report.days))
+    with engine.begin() as conn:
+        for chunk in chunks:
+            merge = _merge_chunk(conn, chunk, report)
+            if len(chunks) == 1:
+                report.merge = merge
+    report.quarantined = _read_quarantined(engine, report.days)
+    return report
+
+
+def _merge_chunk(conn: Connection, days: list[date], report: LuaBuildReport) -> MergeResult:
+    """Merge and write one chunk of days on the caller's transaction, counting into ``report``."""
     events_table = schema_lua.lua_events
-    query = select(events_table).where(TableSlice(events_table, report.days).condition())
+    query = select(events_table).where(TableSlice(events_table, days).condition())
     items: list[tuple[LuaRoundEnd, EventProvenance]] = []
     placement: dict[LuaRoundKey, _Placement] = {}
     shas: dict[tuple[str, str], str] = {}
-    with engine.connect() as conn:
-        for row in conn.execute(query):
-            event = event_from_json(row.event_json)
-            items.append(
-                (event, EventProvenance(row.source_file, row.source_sha256, row.received_at))
-            )
-            placement.setdefault(event.key, _Placement(row.gaming_day, row.match_id))
-            shas[(row.source, row.source_file)] = row.source_sha256
-    report.events_read = len(items)
-    report.merge = merge_round_ends(items)
-    report.quarantined = _read_quarantined(engine, report.days)
-    team_rows = [team_row(t, placement[t.key]) for t in report.merge.teams]
+    for row in conn.execute(query):
+        event = event_from_json(row.event_json)
+        items.append((event, EventProvenance(row.source_file, row.source_sha256, row.received_at)))
+        placement.setdefault(event.key, _Placement(row.gaming_day, row.match_id))
+        shas[(row.source, row.source_file)] = row.source_sha256
+    merge = merge_round_ends(items)
+    report.count(len(items), merge)
+    team_rows = [team_row(t, placement[t.key]) for t in merge.teams]
     spawn_rows = [
         spawn_row(
             s,
             placement[LuaRoundKey(s.map_key, s.round_number, s.round_start_unix, s.round_end_unix)],
             shas[(s.source, s.source_file)],
         )
-        for s in report.merge.spawn_rows
+        for s in merge.spawn_rows
     ]
-    with engine.begin() as conn:
-        report.rows_written = replace_partition(
-            conn,
-            [
-                (TableSlice(schema_lua.lua_round_teams, report.days), team_rows),
-                (TableSlice(schema_lua.lua_spawn_stats, report.days), spawn_rows),
-            ],
-        )
-    return report
+    written = replace_partition(
+        conn,
+        [
+            (TableSlice(schema_lua.lua_round_teams, days), team_rows),
+            (TableSlice(schema_lua.lua_spawn_stats, days), spawn_rows),
+        ],
+    )
+    for table, count in written.items():
+        report.rows_written[table] = report.rows_written.get(table, 0) + count
+    return merge

@@ -117,3 +117,24 @@ def test_lua_in_batches_of_one_file_equal_one_batch(
     assert batched.events == [], "events are counted, not kept, over several batches"
     assert batched.rows_written == whole.rows_written
     assert batched.status_counts() == whole.status_counts()
+
+
+def test_lua_round_teams_in_one_day_chunks_equal_one_chunk(
+    zone, warehouse_url: str, monkeypatch
+) -> None:
+    settings = load_settings({"SLOMIX_DATA_DIR": str(zone)})
+    days = landed_stats_days(zone, settings)
+    engine = open_warehouse(warehouse_url)
+    for source in sorted(lua_events.SOURCE_FOLDERS):
+        lua_events.ingest_lua_source_days(engine, zone, days, settings, source)
+    tables = (schema_lua.lua_round_teams, schema_lua.lua_spawn_stats)
+    whole = lua_events.build_lua_round_teams_days(engine, days)
+    expected = _snapshot(engine, tables)
+    assert whole.teams_count == len(whole.teams) == len(expected["lua_round_teams"]) > 0
+    _one_day_chunks(monkeypatch, lua_events)
+    chunked = lua_events.build_lua_round_teams_days(engine, days)
+    assert _snapshot(engine, tables) == expected
+    assert chunked.merge is None and chunked.teams_count == whole.teams_count
+    assert chunked.rounds_by_sources() == whole.rounds_by_sources()
+    assert chunked.duplicates_merged == whole.duplicates_merged
+    assert chunked.rows_written == whole.rows_written

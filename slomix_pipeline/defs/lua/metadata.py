@@ -72,24 +72,23 @@ def round_teams_metadata(report: LuaBuildReport) -> dict[str, Any]:
         ]
         for t in teams[:_PREVIEW_ROWS]
     ]
-    more = f"\n\n… {len(teams) - _PREVIEW_ROWS} more" if len(teams) > _PREVIEW_ROWS else ""
+    rounds = report.teams_count
+    more = f"\n\n… {rounds - _PREVIEW_ROWS} more" if rounds > _PREVIEW_ROWS else ""
     quarantined = [(q.source, q.file_name, q.reason) for q in report.quarantined]
     return {
         "days": _days(report.days),
         "events_read": report.events_read,
         "duplicates_merged": report.duplicates_merged,
-        "rounds": len(teams),
+        "rounds": rounds,
         "rounds_webhook_only": by_sources.get("webhook", 0),
         "rounds_gametime_only": by_sources.get("gametime", 0),
         "rounds_both_sources": by_sources.get("webhook+gametime", 0),
         "rounds_by_sources": dg.MetadataValue.json(by_sources),
-        "events_by_source": dg.MetadataValue.json(
-            dict(report.merge.events_by_source) if report.merge else {}
-        ),
-        "spawn_rows": len(report.spawn_rows),
+        "events_by_source": dg.MetadataValue.json(dict(report.events_by_source)),
+        "spawn_rows": report.spawn_rows_count,
         "files_quarantined": len(quarantined),
         "quarantined_files": dg.MetadataValue.md(quarantine_table(quarantined)),
-        "dagster/row_count": len(teams),
+        "dagster/row_count": rounds,
         "rounds_preview": dg.MetadataValue.md(
             _markdown_table(
                 [
