@@ -55,6 +55,7 @@ from slomix_pipeline.domain.sessions import (
     round_statuses,
     touches_edge,
 )
+from slomix_pipeline.ingest.day_chunks import day_chunks
 from slomix_pipeline.ingest.linking import StoredRoundInfo, read_rounds
 from slomix_pipeline.warehouse import schema, schema_sessions
 from slomix_pipeline.warehouse.writes import TableSlice, replace_partition
@@ -240,35 +241,34 @@ def _window(run: Sequence[date], before: int, after: int) -> list[date]:
     return [first + timedelta(days=k) for k in range((last - first).days + 1)]
 
 
-def load_window(engine: Engine, days: Sequence[date], settings: Settings) -> WindowData:
+def load_window(conn: Connection, days: Sequence[date], settings: Settings) -> WindowData:
     """Read the run's days plus neighbours, widening while a session may cross the window."""
     run = sorted(set(days))
     gap_s = settings.session_gap_minutes * 60
     tz, hour = settings.server_tz, settings.day_start_hour
     before = after = 1
-    with engine.connect() as conn:
-        while True:
-            window = _window(run, before, after)
-            rounds = read_rounds(conn, window)
-            guid_sets = _guid_sets(conn, window)
-            sessions = _sessions_of(rounds, guid_sets, gap_s)
-            first_unix = gaming_day_bounds_epoch(window[0], tz, hour)[0]
-            last_unix = gaming_day_bounds_epoch(window[-1], tz, hour)[1]
-            early, late = touches_edge(sessions, first_unix, last_unix, gap_s)
-            grow_early = early and before < MAX_EXTRA_DAYS
-            grow_late = late and after < MAX_EXTRA_DAYS
-            if not (grow_early or grow_late):
-                break
-            before += int(grow_early)
-            after += int(grow_late)
-        return WindowData(
-            days=window,
-            rounds=rounds,
-            guid_sets=guid_sets,
-            links=_read_links(conn, window),
-            players=_read_players(conn, window),
-            stored_sessions=_read_stored_sessions(conn, window),
-        )
+    while True:
+        window = _window(run, before, after)
+        rounds = read_rounds(conn, window)
+        guid_sets = _guid_sets(conn, window)
+        sessions = _sessions_of(rounds, guid_sets, gap_s)
+        first_unix = gaming_day_bounds_epoch(window[0], tz, hour)[0]
+        last_unix = gaming_day_bounds_epoch(window[-1], tz, hour)[1]
+        early, late = touches_edge(sessions, first_unix, last_unix, gap_s)
+        grow_early = early and before < MAX_EXTRA_DAYS
+        grow_late = late and after < MAX_EXTRA_DAYS
+        if not (grow_early or grow_late):
+            break
+        before += int(grow_early)
+        after += int(grow_late)
+    return WindowData(
+        days=window,
+        rounds=rounds,
+        guid_sets=guid_sets,
+        links=_read_links(conn, window),
+        players=_read_players(conn, window),
+        stored_sessions=_read_stored_sessions(conn, window),
+    )
 
 
 # ---------------------------------------------------------------------------------- compute
@@ -370,10 +370,12 @@ class SessionReport:
     rounds_joined: list[int] = field(default_factory=list)
     sessions_crossing_day_boundary: list[int] = field(default_factory=list)
     rows_written: dict[str, int] = field(default_factory=dict)
+    session_ids: list[int] = field(default_factory=list)
+    """Every session built (``sessions`` keeps the full results of a one-chunk run only)."""
 
     @property
     def sessions_after(self) -> list[int]:
-        return [s.session.session_id for s in self.sessions]
+        return list(self.session_ids)
 
     @property
     def sessions_removed(self) -> list[int]:
@@ -564,6 +566,8 @@ def _changes(
     data: WindowData,
     computed: Mapping[int, tuple[int, date]],
     run_days: set[date],
+    results: Sequence[SessionResult],
+    all_days: set[date],
 ) -> None:
     """Fill the change figures: merges, joins and neighbouring days left stale.
 
@@ -577,7 +581,8 @@ def _changes(
         for round_id, entries in stored.items()
     }
     report.sessions_before = sorted(
-        {sid for entries in before_run.values() for sid, _day in entries}
+        set(report.sessions_before)
+        | {sid for entries in before_run.values() for sid, _day in entries}
     )
     stale: set[date] = set()
     for round_id in set(stored) | set(computed):
@@ -587,8 +592,8 @@ def _changes(
             stale.add(now[1])
             if now[1] in run_days and not before_run.get(round_id):
                 report.rounds_joined.append(round_id)
-    report.stale_days = sorted(stale - run_days)
-    for result in report.sessions:
+    report.stale_days = sorted((set(report.stale_days) | stale) - all_days)
+    for result in results:
         previous = {
             sid for r in result.session.rounds for sid, _day in before_run.get(r.round_id, ())
         }
@@ -598,24 +603,53 @@ def _changes(
 
 
 def build_sessions_days(engine: Engine, days: Sequence[date], settings: Settings) -> SessionReport:
-    """Rebuild the session tables for ``days`` (sessions that start on them) in one transaction."""
+    """Rebuild the session tables for ``days`` (sessions that start on them) in one transaction.
+
+    Inside it the range is built in chunks of days (``ingest.day_chunks``), each exactly what a
+    run over that chunk reads (its window widens past the chunk like any run's), so a
+    whole-history run holds one chunk's rounds and players, not the range's.
+    """
     report = SessionReport(days=sorted(set(days)))
     if not report.days:
         return report
-    run_days = set(report.days)
-    data = load_window(engine, report.days, settings)
-    report.window_days = data.days
+    chunks = list(day_chunks(report.days))
+    all_days = set(report.days)
+    window: set[date] = set()
+    with engine.begin() as conn:
+        for chunk in chunks:
+            results = _build_chunk(conn, chunk, settings, report, all_days, window)
+            if len(chunks) == 1:
+                report.sessions = results
+    report.window_days = sorted(window)
+    report.rounds_joined.sort()
+    return report
+
+
+def _build_chunk(
+    conn: Connection,
+    days: list[date],
+    settings: Settings,
+    report: SessionReport,
+    all_days: set[date],
+    window: set[date],
+) -> list[SessionResult]:
+    """Build and write one chunk's sessions on the caller's transaction."""
+    run_days = set(days)
+    data = load_window(conn, days, settings)
+    window.update(data.days)
     infos = {r.round_id: r for r in data.rounds}
     sessions = _sessions_of(data.rounds, data.guid_sets, settings.session_gap_minutes * 60)
     computed: dict[int, tuple[int, date]] = {
         r.round_id: (s.session_id, s.gaming_day) for s in sessions for r in s.rounds
     }
     rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    results: list[SessionResult] = []
     for session in sessions:
         if session.gaming_day not in run_days:
             continue
         result = compute_session(session, infos, data.links, data.players)
-        report.sessions.append(result)
+        results.append(result)
+        report.session_ids.append(session.session_id)
         if infos[session.rounds[-1].round_id].gaming_day != session.gaming_day:
             report.sessions_crossing_day_boundary.append(session.session_id)
         report.rounds_without_links.extend(
@@ -623,13 +657,11 @@ def build_sessions_days(engine: Engine, days: Sequence[date], settings: Settings
         )
         for table, table_rows in _rows_for(result, infos, data.links, data.players).items():
             rows[table].extend(table_rows)
-    _changes(report, data, computed, run_days)
-    with engine.begin() as conn:
-        report.rows_written = replace_partition(
-            conn,
-            [
-                (TableSlice(table, report.days), rows[table.name])
-                for table in schema_sessions.SESSION_TABLES
-            ],
-        )
-    return report
+    _changes(report, data, computed, run_days, results, all_days)
+    written = replace_partition(
+        conn,
+        [(TableSlice(table, days), rows[table.name]) for table in schema_sessions.SESSION_TABLES],
+    )
+    for table, count in written.items():
+        report.rows_written[table] = report.rows_written.get(table, 0) + count
+    return results

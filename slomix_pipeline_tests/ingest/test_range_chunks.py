@@ -138,3 +138,28 @@ def test_lua_round_teams_in_one_day_chunks_equal_one_chunk(
     assert chunked.rounds_by_sources() == whole.rounds_by_sources()
     assert chunked.duplicates_merged == whole.duplicates_merged
     assert chunked.rows_written == whole.rows_written
+
+
+def test_sessions_in_one_day_chunks_equal_one_chunk(zone, warehouse_url: str, monkeypatch) -> None:
+    from slomix_pipeline.ingest import sessions
+    from slomix_pipeline.ingest.linking import link_days
+    from slomix_pipeline.warehouse import schema_sessions
+
+    settings = load_settings({"SLOMIX_DATA_DIR": str(zone)})
+    days = landed_stats_days(zone, settings)
+    engine = open_warehouse(warehouse_url)
+    stats_files.ingest_stats_days(engine, zone, days, settings)
+    for source in sorted(lua_events.SOURCE_FOLDERS):
+        lua_events.ingest_lua_source_days(engine, zone, days, settings, source)
+    lua_events.build_lua_round_teams_days(engine, days)
+    link_days(engine, days, settings)
+    tables = schema_sessions.SESSION_TABLES
+    whole = sessions.build_sessions_days(engine, days, settings)
+    expected = _snapshot(engine, tables)
+    assert whole.session_ids and len(whole.sessions) == len(whole.session_ids)
+    _one_day_chunks(monkeypatch, sessions)
+    chunked = sessions.build_sessions_days(engine, days, settings)
+    assert _snapshot(engine, tables) == expected
+    assert chunked.sessions == [] and sorted(chunked.session_ids) == sorted(whole.session_ids)
+    assert chunked.sessions_removed == [] and chunked.stale_days == whole.stale_days
+    assert chunked.rows_written == whole.rows_written

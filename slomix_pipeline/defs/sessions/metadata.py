@@ -132,7 +132,7 @@ def session_metadata(report: SessionReport) -> dict[str, Any]:
     return {
         "days": _days(report.days),
         "window_days": _days(report.window_days),
-        "sessions_found": len(report.sessions),
+        "sessions_found": len(report.session_ids),
         "sessions": dg.MetadataValue.md(
             _markdown_table(
                 [
@@ -167,5 +167,5 @@ def session_metadata(report: SessionReport) -> dict[str, Any]:
         "sessions_crossing_day_boundary": len(report.sessions_crossing_day_boundary),
         "stale_partitions": dg.MetadataValue.json([d.isoformat() for d in report.stale_days]),
         "rounds_without_links": len(report.rounds_without_links),
-        "dagster/row_count": len(report.sessions),
+        "dagster/row_count": len(report.session_ids),
     }
