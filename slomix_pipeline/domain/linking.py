@@ -35,6 +35,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from slomix_pipeline.domain.time_index import TimeIndex
+
 LINKED = "linked"
 AMBIGUOUS = "ambiguous"
 LINKED_ELSEWHERE = "linked_elsewhere"
@@ -233,19 +235,17 @@ def _exact_start_stage(
 
 
 def _near(
-    rounds_by_key: dict[tuple[str, int], list[StatsRoundRef]],
+    rounds_by_key: Mapping[tuple[str, int], TimeIndex[StatsRoundRef]],
     lua: LuaRoundRef,
     limit_s: int,
 ) -> list[StatsRoundRef]:
-    return [
-        r
-        for r in rounds_by_key.get((lua.map_key, lua.round_number), [])
-        if r.distance(lua.round_end_unix) <= limit_s
-    ]
+    """The rounds of the Lua's key whose file time is within ``limit_s`` of its end."""
+    index = rounds_by_key.get((lua.map_key, lua.round_number))
+    return index.within(lua.round_end_unix, limit_s) if index is not None else []
 
 
 def _tolerance_stage(
-    rounds_by_key: dict[tuple[str, int], list[StatsRoundRef]],
+    rounds_by_key: Mapping[tuple[str, int], TimeIndex[StatsRoundRef]],
     lua_rows: Sequence[LuaRoundRef],
     tolerance_s: int,
     state: _State,
@@ -329,9 +329,10 @@ def link_rounds(
     }
     state = _State()
     _exact_start_stage(round_list, lua_list, starts, state)
-    rounds_by_key: dict[tuple[str, int], list[StatsRoundRef]] = defaultdict(list)
+    grouped: dict[tuple[str, int], list[StatsRoundRef]] = defaultdict(list)
     for r in round_list:
-        rounds_by_key[(r.map_key, r.round_number)].append(r)
+        grouped[(r.map_key, r.round_number)].append(r)
+    rounds_by_key = {key: TimeIndex(group) for key, group in grouped.items()}
     _tolerance_stage(rounds_by_key, lua_list, cfg.tolerance_s, state)
 
     rounds_by_id = {r.round_id: r for r in round_list}

@@ -54,12 +54,32 @@ def _csv_field(value: Any) -> str:
     return '"' + str(value).replace('"', '""') + '"'
 
 
+def _quoted(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"'
+
+
+_FAST_FIELDS: dict[type, Any] = {
+    type(None): lambda _v: "",
+    bool: lambda v: "t" if v else "f",
+    int: repr,
+    float: repr,
+    str: _quoted,
+    date: date.isoformat,
+    datetime: datetime.isoformat,
+}
+"""``_csv_field`` by exact type (the common types; subclasses take the general path): a COPY of
+a seven-year range formats ~10 million fields, and the isinstance chain was 6 % of its CPU."""
+
+
 def _copy_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
     """PostgreSQL COPY FROM STDIN in CSV form."""
     columns = [c.name for c in table.columns]
     buffer = io.StringIO()
+    fast = _FAST_FIELDS.get
     for row in rows:
-        buffer.write(",".join([_csv_field(row.get(name)) for name in columns]))
+        buffer.write(
+            ",".join([fast(type(v), _csv_field)(v) for v in map(row.get, columns)])  # type: ignore[operator]
+        )
         buffer.write("\n")
     buffer.seek(0)
     quoted = ", ".join(f'"{name}"' for name in columns)
