@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import accumulate
 from typing import Any
 
 INT32_MIN = -(2**31)
@@ -57,15 +58,12 @@ def in_int64(value: int) -> bool:
 def json_depth(text: str) -> int:
     """Deepest bracket nesting of JSON text, strings excluded (linear, no recursion)."""
     structure = _NOT_BRACKET_RE.sub("", _STRING_RE.sub("", text))
-    depth = deepest = 0
-    for char in structure:
-        if char in "[{":
-            depth += 1
-            if depth > deepest:
-                deepest = depth
-        elif char in "]}":
-            depth -= 1
-    return deepest
+    # the deepest nesting is the largest running sum of +1 per opener, -1 per closer
+    # (accumulate and map run in C: a character loop was 4 % of a whole-history rebuild)
+    return max(0, max(accumulate(map(_BRACKET_STEP.__getitem__, structure)), default=0))
+
+
+_BRACKET_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
 def lone_surrogate(text: str) -> str | None:
