@@ -11,6 +11,7 @@ from slomix_pipeline.defs.checks.render import emit
 from slomix_pipeline.defs.partitions import gaming_days, partition_days
 from slomix_pipeline.defs.resources import GatesResource, WarehouseResource
 from slomix_pipeline.domain.endstats_gate import endstats_gate, summarize_endstats
+from slomix_pipeline.ingest.day_chunks import day_chunks
 from slomix_pipeline.warehouse.endstats_reads import read_endstats_days
 
 
@@ -30,12 +31,12 @@ def endstats_awards_linked(
     gates: GatesResource,
 ) -> Iterator[dg.AssetCheckResult | dg.AssetCheckEvaluation]:
     days = partition_days(context)
+    results = {}
     with warehouse.get_engine().connect() as conn:
-        per_day, players = read_endstats_days(conn, days)
-    results = {
-        day: endstats_gate(d.rounds, d.files, d.awards, players, d.guid_statuses)
-        for day, d in per_day.items()
-    }
+        for chunk in day_chunks(days):  # a whole history's player rows at once held ~150 MB
+            per_day, players = read_endstats_days(conn, chunk)
+            for day, d in per_day.items():
+                results[day] = endstats_gate(d.rounds, d.files, d.awards, players, d.guid_statuses)
     yield from emit(
         context, results, summarize_endstats, severity=dg.AssetCheckSeverity.WARN, gates=gates
     )
