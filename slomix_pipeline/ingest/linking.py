@@ -15,7 +15,7 @@ is ``now_unix``, which only decides ``late_pending`` for rows inside the grace p
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -42,8 +42,9 @@ from slomix_pipeline.domain.linking import (
     link_rounds,
 )
 from slomix_pipeline.domain.stopwatch import SRC_HEADER_SHUTDOWN
+from slomix_pipeline.ingest.day_chunks import day_chunks
 from slomix_pipeline.warehouse import schema, schema_lua, schema_proximity, schema_sessions
-from slomix_pipeline.warehouse.writes import TableSlice, replace_partition
+from slomix_pipeline.warehouse.writes import TableSlice, insert_rows, replace_partition
 
 
 def neighbour_days(days: Iterable[date], margin: int = 1) -> list[date]:
@@ -386,7 +387,6 @@ def link_days(
         rounds = read_rounds(conn, window)
         lua = read_lua(conn, window)
         proximity = read_proximity(conn, window)
-        players = read_player_times(conn, report.days)
     cfg = link_settings or LinkSettings(window_s=settings.round_match_window_minutes * 60)
     result, effective = compute_links(rounds, lua, proximity, settings.server_tz, now, cfg)
     report.proximity_files = len(proximity)
@@ -401,20 +401,43 @@ def link_days(
     report.lua_reasons = {x.lua_round_id: lua_links[x.lua_round_id].reason for x in report.lua}
 
     infos = {r.round_id: r for r in report.rounds}
-    player_rows: list[dict[str, Any]] = []
     clamped: Counter[int] = Counter()
-    for player, row in players:
-        info = infos.get(player.round_id)
-        if info is None:
-            continue
-        eff = effective_player_time(
-            player,
-            report.effective[info.round_id].timing.lua_duration_seconds,
-            info.is_orphan_r2,
-        )
-        clamped[info.round_id] += eff.clamped
-        player_rows.append(_player_row(eff, row))
-    report.players_clamped = sum(clamped.values())
+    with engine.begin() as conn:
+        # the player rows (the bulk of a long range) are read and written a chunk of days at a
+        # time inside the one transaction: the slice is emptied first, then filled chunk by chunk
+        players_slice = TableSlice(schema_sessions.linked_player_rounds, report.days)
+        replace_partition(conn, [(players_slice, [])])
+        players_written = 0
+        for chunk in day_chunks(report.days):
+            player_rows: list[dict[str, Any]] = []
+            for player, row in read_player_times(conn, chunk):
+                info = infos.get(player.round_id)
+                if info is None:
+                    continue
+                eff = effective_player_time(
+                    player,
+                    report.effective[info.round_id].timing.lua_duration_seconds,
+                    info.is_orphan_r2,
+                )
+                clamped[info.round_id] += eff.clamped
+                player_rows.append(_player_row(eff, row))
+            insert_rows(conn, schema_sessions.linked_player_rounds, player_rows)
+            players_written += len(player_rows)
+        report.players_clamped = sum(clamped.values())
+        _write_links(conn, report, infos, lua, lua_links, clamped)
+        report.rows_written[schema_sessions.linked_player_rounds.name] = players_written
+    return report
+
+
+def _write_links(
+    conn: Connection,
+    report: LinkReport,
+    infos: Mapping[int, StoredRoundInfo],
+    lua: Sequence[StoredLuaInfo],
+    lua_links: Mapping[int, Any],
+    clamped: Counter[int],
+) -> None:
+    """Replace the run's ``round_links`` and ``lua_round_links`` slices."""
 
     sources = {x.lua_round_id: x.facts.sources for x in lua}
     round_rows = [
@@ -448,13 +471,10 @@ def link_days(
                 "source_sha256": x.source_sha256,
             }
         )
-    with engine.begin() as conn:
-        report.rows_written = replace_partition(
-            conn,
-            [
-                (TableSlice(schema_sessions.round_links, report.days), round_rows),
-                (TableSlice(schema_sessions.lua_round_links, report.days), lua_rows),
-                (TableSlice(schema_sessions.linked_player_rounds, report.days), player_rows),
-            ],
-        )
-    return report
+    report.rows_written = replace_partition(
+        conn,
+        [
+            (TableSlice(schema_sessions.round_links, report.days), round_rows),
+            (TableSlice(schema_sessions.lua_round_links, report.days), lua_rows),
+        ],
+    )

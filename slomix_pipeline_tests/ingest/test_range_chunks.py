@@ -163,3 +163,31 @@ def test_sessions_in_one_day_chunks_equal_one_chunk(zone, warehouse_url: str, mo
     assert chunked.sessions == [] and sorted(chunked.session_ids) == sorted(whole.session_ids)
     assert chunked.sessions_removed == [] and chunked.stale_days == whole.stale_days
     assert chunked.rows_written == whole.rows_written
+
+
+def test_links_with_player_rows_in_one_day_chunks_equal_one_chunk(
+    zone, warehouse_url: str, monkeypatch
+) -> None:
+    from slomix_pipeline.ingest import linking
+    from slomix_pipeline.warehouse import schema_sessions
+
+    settings = load_settings({"SLOMIX_DATA_DIR": str(zone)})
+    days = landed_stats_days(zone, settings)
+    engine = open_warehouse(warehouse_url)
+    stats_files.ingest_stats_days(engine, zone, days, settings)
+    for source in sorted(lua_events.SOURCE_FOLDERS):
+        lua_events.ingest_lua_source_days(engine, zone, days, settings, source)
+    lua_events.build_lua_round_teams_days(engine, days)
+    tables = (
+        schema_sessions.round_links,
+        schema_sessions.lua_round_links,
+        schema_sessions.linked_player_rounds,
+    )
+    whole = linking.link_days(engine, days, settings, now_unix=2_000_000_000)
+    expected = _snapshot(engine, tables)
+    assert expected["linked_player_rounds"]
+    _one_day_chunks(monkeypatch, linking)
+    chunked = linking.link_days(engine, days, settings, now_unix=2_000_000_000)
+    assert _snapshot(engine, tables) == expected
+    assert chunked.rows_written == whole.rows_written
+    assert chunked.players_clamped == whole.players_clamped
