@@ -85,5 +85,3 @@ def _own_probe_rss(pid: int) -> float:
     except FileNotFoundError:
         pass
     return 0.0
-
-
