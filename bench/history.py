@@ -3,6 +3,7 @@
     .venv/bin/python bench/history.py                 # 1,000 and 10,000 rounds
     .venv/bin/python bench/history.py --rounds 1000   # one size only
     .venv/bin/python bench/history.py --rounds 10000 --timeout 300   # cap a slow (old) run
+    .venv/bin/python bench/history.py --rounds 10000 --rss-steps     # peak RSS per step
 
 For each size it generates a history with the sample generator (stats, Lua gametimes, webhook
 drops; proximity in the 1,000-round case only, as issue 13 asks), creates a fresh PostgreSQL
