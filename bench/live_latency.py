@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import math
 import os
 import statistics
 import sys
@@ -56,6 +57,8 @@ class Measured:
     seconds: float
     runs: int
     automation_runs: int
+    to_run_created: float  # landing -> the first new run exists (sensor tick)
+    to_run_started: float  # landing -> that run's process started executing
 
 
 def plan_rounds(staging: Path, rounds: int, seed: int) -> tuple[list[RoundFiles], object]:
@@ -204,6 +207,7 @@ def measure(args: argparse.Namespace, workdir: Path) -> list[Measured]:
                     for folder, name in group.files:
                         land_copy(staging / folder / name, live / folder)
                     landed = time.perf_counter()
+                    landed_wall = time.time()
                     if group.stats_name is None:
                         daemon.wait_quiet(timeout=args.timeout, settle_ticks=1)
                         continue
@@ -221,15 +225,38 @@ def measure(args: argparse.Namespace, workdir: Path) -> list[Measured]:
                     automation = sum(
                         run.tags.get("dagster/sensor_name") == AUTOMATION_SENSOR for run in new
                     )
-                    results.append(Measured(group.label, seconds, len(new), automation))
+                    created, started = _first_run_times(daemon.instance, new)
+                    results.append(
+                        Measured(
+                            group.label,
+                            seconds,
+                            len(new),
+                            automation,
+                            created - landed_wall,
+                            started - landed_wall,
+                        )
+                    )
                     print(
                         f"  round {len(results):2d}  {group.label:24s} {seconds:6.1f} s"
-                        f"  ({len(new)} runs until idle, {automation} by the automation)",
+                        f"  (run created +{created - landed_wall:4.1f} s, started "
+                        f"+{started - landed_wall:4.1f} s; {len(new)} runs until idle, "
+                        f"{automation} by the automation)",
                         flush=True,
                     )
             finally:
                 engine.dispose()
     return results
+
+
+def _first_run_times(instance, runs) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """Wall-clock creation and start of the earliest of ``runs`` (NaN when there is none)."""
+    import dagster as dg
+
+    if not runs:
+        return math.nan, math.nan
+    records = instance.get_run_records(dg.RunsFilter(run_ids=[run.run_id for run in runs]))
+    first = min(records, key=lambda record: record.create_timestamp)
+    return first.create_timestamp.timestamp(), first.start_time or math.nan
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -270,6 +297,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{sum(m.runs for m in results)} runs, "
         f"{sum(m.automation_runs for m in results)} by the automation"
     )
+    created = [m.to_run_created for m in results if not math.isnan(m.to_run_created)]
+    started = [m.to_run_started for m in results if not math.isnan(m.to_run_started)]
+    if created and started:
+        print(
+            f"median landing -> run created {statistics.median(created):.1f} s (sensor tick), "
+            f"-> run started {statistics.median(started):.1f} s (queue + process start), "
+            f"-> committed {statistics.median(seconds):.1f} s (steps)"
+        )
     return 0
 
 
