@@ -33,7 +33,6 @@ from datetime import datetime
 from typing import NamedTuple, TypeVar
 
 import numpy as np
-import pandas as pd
 
 from slomix_pipeline.formats.limits import (
     MAX_INT_DIGITS,
@@ -624,6 +623,10 @@ class _PointChunk(NamedTuple):
 
 def _read_points(texts: Sequence[str], expected: int, schema: _PointSchema) -> _PointChunk | None:
     """Parse many point lists in one C-level pass; ``None`` if any point is malformed."""
+    # pandas is imported here, not at module level: every run process imports the
+    # definitions, and pandas is ~0.5 s of a run's start-up that most runs never use.
+    import pandas as pd
+
     try:
         frame = pd.read_csv(
             io.StringIO("|".join(texts)),
