@@ -32,9 +32,6 @@ def _slug(text: Any) -> str:
     return _SLUG_RE.sub("_", text.strip().casefold()).strip("_")[:40]
 
 
-# ----------------------------------------------------------------------------- the round draft
-
-
 def message_kind(body: Mapping[str, Any]) -> str:
     """Short slug naming what a webhook message is (``stats_ready``, ``objective_update``, ...)."""
     kind = _slug(body.get("content"))

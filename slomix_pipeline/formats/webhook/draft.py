@@ -108,6 +108,3 @@ def first_embed(body: Mapping[str, Any]) -> Any:
     if not isinstance(embeds, list):
         raise reject(RejectReason.WRONG_TYPE, "embeds: expected a list")
     return embeds[0]
-
-
-# ------------------------------------------------------------------------------- finishing

@@ -198,6 +198,3 @@ def finish_round_end(draft: RoundDraft, source: str) -> LuaRoundEnd:
         message_id=draft.message_id,
         warnings=tuple(dict.fromkeys(warnings)),
     )
-
-
-# ----------------------------------------------------------------------------------- entry point

@@ -32,9 +32,6 @@ _INT_RE = re.compile(r"^\s*([+-]?\d+)(?:\.0*)?(?:\s+\S.*)?\s*$")
 _FLOAT_RE = re.compile(r"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:\s+\S.*)?\s*$")
 
 
-# ----------------------------------------------------------------------------- low-level helpers
-
-
 def reject(reason: RejectReason, detail: str) -> EventRejected:
     """Build the exception the parsers raise; ``raise reject(...)`` reads like the policy."""
     return EventRejected(reason, detail)
