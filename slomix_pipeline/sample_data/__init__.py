@@ -1,6 +1,7 @@
 """Deterministic sample data: a seeded simulation of community play nights, renderers for the
 files real producers write, and the truth the pipeline must reproduce from them."""
 
+from slomix_pipeline.sample_data.clock import SERVER_TZ, gaming_day
 from slomix_pipeline.sample_data.generate import GenerationReport, Renderer, generate_landing_zone
 from slomix_pipeline.sample_data.model import (
     SimCorpus,
@@ -11,7 +12,7 @@ from slomix_pipeline.sample_data.model import (
     SimPlayerRound,
     SimRound,
 )
-from slomix_pipeline.sample_data.simulate import SERVER_TZ, gaming_day, simulate
+from slomix_pipeline.sample_data.simulate import simulate
 from slomix_pipeline.sample_data.stats_writer import (
     endstats_file_name,
     malformed_file_name,

@@ -40,6 +40,7 @@ from slomix_pipeline.landing.zone import (
     WEBHOOK_FOLDER,
     write_atomically,
 )
+from slomix_pipeline.sample_data.clock import gaming_day
 from slomix_pipeline.sample_data.lua_files import (
     GAMETIME,
     WEBHOOK,
@@ -55,7 +56,6 @@ from slomix_pipeline.sample_data.lua_render import (
 )
 from slomix_pipeline.sample_data.model import SimCorpus, SimRound
 from slomix_pipeline.sample_data.proximity_files import _selected_indices
-from slomix_pipeline.sample_data.simulate import gaming_day
 
 RESTART_PLAYTIME_S = 20
 RESTART_LEAD_S = 95

@@ -11,9 +11,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from slomix_pipeline.sample_data.clock import to_unix
 from slomix_pipeline.sample_data.model import SimCorpus
 from slomix_pipeline.sample_data.session_truth import SessionTruth, _add, _counters, _with_rates
-from slomix_pipeline.sample_data.simulate import to_unix
 from slomix_pipeline.sample_data.truth import round_truth
 
 

@@ -50,6 +50,7 @@ from slomix_pipeline.landing.zone import (
     sha256_hex,
     write_atomically,
 )
+from slomix_pipeline.sample_data.clock import SERVER_TZ, gaming_day
 from slomix_pipeline.sample_data.lua_render import (
     LUA_VERSION,
     LuaRoundSpec,
@@ -61,7 +62,6 @@ from slomix_pipeline.sample_data.lua_render import (
     stats_ready_body,
 )
 from slomix_pipeline.sample_data.model import ALLIES, AXIS, SimCorpus, SimRound
-from slomix_pipeline.sample_data.simulate import SERVER_TZ, gaming_day
 
 LEGACY_LUA_VERSION = "1.1.0"
 LEGACY_WARNINGS: tuple[str, ...] = (

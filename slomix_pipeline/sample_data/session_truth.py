@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from slomix_pipeline.landing.zone import GAMETIMES_FOLDER, WEBHOOK_FOLDER, write_atomically
+from slomix_pipeline.sample_data.clock import gaming_day, to_unix
 from slomix_pipeline.sample_data.lua_files import (
     GAMETIME,
     WEBHOOK,
@@ -41,7 +42,6 @@ from slomix_pipeline.sample_data.lua_files import (
 )
 from slomix_pipeline.sample_data.lua_render import render_gametime, render_stats_ready
 from slomix_pipeline.sample_data.model import SimCorpus, SimMapPlay, SimRound
-from slomix_pipeline.sample_data.simulate import gaming_day, to_unix
 from slomix_pipeline.sample_data.stats_writer import stats_file_name
 from slomix_pipeline.sample_data.truth import PlayerTruth, RoundTruth, round_truth
 

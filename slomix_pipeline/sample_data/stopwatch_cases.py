@@ -33,6 +33,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from slomix_pipeline.landing.zone import STATS_FOLDER, write_atomically
+from slomix_pipeline.sample_data.clock import SERVER_TZ, to_unix
 from slomix_pipeline.sample_data.lua_files import (
     GAMETIME,
     WEBHOOK,
@@ -52,7 +53,7 @@ from slomix_pipeline.sample_data.model import (
     SimRound,
 )
 from slomix_pipeline.sample_data.proximity_files import write_proximity_files
-from slomix_pipeline.sample_data.simulate import SERVER_TZ, simulate, to_unix
+from slomix_pipeline.sample_data.simulate import simulate
 from slomix_pipeline.sample_data.stats_writer import render_stats_landing, stats_file_name
 
 END_MAP_CHANGE = "map_change"

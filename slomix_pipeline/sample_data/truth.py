@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import pairwise
 
+from slomix_pipeline.sample_data.clock import gaming_day
 from slomix_pipeline.sample_data.model import (
     WEAPON_NAMES,
     SimCorpus,
@@ -33,7 +34,6 @@ from slomix_pipeline.sample_data.model import (
     SimRound,
     WeaponTuple,
 )
-from slomix_pipeline.sample_data.simulate import gaming_day
 from slomix_pipeline.sample_data.stats_writer import (
     FileLine,
     endstats_file_name,
