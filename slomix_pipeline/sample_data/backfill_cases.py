@@ -46,14 +46,13 @@ from slomix_pipeline.sample_data.lua_files import (
     WEBHOOK,
     LandedLuaFile,
     plan_lua_deliveries,
-    round_spec,
-    webhook_drop_name,
 )
 from slomix_pipeline.sample_data.lua_render import (
     LuaRoundSpec,
     render_gametime,
     render_stats_ready,
 )
+from slomix_pipeline.sample_data.lua_spec import round_spec, webhook_drop_name
 from slomix_pipeline.sample_data.model import SimCorpus, SimRound
 from slomix_pipeline.sample_data.proximity_files import _selected_indices
 

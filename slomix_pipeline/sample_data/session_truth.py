@@ -32,15 +32,10 @@ from typing import Any
 
 from slomix_pipeline.landing.zone import GAMETIMES_FOLDER, WEBHOOK_FOLDER, write_atomically
 from slomix_pipeline.sample_data.clock import gaming_day, to_unix
-from slomix_pipeline.sample_data.lua_files import (
-    GAMETIME,
-    WEBHOOK,
-    expected_lua_round_id,
-    plan_lua_deliveries,
-    round_spec,
-    webhook_drop_name,
-)
+from slomix_pipeline.sample_data.lua_files import GAMETIME, WEBHOOK, plan_lua_deliveries
 from slomix_pipeline.sample_data.lua_render import render_gametime, render_stats_ready
+from slomix_pipeline.sample_data.lua_spec import round_spec, webhook_drop_name
+from slomix_pipeline.sample_data.lua_truth import expected_lua_round_id
 from slomix_pipeline.sample_data.model import SimCorpus, SimMapPlay, SimRound
 from slomix_pipeline.sample_data.stats_writer import stats_file_name
 from slomix_pipeline.sample_data.truth import PlayerTruth, RoundTruth, round_truth

@@ -38,11 +38,10 @@ from slomix_pipeline.sample_data.lua_files import (
     GAMETIME,
     WEBHOOK,
     plan_lua_deliveries,
-    round_spec,
-    webhook_drop_name,
     write_lua_files,
 )
 from slomix_pipeline.sample_data.lua_render import render_gametime, render_stats_ready
+from slomix_pipeline.sample_data.lua_spec import round_spec, webhook_drop_name
 from slomix_pipeline.sample_data.model import (
     END_OBJECTIVE,
     END_SURRENDER,

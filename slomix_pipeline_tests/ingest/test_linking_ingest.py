@@ -25,7 +25,7 @@ from slomix_pipeline.ingest.stats_files import ingest_stats_days
 from slomix_pipeline.runner import landed_stats_days
 from slomix_pipeline.sample_data import generate_landing_zone
 from slomix_pipeline.sample_data.clock import to_unix
-from slomix_pipeline.sample_data.lua_files import expected_lua_round_id
+from slomix_pipeline.sample_data.lua_truth import expected_lua_round_id
 from slomix_pipeline.sample_data.model import SimCorpus
 from slomix_pipeline.sample_data.proximity_files import SCENARIO_CLOCK_DRIFT, plan_proximity_files
 from slomix_pipeline.sample_data.session_truth import (
