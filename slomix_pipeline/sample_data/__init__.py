@@ -2,6 +2,7 @@
 files real producers write, and the truth the pipeline must reproduce from them."""
 
 from slomix_pipeline.sample_data.clock import SERVER_TZ, gaming_day
+from slomix_pipeline.sample_data.corpus_features import expected_sessions, features
 from slomix_pipeline.sample_data.generate import GenerationReport, Renderer, generate_landing_zone
 from slomix_pipeline.sample_data.model import (
     SimCorpus,
@@ -12,6 +13,7 @@ from slomix_pipeline.sample_data.model import (
     SimPlayerRound,
     SimRound,
 )
+from slomix_pipeline.sample_data.player_keys import player_key
 from slomix_pipeline.sample_data.simulate import simulate
 from slomix_pipeline.sample_data.stats_writer import (
     endstats_file_name,
@@ -21,16 +23,12 @@ from slomix_pipeline.sample_data.stats_writer import (
     render_stats_landing,
     stats_file_name,
 )
-from slomix_pipeline.sample_data.truth import (
+from slomix_pipeline.sample_data.truth import expected_rejects, round_truth
+from slomix_pipeline.sample_data.truth_records import (
     APPROXIMATE_FIELDS,
     EXACT_FIELDS,
     PlayerTruth,
     RoundTruth,
-    expected_rejects,
-    expected_sessions,
-    features,
-    player_key,
-    round_truth,
 )
 
 __all__ = [

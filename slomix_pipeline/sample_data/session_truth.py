@@ -38,7 +38,8 @@ from slomix_pipeline.sample_data.lua_spec import round_spec, webhook_drop_name
 from slomix_pipeline.sample_data.lua_truth import expected_lua_round_id
 from slomix_pipeline.sample_data.model import SimCorpus, SimMapPlay, SimRound
 from slomix_pipeline.sample_data.stats_writer import stats_file_name
-from slomix_pipeline.sample_data.truth import PlayerTruth, RoundTruth, round_truth
+from slomix_pipeline.sample_data.truth import round_truth
+from slomix_pipeline.sample_data.truth_records import PlayerTruth, RoundTruth
 
 AIMLESS_WEAPONS = frozenset(
     {
