@@ -114,15 +114,8 @@ class LuaDelivery:
 
 
 @dataclass(frozen=True, slots=True)
-class LandedLuaFile:
+class LandedLuaFile(LuaDelivery):
     """A file as it finally sits in the landing zone: last content landed, its landing time."""
-
-    folder: str
-    name: str
-    data: bytes
-    received_at: int
-    role: str
-    round_index: int
 
     @property
     def sha256(self) -> str:

@@ -82,6 +82,19 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+def _round_identity(r: SimRound) -> dict[str, Any]:
+    """The columns both Lua tables carry to name the round (day, match, map, number, times)."""
+    return {
+        "gaming_day": gaming_day(r.end_local),
+        "match_id": f"{r.end_local:%Y-%m-%d-%H%M%S}",
+        "map_key": map_key(r.map_name),
+        "map_name": r.map_name,
+        "round_number": r.round_number,
+        "round_start_unix": r.round_start_unix,
+        "round_end_unix": r.round_end_unix,
+    }
+
+
 def _team_truth(
     r: SimRound, legacy: bool, warnings: tuple[str, ...], files: Sequence[LandedLuaFile]
 ) -> dict[str, Any]:
@@ -102,13 +115,7 @@ def _team_truth(
     raw_reason = lua_end_reason(r)
     return {
         "id": expected_lua_round_id(r),
-        "gaming_day": gaming_day(r.end_local),
-        "match_id": f"{r.end_local:%Y-%m-%d-%H%M%S}",
-        "map_key": map_key(r.map_name),
-        "map_name": r.map_name,
-        "round_number": r.round_number,
-        "round_start_unix": r.round_start_unix,
-        "round_end_unix": r.round_end_unix,
+        **_round_identity(r),
         "actual_duration_seconds": r.actual_duration_seconds,
         "total_pause_seconds": r.total_pause_seconds,
         "pause_count": r.pause_count,
@@ -148,13 +155,7 @@ def _spawn_truth(r: SimRound, gametime: LandedLuaFile) -> dict[tuple[int, str], 
         out[(round_id, p.player.guid32)] = {
             "lua_round_id": round_id,
             "player_guid": p.player.guid32,
-            "gaming_day": gaming_day(r.end_local),
-            "match_id": f"{r.end_local:%Y-%m-%d-%H%M%S}",
-            "map_key": map_key(r.map_name),
-            "map_name": r.map_name,
-            "round_number": r.round_number,
-            "round_start_unix": r.round_start_unix,
-            "round_end_unix": r.round_end_unix,
+            **_round_identity(r),
             "player_name": p.player.clean_name,
             "spawn_count": p.spawns,
             "death_count": p.deaths,

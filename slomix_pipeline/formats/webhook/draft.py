@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,19 +56,52 @@ class RoundDraft:
     warnings: list[str] = field(default_factory=list)
 
 
+FieldReader = Callable[[Mapping[str, Any], str, list[str]], Any]
+
+# (draft attribute, field key, reader) in reading order (the order of the legacy warnings);
+# ``lookup`` keeps text, ``int_field`` rejects a non-number, ``optional_int`` only warns.
+_LEADING_FIELDS: tuple[tuple[str, str, FieldReader], ...] = (
+    ("map_name", "map", lookup),
+    ("round_raw", "round", int_field),
+    ("round_start_unix", "round_start", int_field),
+    ("round_end_unix", "round_end", int_field),
+    ("winner_raw", "winner", lookup),
+    ("defender_raw", "defender", lookup),
+    ("playtime_seconds", "playtime", optional_int),
+)
+_TRAILING_FIELDS: tuple[tuple[str, str, FieldReader], ...] = (
+    ("end_reason_raw", "end_reason", lookup),
+    ("warmup_seconds", "warmup", optional_int),
+    ("warmup_start_unix", "warmup_start", optional_int),
+    ("surrender_team_raw", "surrender_team", lookup),
+    ("caller_guid", "caller_guid", lookup),
+    ("caller_name", "caller_name", lookup),
+    ("axis_score", "axis_score", optional_int),
+    ("allies_score", "allies_score", optional_int),
+)
+# (draft attribute, field key, list reader, name in warnings and rejections)
+_JSON_FIELDS: tuple[tuple[str, str, Callable[[Any, str, list[str]], Any], str], ...] = (
+    ("axis_players", "axis_json", read_roster, "axis_json"),
+    ("allies_players", "allies_json", read_roster, "allies_json"),
+    ("pauses", "pauses_json", read_pauses, "lua_pauses_json"),
+    ("spawn_stats", "spawn_json", read_spawn_stats, "spawn_stats"),
+)
+
+
+def _read_fields(
+    draft: RoundDraft, fields: Mapping[str, Any], table: tuple[tuple[str, str, FieldReader], ...]
+) -> None:
+    for attribute, key, read in table:
+        setattr(draft, attribute, read(fields, key, draft.warnings))
+
+
 def read_embed(embed: Any, draft: RoundDraft) -> None:
     """Fill ``draft`` from one STATS_READY embed (fields by name, current and legacy names)."""
     warnings = draft.warnings
     if not isinstance(embed, dict):
         raise reject(RejectReason.WRONG_TYPE, "embed: expected an object")
     fields = field_map(embed.get("fields", []), warnings)
-    draft.map_name = lookup(fields, "map", warnings)
-    draft.round_raw = int_field(fields, "round", warnings)
-    draft.round_start_unix = int_field(fields, "round_start", warnings)
-    draft.round_end_unix = int_field(fields, "round_end", warnings)
-    draft.winner_raw = lookup(fields, "winner", warnings)
-    draft.defender_raw = lookup(fields, "defender", warnings)
-    draft.playtime_seconds = optional_int(fields, "playtime", warnings)
+    _read_fields(draft, fields, _LEADING_FIELDS)
     if (limit := lookup(fields, "timelimit", warnings)) is not None and limit.strip():
         draft.timelimit_minutes = parse_float_text(limit)
         if draft.timelimit_minutes is None:
@@ -79,22 +112,10 @@ def read_embed(embed: Any, draft: RoundDraft) -> None:
             draft.pause_seconds = int(match.group(2)) if match.group(2) is not None else None
         else:
             warnings.append("unparseable:lua_pauses")
-    draft.end_reason_raw = lookup(fields, "end_reason", warnings)
-    draft.warmup_seconds = optional_int(fields, "warmup", warnings)
-    draft.warmup_start_unix = optional_int(fields, "warmup_start", warnings)
-    draft.surrender_team_raw = lookup(fields, "surrender_team", warnings)
-    draft.caller_guid = lookup(fields, "caller_guid", warnings)
-    draft.caller_name = lookup(fields, "caller_name", warnings)
-    draft.axis_score = optional_int(fields, "axis_score", warnings)
-    draft.allies_score = optional_int(fields, "allies_score", warnings)
-    if (axis := lookup(fields, "axis_json", warnings)) is not None:
-        draft.axis_players = read_roster(axis, "axis_json", warnings)
-    if (allies := lookup(fields, "allies_json", warnings)) is not None:
-        draft.allies_players = read_roster(allies, "allies_json", warnings)
-    if (pause_json := lookup(fields, "pauses_json", warnings)) is not None:
-        draft.pauses = read_pauses(pause_json, "lua_pauses_json", warnings)
-    if (spawn_json := lookup(fields, "spawn_json", warnings)) is not None:
-        draft.spawn_stats = read_spawn_stats(spawn_json, "spawn_stats", warnings)
+    _read_fields(draft, fields, _TRAILING_FIELDS)
+    for attribute, key, read_list, what in _JSON_FIELDS:
+        if (text := lookup(fields, key, warnings)) is not None:
+            setattr(draft, attribute, read_list(text, what, warnings))
     footer = embed.get("footer")
     footer_text = footer.get("text") if isinstance(footer, dict) else None
     if isinstance(footer_text, str) and (match := _VERSION_RE.search(footer_text)):

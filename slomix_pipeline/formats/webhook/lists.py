@@ -6,6 +6,7 @@ Wrong shapes are rejected (the Lua never writes them), lists over the client lim
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from slomix_pipeline.domain.lua_events import (
@@ -57,37 +58,48 @@ def check_size(items: list[Any], what: str, limit: int, reason: RejectReason) ->
         raise reject(reason, f"{what}: {len(items)} entries > {limit}")
 
 
-def read_roster(value: Any, what: str, warnings: list[str]) -> tuple[RosterPlayer, ...]:
-    """``[{"guid":..., "name":...}]`` -> roster; wrong shapes are rejected, names cleaned."""
+def json_objects(
+    value: Any, what: str, warnings: list[str], limit: int, reason: RejectReason
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The objects of a JSON-text list with their index: too many entries reject with
+    ``reason``, a non-object entry with ``wrong_type``. Lazy, so entries are checked in order."""
     items = json_list(value, what, warnings)
-    check_size(items, what, MAX_PLAYERS, RejectReason.OVERSIZED_ROSTER)
-    players: list[RosterPlayer] = []
+    check_size(items, what, limit, reason)
     for index, item in enumerate(items):
         if not isinstance(item, dict):
             raise reject(RejectReason.WRONG_TYPE, f"{what}[{index}]: expected an object")
-        guid = clean_text(item.get("guid"), f"{what}.guid", MAX_GUID_CHARS, warnings)
-        name = clean_text(item.get("name"), f"{what}.name", MAX_NAME_CHARS, warnings)
-        players.append(RosterPlayer(guid, name))
-    return tuple(players)
+        yield index, item
+
+
+def _guid_and_name(item: dict[str, Any], what: str, warnings: list[str]) -> tuple[str, str]:
+    guid = clean_text(item.get("guid"), f"{what}.guid", MAX_GUID_CHARS, warnings)
+    name = clean_text(item.get("name"), f"{what}.name", MAX_NAME_CHARS, warnings)
+    return guid, name
+
+
+def read_roster(value: Any, what: str, warnings: list[str]) -> tuple[RosterPlayer, ...]:
+    """``[{"guid":..., "name":...}]`` -> roster; wrong shapes are rejected, names cleaned."""
+    return tuple(
+        RosterPlayer(*_guid_and_name(item, what, warnings))
+        for _, item in json_objects(
+            value, what, warnings, MAX_PLAYERS, RejectReason.OVERSIZED_ROSTER
+        )
+    )
 
 
 def read_pauses(value: Any, what: str, warnings: list[str]) -> tuple[LuaPause, ...]:
     """``[{"n":1,"start":u,"end":u,"sec":s}]`` -> pauses (typed; wrong shapes rejected)."""
-    items = json_list(value, what, warnings)
-    check_size(items, what, MAX_PAUSES, RejectReason.INVALID_VALUE)
-    pauses: list[LuaPause] = []
-    for index, item in enumerate(items):
-        if not isinstance(item, dict):
-            raise reject(RejectReason.WRONG_TYPE, f"{what}[{index}]: expected an object")
-        pauses.append(
-            LuaPause(
-                n=json_int(item.get("n", index + 1), f"{what}[{index}].n"),
-                start_unix=json_int(item.get("start"), f"{what}[{index}].start"),
-                end_unix=json_int(item.get("end"), f"{what}[{index}].end"),
-                seconds=json_int(item.get("sec"), f"{what}[{index}].sec"),
-            )
+    return tuple(
+        LuaPause(
+            n=json_int(item.get("n", index + 1), f"{what}[{index}].n"),
+            start_unix=json_int(item.get("start"), f"{what}[{index}].start"),
+            end_unix=json_int(item.get("end"), f"{what}[{index}].end"),
+            seconds=json_int(item.get("sec"), f"{what}[{index}].sec"),
         )
-    return tuple(pauses)
+        for index, item in json_objects(
+            value, what, warnings, MAX_PAUSES, RejectReason.INVALID_VALUE
+        )
+    )
 
 
 _SPAWN_KEYS = ("spawns", "deaths", "dead_seconds", "avg_respawn", "max_respawn")
@@ -95,14 +107,10 @@ _SPAWN_KEYS = ("spawns", "deaths", "dead_seconds", "avg_respawn", "max_respawn")
 
 def read_spawn_stats(value: Any, what: str, warnings: list[str]) -> tuple[SpawnStat, ...]:
     """Per-player spawn objects -> ``SpawnStat``; entries without GUID are skipped (warning)."""
-    items = json_list(value, what, warnings)
-    check_size(items, what, MAX_PLAYERS, RejectReason.OVERSIZED_ROSTER)
     stats: dict[str, SpawnStat] = {}
-    for index, item in enumerate(items):
-        if not isinstance(item, dict):
-            raise reject(RejectReason.WRONG_TYPE, f"{what}[{index}]: expected an object")
-        guid = clean_text(item.get("guid"), f"{what}.guid", MAX_GUID_CHARS, warnings)
-        name = clean_text(item.get("name"), f"{what}.name", MAX_NAME_CHARS, warnings)
+    objects = json_objects(value, what, warnings, MAX_PLAYERS, RejectReason.OVERSIZED_ROSTER)
+    for index, item in objects:
+        guid, name = _guid_and_name(item, what, warnings)
         numbers: list[int] = []
         for key in _SPAWN_KEYS:
             if key not in item:
