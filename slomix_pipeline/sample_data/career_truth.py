@@ -107,7 +107,7 @@ def outcome_truth(
     counts for a player who played a round of it, scored by the session team against the
     session truth's map winner; unscored maps count in none.
     """
-    from slomix_pipeline.sample_data.stats_writer import stats_file_name
+    from slomix_pipeline.sample_data.file_names import stats_file_name
 
     files = round_truth(corpus)
     plays_of = {stats_file_name(r): play for play in corpus.map_plays for r in play.rounds}
@@ -188,7 +188,7 @@ def award_truth(corpus: SimCorpus, sessions: SessionTruth) -> dict[tuple[int, st
     of every round whose stats file is a counted truth round (the winner's GUID32 resolved to
     the key that round's truth row carries)."""
     from slomix_pipeline.sample_data.endstats_render import award_lines
-    from slomix_pipeline.sample_data.stats_writer import endstats_file_name, stats_file_name
+    from slomix_pipeline.sample_data.file_names import endstats_file_name, stats_file_name
 
     files = round_truth(corpus)
     session_of = {name: s.session_id for s in sessions.sessions for name in s.files}

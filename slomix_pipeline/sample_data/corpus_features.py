@@ -7,11 +7,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from itertools import pairwise
 
+from slomix_pipeline.sample_data.file_names import stats_file_name
 from slomix_pipeline.sample_data.model import (
     SimCorpus,
-)
-from slomix_pipeline.sample_data.stats_writer import (
-    stats_file_name,
 )
 from slomix_pipeline.sample_data.truth import expected_rejects, round_truth
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from slomix_pipeline.sample_data.file_names import stats_file_name
 from slomix_pipeline.sample_data.linking_cases import LinkingPlan
 from slomix_pipeline.sample_data.lua_truth import expected_lua_round_id
 from slomix_pipeline.sample_data.model import SimCorpus
-from slomix_pipeline.sample_data.stats_writer import stats_file_name
 from slomix_pipeline.sample_data.truth_records import RoundTruth
 
 

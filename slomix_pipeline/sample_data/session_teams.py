@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from itertools import pairwise
 from typing import Any
 
+from slomix_pipeline.sample_data.file_names import stats_file_name
 from slomix_pipeline.sample_data.model import SimMapPlay
-from slomix_pipeline.sample_data.stats_writer import stats_file_name
 from slomix_pipeline.sample_data.truth_records import RoundTruth
 
 

@@ -30,6 +30,7 @@ from datetime import date
 from typing import Any
 
 from slomix_pipeline.sample_data.clock import gaming_day, to_unix
+from slomix_pipeline.sample_data.file_names import stats_file_name
 from slomix_pipeline.sample_data.link_truth import RoundLinkTruth, link_truth
 from slomix_pipeline.sample_data.linking_cases import LinkingPlan
 from slomix_pipeline.sample_data.model import SimCorpus, SimMapPlay
@@ -40,7 +41,6 @@ from slomix_pipeline.sample_data.session_totals import (
     top_player,
     with_rates,
 )
-from slomix_pipeline.sample_data.stats_writer import stats_file_name
 from slomix_pipeline.sample_data.truth import round_truth
 from slomix_pipeline.sample_data.truth_records import RoundTruth
 

@@ -34,6 +34,7 @@ from pathlib import Path
 
 from slomix_pipeline.landing.zone import STATS_FOLDER, write_atomically
 from slomix_pipeline.sample_data.clock import SERVER_TZ, to_unix
+from slomix_pipeline.sample_data.file_names import stats_file_name
 from slomix_pipeline.sample_data.lua_files import (
     GAMETIME,
     WEBHOOK,
@@ -53,7 +54,7 @@ from slomix_pipeline.sample_data.model import (
 )
 from slomix_pipeline.sample_data.proximity_files import write_proximity_files
 from slomix_pipeline.sample_data.simulate import simulate
-from slomix_pipeline.sample_data.stats_writer import render_stats_landing, stats_file_name
+from slomix_pipeline.sample_data.stats_writer import render_stats_landing
 
 END_MAP_CHANGE = "map_change"
 CASES: tuple[str, ...] = (

@@ -23,6 +23,11 @@ expectations (sessions, planted edge cases) in ``corpus_features``.
 from __future__ import annotations
 
 from slomix_pipeline.sample_data.clock import gaming_day
+from slomix_pipeline.sample_data.file_names import (
+    endstats_file_name,
+    malformed_file_name,
+    stats_file_name,
+)
 from slomix_pipeline.sample_data.model import (
     WEAPON_NAMES,
     SimCorpus,
@@ -34,13 +39,10 @@ from slomix_pipeline.sample_data.model import (
 from slomix_pipeline.sample_data.player_keys import file_player_keys
 from slomix_pipeline.sample_data.stats_writer import (
     FileLine,
-    endstats_file_name,
     file_line,
     header_actual_time_seconds,
     header_map_time_seconds,
-    malformed_file_name,
     round_lines,
-    stats_file_name,
     tank_meatshield,
 )
 from slomix_pipeline.sample_data.truth_records import PlayerTruth, RoundTruth
