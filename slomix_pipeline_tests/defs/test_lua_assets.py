@@ -19,7 +19,8 @@ from sqlalchemy import Engine, select
 from slomix_pipeline.defs.lua.assets import gametime_files, lua_round_teams, webhook_drops
 from slomix_pipeline.defs.resources import LandingZoneResource, WarehouseResource, gates_resource
 from slomix_pipeline.runner import range_tags
-from slomix_pipeline.sample_data.lua_files import LuaTruth, lua_truth, write_lua_files
+from slomix_pipeline.sample_data.lua_files import write_lua_files
+from slomix_pipeline.sample_data.lua_truth import LuaTruth, lua_truth
 from slomix_pipeline.sample_data.simulate import simulate
 from slomix_pipeline.warehouse import schema, schema_lua
 from slomix_pipeline.warehouse.engine import open_warehouse

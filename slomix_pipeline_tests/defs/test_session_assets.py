@@ -23,11 +23,8 @@ from slomix_pipeline.defs.sessions.assets import linked_rounds, session_aggregat
 from slomix_pipeline.defs.stats.assets import raw_stats_files
 from slomix_pipeline.runner import range_tags
 from slomix_pipeline.sample_data import generate_landing_zone
-from slomix_pipeline.sample_data.session_truth import (
-    SessionTruth,
-    plant_linking_cases,
-    session_truth,
-)
+from slomix_pipeline.sample_data.linking_cases import plant_linking_cases
+from slomix_pipeline.sample_data.session_truth import SessionTruth, session_truth
 from slomix_pipeline.warehouse.engine import open_warehouse
 from slomix_pipeline_tests.ingest.test_sessions_ingest import assert_sessions_match
 from slomix_pipeline_tests.tabledump import dump_tables
