@@ -40,8 +40,12 @@ ALLOWED: dict[tuple[str, str], str] = {
             "season_sums": ["session_player_stats"],
             "map_sums": ["session_round_graphs"],
             "weapon_sums": ["session_round_graphs", "weapon_comprehensive_stats"],
-            "map_results": ["session_round_graphs", "session_rounds", "map_summaries"]
-            + ["gaming_sessions"],
+            "map_results": [
+                "session_round_graphs",
+                "session_rounds",
+                "map_summaries",
+                "gaming_sessions",
+            ],
             "round_rows": ["session_round_graphs", "gaming_sessions"],
             "session_rows": ["session_player_stats", "gaming_sessions"],
             "award_counts": ["round_awards", "session_rounds"],

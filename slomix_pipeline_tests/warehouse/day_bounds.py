@@ -229,12 +229,14 @@ def _anchored(scope: _Scope) -> set[int]:
         for a, b in edges:
             for src, dst in ((a, b), (b, a)):
                 dst_ref = dst.table
-                if id(src.table) in anchored and id(dst_ref) not in anchored:
-                    if id(dst_ref) in names and dst.name in _anchor_columns(
-                        dst_ref, names[id(dst_ref)]
-                    ):
-                        anchored.add(id(dst_ref))
-                        changed = True
+                if (
+                    id(src.table) in anchored
+                    and id(dst_ref) not in anchored
+                    and id(dst_ref) in names
+                    and dst.name in _anchor_columns(dst_ref, names[id(dst_ref)])
+                ):
+                    anchored.add(id(dst_ref))
+                    changed = True
     return anchored
 
 
