@@ -27,6 +27,15 @@ _IDENTITY = (
     "prefix; merge chains cross any players): it reads the per-key table player_identity_keys "
     "and the GUID map (one row per GUID and name ever seen), not the per-round history"
 )
+_LEDGER_FIRST = (
+    "the players ledger is built from the whole history once: on the first run after the "
+    "upgrade that created it (migration 0014) and on a run without days; every later run reads "
+    "its days only (ingest/identity_ledger.py)"
+)
+_RECOUNT = (
+    "only when a rebuilt day removed a key's first or last appearance (never on tonight's "
+    "live re-runs): that key's ledger rows, one per day it was seen"
+)
 _GATE = (
     "TODO(issue 13): the datasets gates recheck every player's career against all session "
     "rows; bound them to the players of the checked days (as careers are)"
@@ -75,6 +84,23 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("slomix_pipeline.ingest.datasets._replace", "player_guid_map"): _IDENTITY,
     ("slomix_pipeline.ingest.datasets._replace", "players"): _IDENTITY,
     ("slomix_pipeline.ingest.datasets._replace", "player_names"): _IDENTITY,
+    ("slomix_pipeline.ingest.identity_ledger.all_totals", "player_identity_keys"): _IDENTITY,
+    **{
+        ("slomix_pipeline.ingest.identity_ledger.contribution", t): _LEDGER_FIRST
+        for t in ("player_comprehensive_stats", "lua_spawn_stats", "player_track", "round_vs_stats")
+    },
+    ("slomix_pipeline.ingest.identity_ledger._rebuild", "player_identity_days"): _LEDGER_FIRST,
+    ("slomix_pipeline.ingest.identity_ledger._rebuild", "player_identity_keys"): _LEDGER_FIRST,
+    ("slomix_pipeline.ingest.identity_ledger._recount", "player_identity_days"): _RECOUNT,
     # the datasets gates (defs/datasets/checks.py)
     ("slomix_pipeline.warehouse.dataset_reads.session_guid_sums", "session_player_stats"): _GATE,
 }
+
+HISTORY_WIDE_WRITERS: dict[str, str] = {
+    "slomix_pipeline.ingest.dataset_ledger.replace_players": (
+        "careers of the touched players are rewritten whole: their per-session award tallies "
+        "and per-map/weapon rows grow with each player's own history (" + _CAREER + ")"
+    ),
+}
+"""Writers whose row counts may grow with history (the behavioural check counts their
+statements, not their rows or parameters)."""

@@ -32,6 +32,7 @@ class Statement:
     site: str  # "slomix_pipeline/ingest/datasets.py:123 in build_identity"
     site_key: str  # "slomix_pipeline.ingest.datasets.build_identity" (stable: no line number)
     parameters: int
+    owner: str = ""  # the innermost caller outside warehouse/ (which job the statement serves)
     rows: int | None = None
 
     @property
@@ -39,18 +40,29 @@ class Statement:
         return self.sql.lstrip().split(None, 1)[0].upper() if self.sql.strip() else ""
 
 
-def call_site() -> tuple[str, str]:
-    """The innermost frame of the project's package (tests and libraries skipped)."""
-    frame = sys._getframe(1)
+def _frames() -> Iterator[tuple[str, str, int, str]]:
+    """(path relative to the repository, module, line, function) of the package's frames."""
+    frame = sys._getframe(2)
     while frame is not None:
         filename = frame.f_code.co_filename
         if filename.startswith(_PREFIX) and filename not in _SKIP:
             relative = Path(filename).resolve().relative_to(PACKAGE_DIR.parent)
             module = ".".join(relative.with_suffix("").parts)
-            name = frame.f_code.co_name
-            return f"{relative}:{frame.f_lineno} in {name}", f"{module}.{name}"
+            yield str(relative), module, frame.f_lineno, frame.f_code.co_name
         frame = frame.f_back
-    return "<outside slomix_pipeline>", "<outside>"
+
+
+def call_site() -> tuple[str, str, str]:
+    """The innermost frame of the project's package (tests and libraries skipped), as text and
+    as a stable key, and the innermost caller outside ``warehouse/`` (the statement's owner)."""
+    site, key, owner = "<outside slomix_pipeline>", "<outside>", "<outside>"
+    for index, (relative, module, line, name) in enumerate(_frames()):
+        if index == 0:
+            site, key = f"{relative}:{line} in {name}", f"{module}.{name}"
+        if not module.startswith("slomix_pipeline.warehouse."):
+            owner = f"{module}.{name}"
+            break
+    return site, key, owner
 
 
 def _count(parameters: Any, executemany: bool) -> int:
@@ -76,7 +88,7 @@ def capture_statements(engine: Engine) -> Iterator[Capture]:
 
     def before(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
         compiled = getattr(context, "compiled", None)
-        site, key = call_site()
+        site, key, owner = call_site()
         captured.statements.append(
             Statement(
                 sql=statement,
@@ -84,6 +96,7 @@ def capture_statements(engine: Engine) -> Iterator[Capture]:
                 site=site,
                 site_key=key,
                 parameters=_count(parameters, executemany),
+                owner=owner,
             )
         )
 
