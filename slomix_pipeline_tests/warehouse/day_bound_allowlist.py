@@ -101,6 +101,14 @@ HISTORY_WIDE_WRITERS: dict[str, str] = {
         "careers of the touched players are rewritten whole: their per-session award tallies "
         "and per-map/weapon rows grow with each player's own history (" + _CAREER + ")"
     ),
+    "slomix_pipeline.ingest.datasets._replace": (
+        "the identity tables and the season boards are rewritten whole: one row per player, "
+        "name and GUID ever seen (" + _IDENTITY + "; " + _SEASON + ")"
+    ),
+    "slomix_pipeline.ingest.identity_ledger.update_ledger": (
+        "the totals of each GUID the days involve are rewritten with all of that GUID's names "
+        "(a player's aliases accumulate over the years; one row per name, not per day)"
+    ),
 }
 """Writers whose row counts may grow with history (the behavioural check counts their
 statements, not their rows or parameters)."""

@@ -84,11 +84,12 @@ def cost_profile(capture: Capture) -> tuple[Counter, Counter, Counter]:
     parameters: Counter = Counter()
     rows: Counter = Counter()
     for s in capture.statements:
-        statements[s.site_key] += 1
+        site = f"{s.owner} -> {s.site_key}"
+        statements[site] += 1
         if (s.stmt is not None and analyse(s.stmt)) or s.owner in HISTORY_WIDE_WRITERS:
             continue
-        parameters[s.site_key] += s.parameters
-        rows[s.site_key] += s.rows or 0
+        parameters[site] += s.parameters
+        rows[site] += s.rows or 0
     return statements, parameters, rows
 
 
