@@ -55,7 +55,9 @@ def _common(description: str, tables: tuple, deps: list) -> dict:
 def players(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
-    report = build_identity(warehouse.get_engine(), load_merges(load_settings()))
+    report = build_identity(
+        warehouse.get_engine(), load_merges(load_settings()), partition_days(context)
+    )
     if report.collisions:
         context.log.warning(f"GUID prefix collisions (not merged): {report.collisions}")
     meta = table_metadata([ds.players, ds.player_guid_map, ds.player_names], report.written)
