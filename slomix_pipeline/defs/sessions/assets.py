@@ -113,7 +113,7 @@ def session_aggregates(
             "sessions not rebuilt: " + "; ".join(f"{b.day}: {b.reason()}" for b in listed)
         ),
         metadata={
-            "blocked_days": dg.MetadataValue.md(blocked_table(listed)),
+            "blocked_days": blocked_table(listed),
             "days_materialized": len(build),
         },
         allow_retries=False,
