@@ -2,11 +2,12 @@
 
 Why: Beta/Preview/Supersession warnings and the "dagster.yaml in the current folder" instance
 warning repeated at every start and buried the messages an operator must read (issue 16).
-``scripts/ui`` is launched for real (webserver, daemon and code server on a throw-away
-instance and a free port), polled until the UI reports the code location loaded, then stopped by
-its process id; the CLI runs the sample data and a materialization. Their whole output is
-searched for any ``...Warning:`` line and the known Dagster set-up warnings. Data warnings
-(a quarantined file, logged by a run at WARNING level) are the operator's business and allowed.
+``scripts/ui`` and a bare ``dg dev`` are launched for real (webserver, daemon and code server on
+a throw-away instance and a free port), polled until the UI reports the code location loaded,
+then stopped by their process id; the CLI runs the sample data and a materialization. Their
+whole output is searched for any ``...Warning:`` line and the known Dagster set-up warnings.
+Data warnings (a quarantined file, logged by a run at WARNING level) are the operator's business
+and allowed.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 BIN = REPO_ROOT / ".venv" / "bin"
+INSTANCE_TEMPLATE = REPO_ROOT / "slomix_pipeline" / "instance" / "dagster.yaml"
 
 pytestmark = pytest.mark.integration
 
@@ -79,15 +81,25 @@ def _wait_for(predicate, deadline: float, what: str, log: Path) -> None:
     pytest.fail(f"{what} not reached in time; output:\n{log.read_text()[-4000:]}")
 
 
-def test_scripts_ui_starts_the_ui_and_daemon_without_warnings(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", ["scripts/ui", "dg dev"])
+def test_the_ui_and_daemon_start_without_warnings(tmp_path: Path, command: str) -> None:
+    """``scripts/ui`` (the documented way) and a bare ``dg dev`` in the checkout."""
     port = _free_port()
     home = tmp_path / "home"
     log = tmp_path / "ui.log"
+    env = _env(home)
+    if command == "dg dev":
+        home.mkdir()
+        shutil.copy(INSTANCE_TEMPLATE, home / "dagster.yaml")
+        env["VIRTUAL_ENV"] = str(REPO_ROOT / ".venv")  # as after `source .venv/bin/activate`
+        argv, cwd = [str(BIN / "dg"), "dev", "--port", str(port)], REPO_ROOT
+    else:
+        argv, cwd = [str(REPO_ROOT / "scripts" / "ui"), "--port", str(port)], tmp_path
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [str(REPO_ROOT / "scripts" / "ui"), "--port", str(port)],
-            cwd=tmp_path,
-            env=_env(home),
+            argv,
+            cwd=cwd,
+            env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: stopped by its id below
@@ -124,7 +136,7 @@ def test_scripts_ui_starts_the_ui_and_daemon_without_warnings(tmp_path: Path) ->
 def test_the_cli_prints_no_maturity_or_instance_warnings(tmp_path: Path) -> None:
     home = tmp_path / "home"
     home.mkdir()
-    shutil.copy(REPO_ROOT / "dagster.yaml", home / "dagster.yaml")
+    shutil.copy(INSTANCE_TEMPLATE, home / "dagster.yaml")
     env = _env(home)
     env["SLOMIX_DATABASE_URL"] = f"sqlite:///{tmp_path / 'warehouse.sqlite'}"
     data = tmp_path / "data"
@@ -135,7 +147,7 @@ def test_the_cli_prints_no_maturity_or_instance_warnings(tmp_path: Path) -> None
     ):
         proc = subprocess.run(
             [str(BIN / "slomix-pipeline"), *args],
-            cwd=REPO_ROOT,  # the checkout, where the instance template sits
+            cwd=REPO_ROOT,  # an operator in the checkout
             env=env,
             capture_output=True,
             text=True,
