@@ -6,8 +6,9 @@ and checks (rejects, quarantine, previews, gate failures, blocked days) goes thr
 :func:`table`, so they look alike and stay bounded: at most ``limit`` rows, then one last row
 saying how many more there were (metadata is stored with every event; it must stay small).
 
-An empty listing is an empty table (headers only) rather than the text ``none``: a metadata key
-keeps one type from run to run.
+An empty listing is the text ``none``, not an empty table: a table value carries its schema
+(about 700 bytes even without rows), and most listings of a healthy day are empty (every passing
+check's ``failures``).
 """
 
 from collections.abc import Sequence
@@ -34,6 +35,9 @@ def _column_type(values: Sequence[object]) -> str:
     return "string"
 
 
+Listing = dg.TableMetadataValue | dg.TextMetadataValue
+
+
 def table(
     columns: Sequence[str],
     rows: Sequence[Sequence[object]],
@@ -41,14 +45,16 @@ def table(
     limit: int | None = None,
     total: int | None = None,
     more: str = "more not listed",
-) -> dg.TableMetadataValue:
-    """``rows`` under ``columns`` (numbers stay numbers, None shows empty).
+) -> Listing:
+    """``rows`` under ``columns`` (numbers stay numbers, None shows empty); ``none`` if no rows.
 
     With ``limit``, the rows past it are counted in a last row (``… N more not listed`` in the
     first column, the other cells empty; the columns are then all text), so a bad backfill
     cannot grow the event log. ``total``: how many rows there were when the caller passes only
     the first ones (so it need not build rows nobody sees).
     """
+    if not rows and not total:
+        return dg.MetadataValue.text("none")
     shown = [[_cell(v) for v in row] for row in (rows if limit is None else rows[:limit])]
     hidden = (len(rows) if total is None else total) - len(shown)
     kinds = [_column_type([row[i] for row in shown]) for i in range(len(columns))]
@@ -77,11 +83,15 @@ def text_table(columns: Sequence[str], rows: Sequence[Sequence[object]]) -> dg.T
     )
 
 
-def table_text(value: dg.TableMetadataValue) -> str:
-    """Every cell of a table value as one line per row (for logs and tests to search)."""
+def table_text(value: Listing) -> str:
+    """Every cell of a listing as one line per row (for logs and tests to search)."""
+    if isinstance(value, dg.TextMetadataValue):
+        return value.text
     return "\n".join(" | ".join(str(v) for v in record.data.values()) for record in value.records)
 
 
-def columns_of(value: dg.TableMetadataValue) -> list[str]:
-    """The column names of a table value, in order."""
+def columns_of(value: Listing) -> list[str]:
+    """The column names of a table value, in order (none for an empty listing)."""
+    if isinstance(value, dg.TextMetadataValue):
+        return []
     return [c.name for c in value.schema.columns]

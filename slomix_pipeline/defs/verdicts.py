@@ -21,7 +21,7 @@ import dagster as dg
 from dagster._core.event_api import PartitionKeyFilter
 from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 
-from slomix_pipeline.defs.tables import table
+from slomix_pipeline.defs.tables import Listing, table
 
 INTEGRITY_GATES: tuple[dg.AssetCheckKey, ...] = (
     dg.AssetCheckKey(dg.AssetKey("raw_stats_files"), "ws0_round_contract"),
@@ -78,7 +78,7 @@ def blocked_days(
     return {day: BlockedDay(day, tuple(sorted(g))) for day, g in sorted(failing.items())}
 
 
-def blocked_table(blocked: Sequence[BlockedDay]) -> dg.TableMetadataValue:
+def blocked_table(blocked: Sequence[BlockedDay]) -> Listing:
     """One row per blocked day and gate (a table value: the verdict column stays on screen)."""
     rows = [[b.day.isoformat(), name, summary] for b in blocked for name, summary in b.gates]
     return table(["day", "gate", "verdict"], rows, limit=MAX_BLOCKED_ROWS)

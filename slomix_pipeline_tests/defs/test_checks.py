@@ -98,6 +98,8 @@ def evaluations(result: dg.ExecuteInProcessResult) -> dict[str | None, dg.AssetC
 def failure_rows(evaluation: dg.AssetCheckEvaluation) -> set[tuple[str, str]]:
     """(subject, reason) of every row of the failure table (a ``MetadataValue.table``)."""
     value = evaluation.metadata["failures"]
+    if value == dg.MetadataValue.text("none"):
+        return set()
     assert columns_of(value) == ["subject", "reason", "detail"]
     return {(r.data["subject"], r.data["reason"]) for r in value.records}
 

@@ -141,7 +141,8 @@ def test_sample_nights_match_the_truth_field_by_field(
     assert malformed.file_name in quarantined and "malformed_json" in quarantined
     assert total(hooks, "files_quarantined") == 1
     assert total(hooks, "files_ignored") == 1
-    assert all(columns_of(m["quarantined_files"]) == ["source", "file", "reason"] for m in hooks)
+    listed = [m["quarantined_files"] for m in hooks if columns_of(m["quarantined_files"])]
+    assert listed and all(columns_of(v) == ["source", "file", "reason"] for v in listed)
     reasons = [r.data["reason"] for m in hooks for r in m["quarantined_files"].records]
     assert reasons and all(reasons)  # the reason column is there, filled, on screen
 

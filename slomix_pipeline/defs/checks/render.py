@@ -24,7 +24,7 @@ from dagster._core.definitions.asset_checks.asset_check_evaluation import (
 )
 
 from slomix_pipeline.defs.resources import GatesResource
-from slomix_pipeline.defs.tables import table
+from slomix_pipeline.defs.tables import Listing, table
 from slomix_pipeline.domain.gates import (
     GateFailure,
     GateResult,
@@ -33,7 +33,7 @@ from slomix_pipeline.domain.gates import (
     combine,
 )
 
-MAX_TABLE_ROWS = 200
+MAX_TABLE_ROWS = 100
 """Failures listed per table; the rest are counted (metadata stays small on a bad backfill)."""
 
 
@@ -48,10 +48,8 @@ def markdown_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> s
     return "\n".join(lines)
 
 
-def failures_table(
-    failures: Sequence[GateFailure], limit: int = MAX_TABLE_ROWS
-) -> dg.TableMetadataValue:
-    """The failures as a table value (subject, reason, detail), the rest counted."""
+def failures_table(failures: Sequence[GateFailure], limit: int = MAX_TABLE_ROWS) -> Listing:
+    """The failures as a table value (subject, reason, detail), the rest counted; ``none``."""
     return table(
         ["subject", "reason", "detail"],
         [[f.subject, f.reason, f.detail] for f in failures[:limit]],

@@ -8,7 +8,7 @@ from typing import Any
 
 import dagster as dg
 
-from slomix_pipeline.defs.tables import table
+from slomix_pipeline.defs.tables import Listing, table
 from slomix_pipeline.ingest.lua_events import LuaBuildReport, LuaIngestReport
 
 _PREVIEW_ROWS = 40
@@ -19,7 +19,7 @@ def _days(days: Sequence[Any]) -> dg.MetadataValue:
     return dg.MetadataValue.text(", ".join(d.isoformat() for d in days))
 
 
-def quarantine_table(rows: Sequence[tuple[str, str, str]]) -> dg.TableMetadataValue:
+def quarantine_table(rows: Sequence[tuple[str, str, str]]) -> Listing:
     """Source, file and reason per quarantined file: a table value, so the reason is on screen."""
     return table(["source", "file", "reason"], rows, limit=_LISTED_ROWS)
 

@@ -35,7 +35,7 @@ from slomix_pipeline.defs.publish.verdict import (
     location_asset_graph,
 )
 from slomix_pipeline.defs.resources import WarehouseResource
-from slomix_pipeline.defs.tables import table
+from slomix_pipeline.defs.tables import Listing, table
 from slomix_pipeline.domain.gaming_day import utc_now_epoch
 from slomix_pipeline.publish import ledger, reads
 from slomix_pipeline.publish.discord import WebhookClient
@@ -163,7 +163,7 @@ def _plan(
     return plan, days, why
 
 
-def _listing(header: Sequence[str], rows: Sequence[Sequence[object]]) -> dg.TableMetadataValue:
+def _listing(header: Sequence[str], rows: Sequence[Sequence[object]]) -> Listing:
     """A listing as a table value (``defs/tables.py``): every column on screen."""
     return table(header, rows, limit=50)
 
