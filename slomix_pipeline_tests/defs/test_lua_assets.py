@@ -143,7 +143,7 @@ def test_sample_nights_match_the_truth_field_by_field(
     assert total(hooks, "files_ignored") == 1
     listed = [m["quarantined_files"] for m in hooks if columns_of(m["quarantined_files"])]
     assert listed and all(columns_of(v) == ["source", "file", "reason"] for v in listed)
-    reasons = [r.data["reason"] for m in hooks for r in m["quarantined_files"].records]
+    reasons = [r.data["reason"] for v in listed for r in v.records]
     assert reasons and all(reasons)  # the reason column is there, filled, on screen
 
 
