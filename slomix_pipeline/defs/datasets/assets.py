@@ -13,6 +13,7 @@ never changes the result (see docs/datasets.md).
 import dagster as dg
 
 from slomix_pipeline.config import load_settings
+from slomix_pipeline.defs.conditions import live_update_condition
 from slomix_pipeline.defs.datasets.metadata import (
     column_schema,
     load_merges,
@@ -32,6 +33,7 @@ GROUP = "datasets"
 def _common(description: str, tables: tuple, deps: list) -> dict:
     return {
         "deps": deps,
+        "automation_condition": live_update_condition(),
         "partitions_def": gaming_days,
         "backfill_policy": dg.BackfillPolicy.single_run(),
         "group_name": GROUP,
@@ -114,6 +116,7 @@ def leaderboards(
 
 @dg.asset(
     deps=[careers],
+    automation_condition=live_update_condition(),
     partitions_def=gaming_days,
     backfill_policy=dg.BackfillPolicy.single_run(),
     group_name=GROUP,
