@@ -1050,9 +1050,15 @@ def _parse_stats_file(name: str, data: bytes) -> ParsedStatsFile:
         )
 
     warnings: list[str] = list(header.warnings)
-    players = _parse_players(rows, terminated, len(lines), warnings)
+    players = parse_rows_fast(rows, warnings)  # the whole file in one pass, when canonical
+    if players is None:
+        players = _parse_players(rows, terminated, len(lines), warnings)
     if not terminated:
         warnings.append("missing_final_newline")
     if len({p.player_key for p in players}) != len(players):
         players = _disambiguate(players, warnings)
     return _new_parsed_stats_file(file, header, tuple(players), tuple(warnings))
+
+
+# The whole-file fast path builds on the helpers above (hence imported last).
+from slomix_pipeline.formats.stats_fast import parse_rows_fast  # noqa: E402
