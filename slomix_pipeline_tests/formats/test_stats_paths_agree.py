@@ -6,6 +6,8 @@ their player lines, parsing gives exactly what the reference path alone gives: t
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 
 import pytest
 
@@ -177,3 +179,13 @@ def test_sample_files_with_edge_tokens_in_either_block_parse_as_the_reference_pa
             kinds.append(outcome[0])
     assert "parsed" in kinds
     assert "malformed_player_line" in kinds
+
+
+def test_importing_the_parser_does_not_import_numpy() -> None:
+    # The whole-file path imports numpy on first use, so the daemon's sensors never pay for it.
+    code = (
+        "import sys, slomix_pipeline.formats.stats_file, slomix_pipeline.domain.differential;"
+        "assert 'numpy' not in sys.modules, 'numpy imported'"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
