@@ -76,8 +76,9 @@ def _instructions(stage: str, files: int, repeat: int) -> int:
         str(files),
         str(repeat),
     ]
-    # One BLAS thread: numpy's import must not start idle threads whose spinning callgrind counts.
-    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}
+    # One BLAS thread (numpy's import must not start threads whose spinning callgrind counts);
+    # a fixed hash seed, so that two runs execute the same dict and set probes.
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "PYTHONHASHSEED": "0"}
     done = subprocess.run(command, capture_output=True, check=True, env=env)
     found = _COLLECTED.search(done.stderr)
     if found is None:
