@@ -59,6 +59,23 @@ _FLOATS_BEYOND_TENTHS = b".00"
 _PER_LINE = 1 + EXTENDED_FIELD_COUNT  # the mask and the TAB block; plus 5 per weapon
 assert sorted(FLOAT_FIELD_INDICES) == [8, 21, 22, 23, 24, 25, 26]  # unrolled below
 
+# Players keep their class loadout: a few hundred mask tokens cover a landing zone, so the
+# token itself is the key (no int conversion, no bit decoding on the usual line).
+_MASK_TOKEN_CACHE_SIZE = 4096
+_mask_tokens: dict[bytes, tuple[tuple[int, ...], tuple[str, ...]]] = {}
+
+
+def _weapons_of_mask_token(token: bytes) -> tuple[tuple[int, ...], tuple[str, ...]] | None:
+    """Weapon ids and names of a mask token (plain digits, < 2**28), else None; remembered."""
+    mask = _small_int(token)
+    if mask is None or mask >> 28:
+        return None
+    if len(_mask_tokens) >= _MASK_TOKEN_CACHE_SIZE:
+        _mask_tokens.clear()  # bounded; refilled by the loadouts actually seen
+    weapons = _mask_tokens[token] = _weapons_of_mask(mask)
+    return weapons
+
+
 _fromstring: Callable[[bytes], list[int] | None] | None = None
 
 
@@ -100,12 +117,12 @@ def parse_rows_fast(rows: list[tuple[int, bytes]], warnings: list[str]) -> list[
         if team is None:
             team = _small_int(team_text)
         mask_text = rest[: rest.find(b" ")]
-        mask = int_tokens.get(mask_text)
-        if mask is None:
-            mask = _small_int(mask_text)
-        if rounds is None or team is None or mask is None or mask >> 28:
+        weapons = _mask_tokens.get(mask_text)
+        if weapons is None:
+            weapons = _weapons_of_mask_token(mask_text)
+        if rounds is None or team is None or weapons is None:
             return None
-        ids, names = _weapons_of_mask(mask)
+        ids, names = weapons
         if rest.translate(None, _DIGITS) != _SKELETONS[len(ids)]:
             return None
         heads.append((line_number, guid, raw, rounds, team, ids, names))
