@@ -34,7 +34,6 @@ from slomix_pipeline.domain.stats_records import (
     new_round_stats,
     new_weapon_round_stats,
 )
-from slomix_pipeline.domain.tenths import round_tenth
 from slomix_pipeline.formats.stats_file import (
     ParsedStatsFile,
     PlayerLine,
@@ -141,7 +140,7 @@ def tank_meatshield(damage_received: int, deaths: int) -> float:
 
 
 def _dead_ratio(dead_tenths: int, played_tenths: int) -> float:
-    return round_tenth(dead_tenths * 100 / played_tenths) if played_tenths > 0 else 0.0
+    return round(dead_tenths * 100 / played_tenths, 1) if played_tenths > 0 else 0.0
 
 
 def _percent_differential(r1: PlayerLine, r2: PlayerLine, played_tenths: int) -> float:
@@ -156,7 +155,7 @@ def _percent_differential(r1: PlayerLine, r2: PlayerLine, played_tenths: int) ->
         r2.time_played_percent * r2.time_played_tenths
         - r1.time_played_percent * r1.time_played_tenths
     ) / played_tenths
-    return round_tenth(min(max(value, 0.0), 100.0))
+    return round(min(max(value, 0.0), 100.0), 1)
 
 
 def _header_time(header: StatsHeader) -> tuple[int, str]:
