@@ -6,6 +6,8 @@ their player lines, parsing gives exactly what the reference path alone gives: t
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 
 import pytest
 
@@ -34,7 +36,15 @@ def _typed(outcome: tuple[str, object]) -> object:
 
 def _reference_only(monkeypatch: pytest.MonkeyPatch, name: str, data: bytes) -> object:
     with monkeypatch.context() as patch:
+        patch.setattr(sf, "parse_rows_fast", lambda rows, warnings: None)
         patch.setattr(sf, "_parse_player_line_fast", lambda line, number, warnings: None)
+        return _typed(_outcome(name, data))
+
+
+def _per_line_only(monkeypatch: pytest.MonkeyPatch, name: str, data: bytes) -> object:
+    """The per-line fast path (with its reference fallback), the whole-file path switched off."""
+    with monkeypatch.context() as patch:
+        patch.setattr(sf, "parse_rows_fast", lambda rows, warnings: None)
         return _typed(_outcome(name, data))
 
 
@@ -63,18 +73,36 @@ EDGES: tuple[bytes, ...] = (
     b"999.9",
     b"1000.0",
     b"\xd9\xa3",  # ARABIC-INDIC DIGIT THREE
+    # the whole-file path's own bounds: leading zeros, long digit runs, tenths, empty tokens
+    b"007",
+    b"00000000007",
+    b"0000000000000000007",
+    b"12345678901",
+    b"12.34",
+    b"02.5",
+    b"214748364.7",
+    b"214748364.8",
+    b"0.0",
+    b"",
+    b"5\t",
+    b" 5",
 )
 
 
-def _spliced(data: bytes, rng: random.Random, tokens: tuple[bytes, ...] = HOSTILE) -> bytes:
-    """One of ``tokens`` written over a random token of a random player line."""
+def _spliced(
+    data: bytes, rng: random.Random, tokens: tuple[bytes, ...] = HOSTILE, sep: bytes = b" "
+) -> bytes:
+    """One of ``tokens`` written over a random ``sep``-separated token of a random player line.
+
+    ``sep`` b" " reaches the weapon values, b"\t" the 38 TAB fields.
+    """
     lines = data.split(b"\n")
     if len(lines) < 3:
         return data + rng.choice(tokens)
     index = rng.randrange(1, len(lines) - 1)
-    words = lines[index].split(b" ")
+    words = lines[index].split(sep)
     words[rng.randrange(len(words))] = rng.choice(tokens)
-    lines[index] = b" ".join(words)
+    lines[index] = sep.join(words)
     return b"\n".join(lines)
 
 
@@ -116,3 +144,48 @@ def test_sample_files_with_edge_tokens_parse_as_the_reference_path_alone(
             kinds.append(outcome[0])
     assert "parsed" in kinds
     assert "malformed_player_line" in kinds
+
+
+def test_the_whole_file_path_takes_clean_files_and_agrees_with_the_per_line_path(
+    sample_files: list[tuple[str, bytes]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    taken = []
+    real = sf.parse_rows_fast
+
+    def counting(rows: list[tuple[int, bytes]], warnings: list[str]) -> object:
+        players = real(rows, warnings)
+        taken.append(players is not None)
+        return players
+
+    for name, data in sample_files:
+        with monkeypatch.context() as patch:
+            patch.setattr(sf, "parse_rows_fast", counting)
+            outcome = _typed(_outcome(name, data))
+        assert outcome == _per_line_only(monkeypatch, name, data), name
+    assert sum(taken) >= len(sample_files) // 2  # clean files go the whole-file way
+
+
+@pytest.mark.parametrize("sep", [b" ", b"\t"])
+def test_sample_files_with_edge_tokens_in_either_block_parse_as_the_reference_path_alone(
+    sample_files: list[tuple[str, bytes]], monkeypatch: pytest.MonkeyPatch, sep: bytes
+) -> None:
+    rng = random.Random(19 if sep == b" " else 23)
+    kinds = []
+    for _ in range(3):
+        for name, data in sample_files:
+            edged = _spliced(data, rng, EDGES, sep)
+            outcome = _outcome(name, edged)
+            assert _typed(outcome) == _reference_only(monkeypatch, name, edged), name
+            kinds.append(outcome[0])
+    assert "parsed" in kinds
+    assert "malformed_player_line" in kinds
+
+
+def test_importing_the_parser_does_not_import_numpy() -> None:
+    # The whole-file path imports numpy on first use, so the daemon's sensors never pay for it.
+    code = (
+        "import sys, slomix_pipeline.formats.stats_file, slomix_pipeline.domain.differential;"
+        "assert 'numpy' not in sys.modules, 'numpy imported'"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
