@@ -50,7 +50,7 @@ def _estimate_r2_clocks(stats_dir: Path) -> None:
 def generate(out: Path, seeds: list[int], nights: int, r2_estimates: bool = False) -> list[Path]:
     """One zone per seed, each with ``truth.json`` next to its landing folders."""
     sys.path.insert(0, str(REPO))
-    from slomix_pipeline.sample_data.stats_writer import stats_file_name
+    from slomix_pipeline.sample_data.file_names import stats_file_name
     from slomix_pipeline.sample_data.stopwatch_cases import stopwatch_truth, write_stopwatch_zone
     from slomix_pipeline.sample_data.truth import round_truth
 

@@ -1,7 +1,7 @@
 """Silence Dagster's Beta/Preview warnings at the project's entry points, deliberately.
 
 The project uses a few APIs Dagster marks beta or preview (``AutomationConditionSensor``'s
-``default_condition``, ``with_source_code_references``, ``load_definitions_from_modules`` inside
+``use_user_code_server``, ``with_source_code_references``, ``load_definitions_from_modules`` inside
 the component tree). Their use is chosen and pinned by the Dagster version in
 ``requirements.lock``; the warnings repeat on every ``dg dev`` start, CLI call and code-server
 load and bury the messages an operator must see. They are filtered only here, only for those two

@@ -24,8 +24,8 @@ from slomix_pipeline.summary import GateVerdict
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 INSTANCE_TEMPLATES = (
+    Path(__file__).resolve().parent / "instance" / "dagster.yaml",  # a wheel install
     REPO_ROOT / "dagster.yaml",  # a checkout
-    Path(__file__).resolve().parent / "instance" / "dagster.yaml",  # the copy a wheel ships
 )
 QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 """Console shows warnings (quarantined files) and errors; the full log is in the instance."""
@@ -44,8 +44,8 @@ def landed_stats_days(data_dir: Path, settings: Settings) -> list[date]:
 def ensure_dagster_home(default: Path) -> Path:
     """Use ``$DAGSTER_HOME`` or ``default``, seeding it with the project's instance file.
 
-    The file is ``dagster.yaml`` at the repository root; a wheel install has no repository root
-    and ships the same file as ``slomix_pipeline/instance/dagster.yaml``.
+    The file is the repository root's ``dagster.yaml`` (a wheel ships it as
+    ``slomix_pipeline/instance/dagster.yaml``).
     """
     home = Path(os.environ.get("DAGSTER_HOME") or default).resolve()
     home.mkdir(parents=True, exist_ok=True)

@@ -55,6 +55,7 @@ class SlomixFields(BaseModel):
     sensor_max_runs_per_tick: int = Field(25, ge=1, le=1000)
     sensors_default_running: bool = False
     automation_interval_seconds: int = Field(5, ge=1, le=3600)
+    daemon_sensor_loop_seconds: float = Field(0.5, ge=0.1, le=5)  # slomix_pipeline/daemon.py
     # gates (defs/checks/)
     lua_grace_minutes: int = Field(15, ge=0, le=24 * 60)
     freshness_active_hours: str = "19:00-01:00"

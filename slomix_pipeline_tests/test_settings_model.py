@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from slomix_pipeline.config import SettingsError, load_settings
@@ -70,3 +72,26 @@ def test_a_masked_url_that_no_longer_matches_is_refused(monkeypatch: pytest.Monk
     monkeypatch.setenv("SLOMIX_DATABASE_URL", "postgresql://a:two@other/db")
     with pytest.raises(ValueError, match="reload the code location"):
         warehouse.url()
+
+
+def test_a_demo_checkout_does_not_leak_into_the_tests(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``scripts/demo`` then ``scripts/test``: the demo leaves ``./data`` with an acknowledgements
+    file (which flipped a WS1 test before, issue 16); the suite's settings never point there."""
+    from slomix_pipeline.defs.resources import gates_resource
+    from slomix_pipeline.formats.acknowledgements import Acknowledgement, render_acknowledgements
+
+    checkout = tmp_path / "checkout"
+    (checkout / "data").mkdir(parents=True)
+    leak = Acknowledgement("ws1_lua_links", "round 1", "no_lua_round", "from the demo")
+    (checkout / "data" / "gate_acknowledgements.yaml").write_bytes(render_acknowledgements([leak]))
+    monkeypatch.chdir(checkout)
+    data_dir = load_settings().data_dir.resolve()
+    assert data_dir != (checkout / "data").resolve()
+    assert gates_resource().acknowledgement_notes("ws1_lua_links") == {}
+    # the same file, where the settings do point, is read: the assertion above can fail
+    monkeypatch.setenv("SLOMIX_DATA_DIR", str(checkout / "data"))
+    assert gates_resource().acknowledgement_notes("ws1_lua_links") == {
+        ("round 1", "no_lua_round"): "from the demo"
+    }

@@ -27,6 +27,7 @@ from pydantic import Field
 
 from slomix_pipeline.defs.resources import LandingZoneResource, SftpResource
 from slomix_pipeline.defs.sensors import default_sensor_status
+from slomix_pipeline.defs.tables import table
 from slomix_pipeline.landing.sftp_sync import (
     LEDGER_NAME,
     RUN_ACTIVE,
@@ -73,10 +74,9 @@ def _not_configured() -> str:
 
 def _sync_metadata(report: SyncReport, seconds: float) -> dict[str, object]:
     problems = [
-        {"file": f"{remote.stream}/{remote.name}", "problem": detail}
+        (f"{remote.stream}/{remote.name}", detail)
         for remote, detail in [*report.failed, *report.conflicts, *report.changed]
     ]
-    table = "\n".join(f"| {p['file']} | {p['problem']} |" for p in problems[:50])
     return {
         "requested": report.requested,
         "landed": len(report.landed),
@@ -90,9 +90,7 @@ def _sync_metadata(report: SyncReport, seconds: float) -> dict[str, object]:
         "bytes_fetched": report.bytes_fetched,
         "seconds": round(seconds, 3),
         "unreachable": report.unreachable or "",
-        "problems": dg.MetadataValue.md(
-            "| file | problem |\n|---|---|\n" + table if problems else "none"
-        ),
+        "problems": table(["file", "problem"], problems, limit=50),
     }
 
 

@@ -21,6 +21,8 @@ import dagster as dg
 from dagster._core.event_api import PartitionKeyFilter
 from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 
+from slomix_pipeline.defs.tables import Listing, table
+
 INTEGRITY_GATES: tuple[dg.AssetCheckKey, ...] = (
     dg.AssetCheckKey(dg.AssetKey("raw_stats_files"), "ws0_round_contract"),
     dg.AssetCheckKey(dg.AssetKey("proximity_engagements"), "ws1c_unique_keys"),
@@ -28,6 +30,8 @@ INTEGRITY_GATES: tuple[dg.AssetCheckKey, ...] = (
 )
 """The blocking (ERROR) gates upstream of ``session_aggregates`` (a test keeps this in sync)."""
 _FAILED = AssetCheckExecutionRecordStatus.FAILED
+MAX_BLOCKED_ROWS = 100
+"""Rows of the ``blocked_days`` table; the rest are counted (a bad backfill stays small)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,10 +78,7 @@ def blocked_days(
     return {day: BlockedDay(day, tuple(sorted(g))) for day, g in sorted(failing.items())}
 
 
-def blocked_table(blocked: Sequence[BlockedDay]) -> str:
-    """Markdown: one row per blocked day and gate."""
-    lines = ["| day | gate | verdict |", "|---|---|---|"]
-    for b in blocked:
-        for name, summary in b.gates:
-            lines.append(f"| {b.day.isoformat()} | {name} | {summary.replace('|', '/')} |")
-    return "\n".join(lines)
+def blocked_table(blocked: Sequence[BlockedDay]) -> Listing:
+    """One row per blocked day and gate (a table value: the verdict column stays on screen)."""
+    rows = [[b.day.isoformat(), name, summary] for b in blocked for name, summary in b.gates]
+    return table(["day", "gate", "verdict"], rows, limit=MAX_BLOCKED_ROWS)

@@ -8,14 +8,15 @@ and turns the columns into records. Pure: no SQL, no Dagster.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from collections.abc import Callable, Iterator, Sequence
-from typing import NamedTuple, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 import numpy as np
-import pandas as pd
-import pyarrow as pa
-import pyarrow.csv as pa_csv
+
+if TYPE_CHECKING:  # pandas and Arrow load on first use: every run process imports the
+    import pyarrow as pa  # definitions, and most runs never read a proximity file.
 
 __all__ = [
     "ENGAGEMENT_POINTS",
@@ -38,16 +39,7 @@ class PointSchema(NamedTuple):
     @property
     def arrow_types(self) -> dict[str, pa.DataType]:
         """The same column types for Arrow (the event name as a dictionary of strings)."""
-        return _ARROW_TYPES[self.columns]
-
-
-_ARROW_OF = {
-    np.int64: pa.int64(),
-    np.int32: pa.int32(),
-    np.int8: pa.int8(),
-    np.float64: pa.float64(),
-    "category": pa.dictionary(pa.int32(), pa.string()),
-}
+        return _arrow_types()[self.columns]
 
 
 TRACK_POINTS = PointSchema(
@@ -73,10 +65,22 @@ ENGAGEMENT_POINTS = PointSchema(
 )
 
 
-_ARROW_TYPES = {
-    schema.columns: {name: _ARROW_OF[kind] for name, kind in schema.dtypes.items()}  # type: ignore[index]
-    for schema in (TRACK_POINTS, ENGAGEMENT_POINTS)
-}
+@functools.cache
+def _arrow_types() -> dict[tuple[str, ...], dict[str, pa.DataType]]:
+    """Each schema's column types for Arrow (built on first use, when Arrow is imported)."""
+    import pyarrow as pa
+
+    arrow_of = {
+        np.int64: pa.int64(),
+        np.int32: pa.int32(),
+        np.int8: pa.int8(),
+        np.float64: pa.float64(),
+        "category": pa.dictionary(pa.int32(), pa.string()),
+    }
+    return {
+        schema.columns: {name: arrow_of[kind] for name, kind in schema.dtypes.items()}  # type: ignore[index]
+        for schema in (TRACK_POINTS, ENGAGEMENT_POINTS)
+    }
 
 
 class PointChunk(NamedTuple):
@@ -91,6 +95,8 @@ def read_points(texts: Sequence[str], expected: int, schema: PointSchema) -> Poi
     Arrow's CSV reader is tried first (about half pandas' CPU time, and it releases the GIL, so
     the writer thread runs meanwhile); anything it does not read cleanly, or reads as another
     count, goes through pandas as before, which alone decides what is malformed."""
+    import pandas as pd
+
     fast = _read_points_arrow(texts, expected, schema)
     if fast is not None:
         return _checked_chunk(fast[0], fast[1], fast[2], schema)
@@ -137,6 +143,9 @@ def _read_points_arrow(
     Empty lines are rows here (an empty point list is malformed, as pandas finds), nothing is
     quoted, and a value Arrow does not parse strictly as its column type fails the whole read.
     """
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
     joined = "\n".join(texts)
     if "\r" in joined:  # a line end to Arrow, data to pandas
         return None

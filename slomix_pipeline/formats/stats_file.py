@@ -22,22 +22,20 @@ import math
 import operator
 import re
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any
 
 from slomix_pipeline.formats.colour import strip_colour_codes
+from slomix_pipeline.formats.frozen_records import fast_constructor
 from slomix_pipeline.formats.limits import (
     INT32_MAX,
     MAX_INT_DIGITS,
     MAX_STATS_FILE_BYTES,
     MAX_STATS_PLAYERS,
 )
-
-T = TypeVar("T")
 
 # --------------------------------------------------------------------------------------------
 # Constants of the format
@@ -169,55 +167,6 @@ class StatsFileRejected(Exception):
     def __reduce__(self) -> tuple[type[StatsFileRejected], tuple[str, str]]:
         # Default exception pickling replays ``args`` (one message); keep both attributes instead.
         return (type(self), (self.reason, self.detail))
-
-
-# --------------------------------------------------------------------------------------------
-# Fast construction of frozen records
-# --------------------------------------------------------------------------------------------
-
-
-def fast_constructor(cls: type[T], derived: dict[str, str] | None = None) -> Callable[..., T]:
-    """A constructor for a ``frozen=True, slots=True`` dataclass that skips the frozen ``__init__``.
-
-    A frozen dataclass ``__init__`` stores every field through ``object.__setattr__`` (about
-    0.1 us per field here); with ~150 records of up to 57 fields per file that alone would eat the
-    parser's time budget. The builder is a plain slots class with the same slots in the same
-    order, so its instances have the identical memory layout: the generated function stores the
-    fields with ordinary attribute writes, then switches the instance's class to ``cls``. The
-    result is a genuine ``cls`` instance, frozen, equal and hashing like ``cls(...)`` (a test
-    asserts this). It takes the same parameters as ``cls`` (no defaults), except the fields named
-    in ``derived``: those map to a Python expression over the other parameters, computed inside
-    the builder (a derived value then costs no extra call). Without ``derived`` it falls back
-    to ``cls`` itself should the layouts ever be incompatible.
-    """
-    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
-    formulas = derived or {}
-    unknown = set(formulas) - set(names)
-    if unknown:
-        raise ValueError(f"{cls.__name__} has no field(s) {sorted(unknown)}")
-    builder = type(f"_{cls.__name__}Builder", (), {"__slots__": tuple(names)})
-    try:
-        probe = object.__new__(builder)
-        probe.__class__ = cls  # type: ignore[assignment]
-    except TypeError:  # pragma: no cover - only if dataclasses changes its slots layout
-        if formulas:
-            raise
-        return cls
-    params = ", ".join(n for n in names if n not in formulas)
-    stores = "".join(f"    obj.{n} = {formulas.get(n, n)}\n" for n in names)
-    source = (
-        f"def build({params}):\n"
-        f"    obj = _builder()\n{stores}"
-        f"    obj.__class__ = _cls\n"
-        f"    return obj\n"
-    )
-    # ``_builder()`` (type call, no arguments) allocates ~30 ns faster than object.__new__.
-    namespace: dict[str, Any] = {"_builder": builder, "_cls": cls}
-    exec(source, namespace)  # the same technique dataclasses uses to generate __init__
-    build: Callable[..., T] = namespace["build"]
-    build.__qualname__ = build.__name__ = f"new_{cls.__name__}"
-    build.__doc__ = f"Build a frozen {cls.__name__} (same parameters as the class)."
-    return build
 
 
 # --------------------------------------------------------------------------------------------
@@ -1050,9 +999,15 @@ def _parse_stats_file(name: str, data: bytes) -> ParsedStatsFile:
         )
 
     warnings: list[str] = list(header.warnings)
-    players = _parse_players(rows, terminated, len(lines), warnings)
+    players = parse_rows_fast(rows, warnings)  # the whole file in one pass, when canonical
+    if players is None:
+        players = _parse_players(rows, terminated, len(lines), warnings)
     if not terminated:
         warnings.append("missing_final_newline")
     if len({p.player_key for p in players}) != len(players):
         players = _disambiguate(players, warnings)
     return _new_parsed_stats_file(file, header, tuple(players), tuple(warnings))
+
+
+# The whole-file fast path builds on the helpers above (hence imported last).
+from slomix_pipeline.formats.stats_fast import parse_rows_fast  # noqa: E402

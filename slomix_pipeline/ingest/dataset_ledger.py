@@ -45,11 +45,8 @@ def touched_players(
     """The canonical players to recompute for ``days``; ``None`` means every player."""
     if days is None or _state(conn, SEASONS_KEY) != seasons_digest(seasons):
         return None
-    canonical = {
-        r["guid"]: r["canonical_guid"] for r in reads.table_rows(conn, ds.player_guid_map, ["guid"])
-    }
     guids = reads.day_guids(conn, days) | reads.ledger_guids(conn, days)
-    return {canonical[g] for g in guids if canonical.get(g)} | dirty
+    return set(reads.canonical_of(conn, guids).values()) | dirty
 
 
 def replace_players(

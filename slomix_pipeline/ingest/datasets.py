@@ -29,6 +29,7 @@ from slomix_pipeline.domain.careers.stats import (
 )
 from slomix_pipeline.formats.player_merges import ALL_TIME, PlayerMerge, Season
 from slomix_pipeline.ingest import dataset_ledger as ledger
+from slomix_pipeline.ingest import identity_ledger
 from slomix_pipeline.warehouse import dataset_reads as reads
 from slomix_pipeline.warehouse import schema_datasets as ds
 from slomix_pipeline.warehouse.writes import insert_rows
@@ -79,9 +80,14 @@ class IdentityReport:
     bots: int = 0
 
 
-def build_identity(engine: Engine, merges: Sequence[PlayerMerge]) -> IdentityReport:
-    """Rewrite ``player_guid_map``, ``players`` and ``player_names``."""
+def build_identity(
+    engine: Engine, merges: Sequence[PlayerMerge], days: Sequence[date] | None = None
+) -> IdentityReport:
+    """Rewrite ``player_guid_map``, ``players`` and ``player_names``: the per-key totals are
+    updated for ``days`` only (:mod:`slomix_pipeline.ingest.identity_ledger`; None: rebuilt
+    from every day), then resolved globally."""
     with engine.begin() as conn:
+        identity_ledger.update_ledger(conn, days)
         old_map = {
             r["guid"]: r["canonical_guid"]
             for r in reads.table_rows(conn, ds.player_guid_map, ["guid"])
@@ -90,22 +96,24 @@ def build_identity(engine: Engine, merges: Sequence[PlayerMerge]) -> IdentityRep
             r["canonical_guid"]: (r["display_name"], r["is_bot"])
             for r in reads.table_rows(conn, ds.players, ["canonical_guid"])
         }
-        names = reads.stats_names(conn)
-        fulls = reads.full_guids(conn)
-        result = resolve_identities({r.player_guid for r in names}, fulls, merges)
+        totals = identity_ledger.all_totals(conn)
+        names = [t for t in totals if t.kind == identity_ledger.STATS]
+        fulls = {t.guid for t in totals if t.kind == identity_ledger.FULL}
+        result = resolve_identities({r.guid for r in names}, fulls, merges)
         canonical = result.canonical_of()
         per_name: dict[tuple[str, str], list[Any]] = {}
         for r in names:
-            key = (canonical[r.player_guid], r.player_name)
+            key = (canonical[r.guid], r.player_name)
             old = per_name.get(key)
+            is_bot = r.bot_rounds > 0
             per_name[key] = (
-                [r.first_day, r.last_day, int(r.rounds), bool(r.is_bot)]
+                [r.first_day, r.last_day, int(r.rounds), is_bot]
                 if old is None
                 else [
                     min(old[0], r.first_day),
                     max(old[1], r.last_day),
                     old[2] + int(r.rounds),
-                    old[3] or bool(r.is_bot),
+                    old[3] or is_bot,
                 ]
             )
         name_rows = [
@@ -298,9 +306,7 @@ def build_careers(
     with engine.begin() as conn:
         dirty = ledger.dirty_players(conn)
         only = ledger.touched_players(conn, days, seasons, dirty)
-        players = {
-            r["canonical_guid"]: r for r in reads.table_rows(conn, ds.players, ["canonical_guid"])
-        }
+        players = {r["canonical_guid"]: r for r in reads.players_among(conn, only)}
         results = _results(conn, only)
         season_rows = _season_rows(conn, ALL_TIME, None, results, players, only)
         for season in seasons:

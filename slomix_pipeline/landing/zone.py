@@ -41,7 +41,7 @@ def content_addressed_name(data: bytes, prefix: str, suffix: str) -> str:
     return f"{prefix}{sha256_hex(data)}{suffix}"
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     """Persist a directory entry (the rename) itself; a no-op where the OS cannot open folders."""
     try:
         fd = os.open(folder, os.O_RDONLY)
@@ -78,7 +78,7 @@ def write_atomically(folder: Path, name: str, data: bytes) -> Path:
         with contextlib.suppress(OSError):
             os.unlink(tmp_name)
         raise
-    _fsync_dir(folder)
+    fsync_dir(folder)
     return final
 
 

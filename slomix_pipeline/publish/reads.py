@@ -63,13 +63,15 @@ def _bots(conn: Connection, session_ids: Iterable[int]) -> set[tuple[int, str]]:
     return {(r.session_id, r.player_guid) for r in rows}
 
 
-def _graph_rows(conn: Connection, round_ids: Sequence[int]):  # type: ignore[no-untyped-def]
+def _graphs_by_round(conn: Connection, round_ids: Sequence[int]) -> dict[int, list]:  # type: ignore[type-arg]
+    """The per-player graph rows of ``round_ids`` grouped by round (read in chunks of 500)."""
     g = session_round_graphs
-    out = []
+    by_round: dict[int, list] = defaultdict(list)  # type: ignore[type-arg]
     for start in range(0, len(round_ids), 500):
         chunk = list(round_ids[start : start + 500])
-        out += conn.execute(select(g).where(g.c.round_id.in_(chunk))).all()
-    return out
+        for row in conn.execute(select(g).where(g.c.round_id.in_(chunk))).all():
+            by_round[row.round_id].append(row)
+    return by_round
 
 
 def _player(rows: Sequence, bots: set[tuple[int, str]]) -> PlayerLine:  # type: ignore[type-arg]
@@ -107,9 +109,7 @@ def read_round_posts(conn: Connection, days: Sequence[date]) -> list[RoundPostDa
         .order_by(rl.c.file_time_unix, rl.c.round_id)
     )
     rounds = conn.execute(query).all()
-    graphs: dict[int, list] = defaultdict(list)  # type: ignore[type-arg]
-    for row in _graph_rows(conn, [x.round_id for x in rounds]):
-        graphs[row.round_id].append(row)
+    graphs = _graphs_by_round(conn, [x.round_id for x in rounds])
     bots = _bots(conn, (x.session_id for x in rounds))
     out = []
     for x in rounds:
@@ -152,9 +152,7 @@ def read_map_posts(conn: Connection, days: Sequence[date]) -> list[MapPostData]:
         .order_by(m.c.session_id, m.c.play_order)
     ).all()
     ids = [i for p in plays for i in (p.r1_round_id, p.r2_round_id) if i is not None]
-    by_round: dict[int, list] = defaultdict(list)  # type: ignore[type-arg]
-    for row in _graph_rows(conn, ids):
-        by_round[row.round_id].append(row)
+    by_round = _graphs_by_round(conn, ids)
     bots = _bots(conn, (p.session_id for p in plays))
     out = []
     for p in plays:

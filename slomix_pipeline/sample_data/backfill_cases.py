@@ -40,22 +40,21 @@ from slomix_pipeline.landing.zone import (
     WEBHOOK_FOLDER,
     write_atomically,
 )
+from slomix_pipeline.sample_data.clock import gaming_day
 from slomix_pipeline.sample_data.lua_files import (
     GAMETIME,
     WEBHOOK,
     LandedLuaFile,
     plan_lua_deliveries,
-    round_spec,
-    webhook_drop_name,
 )
 from slomix_pipeline.sample_data.lua_render import (
     LuaRoundSpec,
     render_gametime,
     render_stats_ready,
 )
+from slomix_pipeline.sample_data.lua_spec import round_spec, webhook_drop_name
 from slomix_pipeline.sample_data.model import SimCorpus, SimRound
 from slomix_pipeline.sample_data.proximity_files import _selected_indices
-from slomix_pipeline.sample_data.simulate import gaming_day
 
 RESTART_PLAYTIME_S = 20
 RESTART_LEAD_S = 95

@@ -11,9 +11,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from slomix_pipeline.sample_data.clock import to_unix
 from slomix_pipeline.sample_data.model import SimCorpus
-from slomix_pipeline.sample_data.session_truth import SessionTruth, _add, _counters, _with_rates
-from slomix_pipeline.sample_data.simulate import to_unix
+from slomix_pipeline.sample_data.session_totals import add_counters, player_counters, with_rates
+from slomix_pipeline.sample_data.session_truth import SessionTruth
 from slomix_pipeline.sample_data.truth import round_truth
 
 
@@ -31,10 +32,10 @@ def career_truth(corpus: SimCorpus, sessions: SessionTruth) -> CareerTruth:
     session_count: dict[str, int] = defaultdict(int)
     for (_sid, key), row in sessions.players.items():
         counters = {k: v for k, v in row.items() if isinstance(v, int) and k != "objectives"}
-        totals[key] = _add(totals.get(key, {}), counters)
+        totals[key] = add_counters(totals.get(key, {}), counters)
         session_count[key] += 1
     careers = {
-        key: {**_with_rates(c), "rounds_played": c["rounds_played"], "sessions": session_count[key]}
+        key: {**with_rates(c), "rounds_played": c["rounds_played"], "sessions": session_count[key]}
         for key, c in totals.items()
     }
     per_map: dict[tuple[str, str], dict[str, int]] = {}
@@ -45,8 +46,8 @@ def career_truth(corpus: SimCorpus, sessions: SessionTruth) -> CareerTruth:
         for key, p in t.players.items():
             if p.is_bot:
                 bots.add(key)
-            per_map[(key, t.map_name)] = _add(
-                per_map.get((key, t.map_name), {}), {**_counters(p), "rounds_played": 1}
+            per_map[(key, t.map_name)] = add_counters(
+                per_map.get((key, t.map_name), {}), {**player_counters(p), "rounds_played": 1}
             )
             for weapon, (hits, shots, kills, deaths, headshots) in p.weapons.items():
                 values = {
@@ -57,7 +58,7 @@ def career_truth(corpus: SimCorpus, sessions: SessionTruth) -> CareerTruth:
                     "headshots": headshots,
                     "rounds_played": 1,
                 }
-                per_weapon[(key, weapon)] = _add(per_weapon.get((key, weapon), {}), values)
+                per_weapon[(key, weapon)] = add_counters(per_weapon.get((key, weapon), {}), values)
             when = to_unix(t.local_time)
             current = best.get(key)
             if (
@@ -69,7 +70,7 @@ def career_truth(corpus: SimCorpus, sessions: SessionTruth) -> CareerTruth:
     return CareerTruth(
         careers=careers,
         per_map={
-            k: {**_with_rates(v), "rounds_played": v["rounds_played"]} for k, v in per_map.items()
+            k: {**with_rates(v), "rounds_played": v["rounds_played"]} for k, v in per_map.items()
         },
         per_weapon=per_weapon,
         most_kills_round={k: (v[0], v[2]) for k, v in best.items()},
@@ -106,7 +107,7 @@ def outcome_truth(
     counts for a player who played a round of it, scored by the session team against the
     session truth's map winner; unscored maps count in none.
     """
-    from slomix_pipeline.sample_data.stats_writer import stats_file_name
+    from slomix_pipeline.sample_data.file_names import stats_file_name
 
     files = round_truth(corpus)
     plays_of = {stats_file_name(r): play for play in corpus.map_plays for r in play.rounds}
@@ -154,14 +155,14 @@ def outcome_truth(
         counters = {k: v for k, v in row.items() if isinstance(v, int) and k != "objectives"}
         for season, lo, hi in spans:
             if lo is None or lo <= day_of[sid] <= hi:
-                totals[season][key] = _add(totals[season].get(key, {}), counters)
+                totals[season][key] = add_counters(totals[season].get(key, {}), counters)
     season_rows: dict[str, dict[str, dict[str, Any]]] = {}
     for season, players in totals.items():
         season_rows[season] = {}
         for key, c in players.items():
             counts = wld.get((season, key), {"won": 0, "lost": 0, "draw": 0})
             season_rows[season][key] = {
-                **_with_rates(c),
+                **with_rates(c),
                 "rounds_played": c["rounds_played"],
                 "maps_won": counts["won"],
                 "maps_lost": counts["lost"],
@@ -187,7 +188,7 @@ def award_truth(corpus: SimCorpus, sessions: SessionTruth) -> dict[tuple[int, st
     of every round whose stats file is a counted truth round (the winner's GUID32 resolved to
     the key that round's truth row carries)."""
     from slomix_pipeline.sample_data.endstats_render import award_lines
-    from slomix_pipeline.sample_data.stats_writer import endstats_file_name, stats_file_name
+    from slomix_pipeline.sample_data.file_names import endstats_file_name, stats_file_name
 
     files = round_truth(corpus)
     session_of = {name: s.session_id for s in sessions.sessions for name in s.files}

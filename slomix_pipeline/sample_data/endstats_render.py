@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from slomix_pipeline.sample_data.file_names import endstats_file_name
 from slomix_pipeline.sample_data.model import SimCorpus, SimPlayerRound, SimRound
 
 __all__ = ["AwardTruth", "EndstatsTruth", "award_lines", "endstats_truth", "render_endstats"]
@@ -197,8 +198,6 @@ def render_endstats(r: SimRound, r1: SimRound | None) -> bytes:
 
 def endstats_truth(corpus: SimCorpus) -> dict[str, EndstatsTruth]:
     """Truth per side-car file name (see the module docstring)."""
-    from slomix_pipeline.sample_data.stats_writer import endstats_file_name
-
     out: dict[str, EndstatsTruth] = {}
     for play in corpus.map_plays:
         for r in play.rounds:

@@ -15,9 +15,10 @@ from datetime import date
 from pathlib import Path
 
 from slomix_pipeline.landing.zone import STATS_FOLDER, write_atomically
+from slomix_pipeline.sample_data.file_names import stats_file_name
 from slomix_pipeline.sample_data.model import SimCorpus
 from slomix_pipeline.sample_data.simulate import simulate
-from slomix_pipeline.sample_data.stats_writer import render_stats_landing, stats_file_name
+from slomix_pipeline.sample_data.stats_writer import render_stats_landing
 from slomix_pipeline.sample_data.truth import expected_rejects
 
 Renderer = Callable[[SimCorpus, Path], int]

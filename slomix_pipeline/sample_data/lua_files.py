@@ -25,8 +25,9 @@ drops content-addressed exactly like the receiver names them) and gets a determi
 "received" time the pipeline reads: a webhook lands 1-3 s after the round end, a gametime file
 15-75 s after it (the SFTP poll).
 
-``lua_truth`` states, independently of the parsers and the merge, what ``lua_round_teams``,
-``lua_spawn_stats`` and ``processed_files`` must contain for the corpus.
+``lua_spec`` holds what the Lua reports for a round; ``lua_truth`` states, independently of
+the parsers and the merge, what ``lua_round_teams``, ``lua_spawn_stats`` and
+``processed_files`` must contain for the corpus.
 """
 
 from __future__ import annotations
@@ -36,46 +37,23 @@ import os
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
-from slomix_pipeline.domain.identity import stable_id
-from slomix_pipeline.domain.lua_events import map_key
-from slomix_pipeline.formats.webhook import is_stats_ready, message_kind
 from slomix_pipeline.landing.zone import (
     GAMETIMES_FOLDER,
     WEBHOOK_FOLDER,
-    content_addressed_name,
     sha256_hex,
     write_atomically,
 )
 from slomix_pipeline.sample_data.lua_render import (
     LUA_VERSION,
     LuaRoundSpec,
-    PauseSpec,
-    SpawnSpec,
-    format_timelimit,
     render_gametime,
     render_stats_ready,
     stats_ready_body,
 )
-from slomix_pipeline.sample_data.model import ALLIES, AXIS, SimCorpus, SimRound
-from slomix_pipeline.sample_data.simulate import SERVER_TZ, gaming_day
-
-LEGACY_LUA_VERSION = "1.1.0"
-LEGACY_WARNINGS: tuple[str, ...] = (
-    "legacy_field:duration",
-    "legacy_field:end reason",
-    "legacy_field:end unix",
-    "legacy_field:pauses",
-    "legacy_field:start unix",
-    "legacy_field:time limit",
-)
-"""What the parser notes for a pre-v1.2 body: one warning per field read under its old name."""
-ROUND_ZERO_WARNINGS: tuple[str, ...] = ("round_0_mapped_to_2",)
-
-_END_REASONS = {"objective": "OBJECTIVE", "surrender": "SURRENDER", "time_expired": "TIME_EXPIRED"}
+from slomix_pipeline.sample_data.lua_spec import LEGACY_LUA_VERSION, round_spec, webhook_drop_name
+from slomix_pipeline.sample_data.model import SimCorpus, SimRound
 
 WEBHOOK = "webhook"
 GAMETIME = "gametime"
@@ -91,82 +69,6 @@ _SCENARIOS: tuple[tuple[str, Callable[[SimRound], bool]], ...] = (
     ("resend", lambda r: True),
 )
 OBJECTIVE_PING = "objective_ping"
-
-
-# ---------------------------------------------------------------------------- model -> spec
-
-
-def lua_end_reason(r: SimRound) -> str:
-    """The end reason the Lua computes from the clock, not from what really happened.
-
-    Play at or beyond 90 % of the limit reads ``time_expired`` (even an objective finished late),
-    else a surrender vote reads ``surrender``, else a known winner reads ``objective``.
-    """
-    if r.timelimit_seconds > 0 and r.actual_duration_seconds >= 0.9 * r.timelimit_seconds:
-        return "time_expired"
-    if r.surrender_team:
-        return "surrender"
-    return "objective" if r.winner_team else "surrender"
-
-
-def _lua_guid(guid32: str, is_bot: bool) -> str:
-    """Omni-bots have no ``cl_guid``: the Lua lists them with an empty GUID."""
-    return "" if is_bot else guid32[:32]
-
-
-def round_spec(r: SimRound, *, lua_version: str = LUA_VERSION) -> LuaRoundSpec:
-    """What the Lua reports for a simulated round (rosters at round end, colour codes stripped)."""
-
-    def roster(team: int) -> tuple[tuple[str, str], ...]:
-        return tuple(
-            (_lua_guid(p.player.guid32, p.player.is_bot), p.player.clean_name)
-            for p in r.players
-            if p.team == team
-        )
-
-    caller = r.player(r.surrender_caller_guid32) if r.surrender_caller_guid32 else None
-    start = r.round_start_unix
-    return LuaRoundSpec(
-        map_name=r.map_name,
-        round_number=r.round_number,
-        round_start_unix=start,
-        round_end_unix=r.round_end_unix,
-        actual_duration_seconds=r.actual_duration_seconds,
-        end_reason=lua_end_reason(r),
-        winner=r.winner_team,
-        defender=r.defender_team,
-        timelimit_minutes=r.timelimit_minutes,
-        axis=roster(AXIS),
-        allies=roster(ALLIES),
-        pauses=tuple(PauseSpec(start + off, start + off + length) for off, length in r.pauses),
-        warmup_seconds=r.warmup_seconds,
-        warmup_start_unix=start - r.warmup_seconds,
-        surrender_team=r.surrender_team,
-        surrender_caller_guid=r.surrender_caller_guid32,
-        surrender_caller_name=caller.player.clean_name if caller else "",
-        axis_score=1 if r.winner_team == AXIS else 0,
-        allies_score=1 if r.winner_team == ALLIES else 0,
-        spawn_stats=tuple(
-            SpawnSpec(
-                p.player.guid32,
-                p.player.clean_name,
-                p.spawns,
-                p.deaths,
-                p.dead_seconds,
-                p.max_respawn_seconds,
-            )
-            for p in r.players
-            if not p.player.is_bot
-        ),
-        lua_version=lua_version,
-    )
-
-
-def webhook_drop_name(data: bytes) -> str:
-    """The name the receiver lands a body under (``<kind>_<sha256>.json``), same rule."""
-    body = json.loads(data)
-    kind = "stats_ready" if is_stats_ready(body) else message_kind(body)
-    return content_addressed_name(data, f"{kind}_", ".json")
 
 
 def _malformed_body(spec: LuaRoundSpec) -> bytes:
@@ -195,9 +97,6 @@ def _objective_ping(r: SimRound) -> bytes:
     return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-# -------------------------------------------------------------------------------- the plan
-
-
 @dataclass(frozen=True, slots=True)
 class LuaDelivery:
     """One arrival of one file: where it lands, its bytes, when, and what it is for the truth.
@@ -215,15 +114,8 @@ class LuaDelivery:
 
 
 @dataclass(frozen=True, slots=True)
-class LandedLuaFile:
+class LandedLuaFile(LuaDelivery):
     """A file as it finally sits in the landing zone: last content landed, its landing time."""
-
-    folder: str
-    name: str
-    data: bytes
-    received_at: int
-    role: str
-    round_index: int
 
     @property
     def sha256(self) -> str:
@@ -331,184 +223,3 @@ def write_lua_files(corpus: SimCorpus, data_dir: Path) -> int:
         stamp = f.received_at * 1_000_000_000
         os.utime(data_dir / f.folder / f.name, ns=(stamp, stamp))
     return len(landed)
-
-
-# -------------------------------------------------------------------------------- the truth
-
-
-@dataclass(frozen=True, slots=True)
-class LuaFileTruth:
-    """The ``processed_files`` outcome a landed Lua file must get."""
-
-    source: str
-    file_name: str
-    kind: str
-    status: str
-    reason_code: str | None
-    gaming_day: date
-    sha256: str
-
-
-@dataclass(frozen=True, slots=True)
-class LuaTruth:
-    """Expected rows, in the warehouse's column names.
-
-    ``teams``: ``lua_round_teams.id`` -> every column; ``spawns``: ``(lua_round_id, guid)`` -> every
-    column of ``lua_spawn_stats``; ``files``: ``(source, file name)`` -> outcome; ``scenarios``:
-    planted case -> ``lua_round_teams.id`` (the ping -> the id of the round it interrupted).
-    """
-
-    teams: dict[int, dict[str, Any]]
-    spawns: dict[tuple[int, str], dict[str, Any]]
-    files: dict[tuple[str, str], LuaFileTruth]
-    scenarios: dict[str, int]
-    days: tuple[date, ...]
-
-
-def expected_lua_round_id(r: SimRound) -> int:
-    """The id convention: ``stable_id`` of ``lua:<map key>:R<n>:<start>:<end>``."""
-    return stable_id(
-        f"lua:{map_key(r.map_name)}:R{r.round_number}:{r.round_start_unix}:{r.round_end_unix}"
-    )
-
-
-def _day_of_epoch(epoch: int) -> date:
-    return gaming_day(datetime.fromtimestamp(epoch, SERVER_TZ).replace(tzinfo=None))
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def _team_truth(
-    r: SimRound, legacy: bool, warnings: tuple[str, ...], files: Sequence[LandedLuaFile]
-) -> dict[str, Any]:
-    spec = round_spec(r)
-    webhook = next((f for f in files if f.role == WEBHOOK), None)
-    primary = webhook or files[0]
-    gametime = next((f for f in files if f.role == GAMETIME), None)
-    caller = spec.surrender_caller_name or None
-    arrivals = [f.received_at for f in files]
-    roster = _json([{"guid": g, "name": n} for g, n in spec.axis])
-    allies = _json([{"guid": g, "name": n} for g, n in spec.allies])
-    pauses = _json(
-        [
-            {"n": n, "start": p.start_unix, "end": p.end_unix, "sec": p.seconds}
-            for n, p in enumerate(spec.pauses, start=1)
-        ]
-    )
-    raw_reason = lua_end_reason(r)
-    return {
-        "id": expected_lua_round_id(r),
-        "gaming_day": gaming_day(r.end_local),
-        "match_id": f"{r.end_local:%Y-%m-%d-%H%M%S}",
-        "map_key": map_key(r.map_name),
-        "map_name": r.map_name,
-        "round_number": r.round_number,
-        "round_start_unix": r.round_start_unix,
-        "round_end_unix": r.round_end_unix,
-        "actual_duration_seconds": r.actual_duration_seconds,
-        "total_pause_seconds": r.total_pause_seconds,
-        "pause_count": r.pause_count,
-        "lua_pause_events": "[]" if legacy else pauses,
-        "end_reason": _END_REASONS[raw_reason],
-        "end_reason_raw": raw_reason,
-        "winner_team": r.winner_team,
-        "defender_team": r.defender_team,
-        "timelimit_minutes": float(format_timelimit(r.timelimit_minutes)),
-        "lua_warmup_seconds": None if legacy else r.warmup_seconds,
-        "lua_warmup_start_unix": None if legacy else r.round_start_unix - r.warmup_seconds,
-        "surrender_team": 0 if legacy else r.surrender_team,
-        "surrender_caller_guid": None if legacy else (r.surrender_caller_guid32 or None),
-        "surrender_caller_name": None if legacy else caller,
-        "axis_score": None if legacy else spec.axis_score,
-        "allies_score": None if legacy else spec.allies_score,
-        "axis_players": "[]" if legacy else roster,
-        "allies_players": "[]" if legacy else allies,
-        "lua_version": LEGACY_LUA_VERSION if legacy else LUA_VERSION,
-        "sources": "+".join(s for s in (WEBHOOK, GAMETIME) if any(f.role == s for f in files)),
-        "event_count": len(files),
-        "first_seen_at": min(arrivals),
-        "last_update_at": max(arrivals),
-        "spawn_source_file": gametime.name if gametime else None,
-        "warnings": "; ".join(sorted(warnings)) or None,
-        "source_file": primary.name,
-        "source_sha256": primary.sha256,
-    }
-
-
-def _spawn_truth(r: SimRound, gametime: LandedLuaFile) -> dict[tuple[int, str], dict[str, Any]]:
-    round_id = expected_lua_round_id(r)
-    out: dict[tuple[int, str], dict[str, Any]] = {}
-    for p in r.players:
-        if p.player.is_bot or not (p.spawns or p.deaths):
-            continue
-        out[(round_id, p.player.guid32)] = {
-            "lua_round_id": round_id,
-            "player_guid": p.player.guid32,
-            "gaming_day": gaming_day(r.end_local),
-            "match_id": f"{r.end_local:%Y-%m-%d-%H%M%S}",
-            "map_key": map_key(r.map_name),
-            "map_name": r.map_name,
-            "round_number": r.round_number,
-            "round_start_unix": r.round_start_unix,
-            "round_end_unix": r.round_end_unix,
-            "player_name": p.player.clean_name,
-            "spawn_count": p.spawns,
-            "death_count": p.deaths,
-            "dead_seconds": p.dead_seconds,
-            "avg_respawn_seconds": p.avg_respawn_seconds,
-            "max_respawn_seconds": p.max_respawn_seconds,
-            "source": GAMETIME,
-            "source_file": gametime.name,
-            "source_sha256": gametime.sha256,
-        }
-    return out
-
-
-def _file_truth(f: LandedLuaFile, r: SimRound) -> LuaFileTruth:
-    source = GAMETIME if f.folder == GAMETIMES_FOLDER else WEBHOOK
-    if f.role in {WEBHOOK, GAMETIME}:
-        kind = "gametime" if f.role == GAMETIME else "stats_ready"
-        status, reason, day = "loaded", None, gaming_day(r.end_local)
-    elif f.role == "malformed":
-        kind, status, reason = "stats_ready", "rejected", "malformed_json"
-        day = _day_of_epoch(f.received_at)
-    else:
-        kind, status, reason = "objective_update", "ignored", "not_stats_ready"
-        day = _day_of_epoch(f.received_at)
-    return LuaFileTruth(source, f.name, kind, status, reason, day, f.sha256)
-
-
-def lua_truth(corpus: SimCorpus) -> LuaTruth:
-    """What the Lua tables and ``processed_files`` must hold for the corpus's Lua files."""
-    plan = plan_lua_deliveries(corpus)
-    landed = plan.landed()
-    by_round: dict[int, list[LandedLuaFile]] = {}
-    files: dict[tuple[str, str], LuaFileTruth] = {}
-    for f in landed.values():
-        r = plan.rounds[f.round_index]
-        truth = _file_truth(f, r)
-        files[(truth.source, truth.file_name)] = truth
-        if f.role in {WEBHOOK, GAMETIME}:
-            by_round.setdefault(f.round_index, []).append(f)
-    inverse = {index: name for name, index in plan.scenarios.items() if name != OBJECTIVE_PING}
-    teams: dict[int, dict[str, Any]] = {}
-    spawns: dict[tuple[int, str], dict[str, Any]] = {}
-    for index, round_files in sorted(by_round.items()):
-        r = plan.rounds[index]
-        scenario = inverse.get(index)
-        warnings = {
-            "legacy": LEGACY_WARNINGS,
-            "round_zero": ROUND_ZERO_WARNINGS,
-        }.get(scenario or "", ())
-        row = _team_truth(r, scenario == "legacy", warnings, round_files)
-        teams[row["id"]] = row
-        gametime = next((f for f in round_files if f.role == GAMETIME), None)
-        if gametime is not None:
-            spawns.update(_spawn_truth(r, gametime))
-    scenarios = {
-        name: expected_lua_round_id(plan.rounds[index]) for name, index in plan.scenarios.items()
-    }
-    days = {row["gaming_day"] for row in teams.values()} | {t.gaming_day for t in files.values()}
-    return LuaTruth(teams, spawns, files, scenarios, tuple(sorted(days)))

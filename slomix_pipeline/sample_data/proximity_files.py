@@ -44,6 +44,8 @@ from slomix_pipeline.domain.round_identity import (
     REASON_CORRECTED_TOLERANCE,
 )
 from slomix_pipeline.landing.zone import PROXIMITY_FOLDER, write_atomically
+from slomix_pipeline.sample_data.clock import SERVER_TZ, gaming_day
+from slomix_pipeline.sample_data.file_names import stats_file_name
 from slomix_pipeline.sample_data.model import AXIS, SimCorpus, SimMapPlay, SimRound
 from slomix_pipeline.sample_data.proximity_render import (
     BROKEN_LINE_KINDS,
@@ -53,8 +55,6 @@ from slomix_pipeline.sample_data.proximity_render import (
     RenderedProximity,
     render_proximity_round,
 )
-from slomix_pipeline.sample_data.simulate import SERVER_TZ, gaming_day
-from slomix_pipeline.sample_data.stats_writer import stats_file_name
 
 __all__ = [
     "CLOCK_DRIFT_S",

@@ -15,8 +15,13 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
 
+from slomix_pipeline.sample_data.endstats_render import render_endstats
+from slomix_pipeline.sample_data.file_names import (
+    endstats_file_name,
+    malformed_file_name,
+    stats_file_name,
+)
 from slomix_pipeline.sample_data.model import (
     END_OBJECTIVE,
     SimCorpus,
@@ -61,26 +66,6 @@ class FileLine:
 def clock_text(seconds: int) -> str:
     """``M:SS`` as the header writes it: minutes unpadded, seconds two digits."""
     return f"{seconds // 60}:{seconds % 60:02d}"
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d-%H%M%S")
-
-
-def stats_file_name(r: SimRound) -> str:
-    """``YYYY-MM-DD-HHMMSS-<map>-round-N.txt`` from the moment the file was written."""
-    return f"{_stamp(r.file_written_local)}-{r.map_name}-round-{r.round_number}.txt"
-
-
-def endstats_file_name(r: SimRound) -> str | None:
-    """The side-car's name (its own timestamp), or None when this round has no side-car."""
-    if r.endstats_written_local is None:
-        return None
-    return f"{_stamp(r.endstats_written_local)}-{r.map_name}-round-{r.round_number}-endstats.txt"
-
-
-def malformed_file_name(spec: SimMalformedFile) -> str:
-    return f"{_stamp(spec.local_time)}-{spec.map_name}-round-{spec.round_number}.txt"
 
 
 def header_map_time_seconds(r: SimRound) -> int:
@@ -275,8 +260,6 @@ def render_round_file(
 def render_endstats_file(r: SimRound, r1: SimRound | None = None) -> bytes:
     """The ``-endstats.txt`` side-car in the live writer's format (``endstats_render``); ``r1``
     is the map's first half, whose session counters an R2 file's awards include."""
-    from slomix_pipeline.sample_data.endstats_render import render_endstats
-
     return render_endstats(r, r1)
 
 

@@ -33,15 +33,16 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from slomix_pipeline.landing.zone import STATS_FOLDER, write_atomically
+from slomix_pipeline.sample_data.clock import SERVER_TZ, to_unix
+from slomix_pipeline.sample_data.file_names import stats_file_name
 from slomix_pipeline.sample_data.lua_files import (
     GAMETIME,
     WEBHOOK,
     plan_lua_deliveries,
-    round_spec,
-    webhook_drop_name,
     write_lua_files,
 )
 from slomix_pipeline.sample_data.lua_render import render_gametime, render_stats_ready
+from slomix_pipeline.sample_data.lua_spec import round_spec, webhook_drop_name
 from slomix_pipeline.sample_data.model import (
     END_OBJECTIVE,
     END_SURRENDER,
@@ -52,8 +53,8 @@ from slomix_pipeline.sample_data.model import (
     SimRound,
 )
 from slomix_pipeline.sample_data.proximity_files import write_proximity_files
-from slomix_pipeline.sample_data.simulate import SERVER_TZ, simulate, to_unix
-from slomix_pipeline.sample_data.stats_writer import render_stats_landing, stats_file_name
+from slomix_pipeline.sample_data.simulate import simulate
+from slomix_pipeline.sample_data.stats_writer import render_stats_landing
 
 END_MAP_CHANGE = "map_change"
 CASES: tuple[str, ...] = (

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import slomix_pipeline.warehouse.schema_datasets as _datasets  # noqa: F401  (careers)
 import slomix_pipeline.warehouse.schema_endstats as _endstats  # noqa: F401  (awards, VS)
+import slomix_pipeline.warehouse.schema_identity as _identity  # noqa: F401  (players ledger)
 import slomix_pipeline.warehouse.schema_lua  # noqa: F401  (registers the Lua tables)
 import slomix_pipeline.warehouse.schema_proximity as _proximity  # noqa: F401  (its tables)
 import slomix_pipeline.warehouse.schema_publish as _publish  # noqa: F401  (Discord ledger)

@@ -21,7 +21,9 @@ from slomix_pipeline.warehouse.schema_sessions import COUNTER_COLUMNS
 
 
 def stats_names(conn: Connection) -> list[Any]:
-    """(player_guid, player_name, is_bot, first day, last day, rounds) per stats key and name."""
+    """(player_guid, player_name, is_bot, first day, last day, rounds) per stats key and name,
+    by one scan of every stats row: the reference the players ledger is tested against
+    (``ingest/identity_ledger.py``); no daily run uses it."""
     t = schema.player_comprehensive_stats
     query = select(
         t.c.player_guid,
@@ -35,7 +37,8 @@ def stats_names(conn: Connection) -> list[Any]:
 
 
 def full_guids(conn: Connection) -> set[str]:
-    """Every 32-character GUID of the Lua, proximity and endstats tables."""
+    """Every 32-character GUID of the Lua, proximity and endstats tables (full scans: the
+    reference the players ledger is tested against; no daily run uses it)."""
     out: set[str] = set()
     for column in (
         schema_lua.lua_spawn_stats.c.player_guid,
@@ -232,6 +235,20 @@ def table_rows(conn: Connection, table: Any, order: Sequence[str]) -> list[dict[
     """Every row of a dataset table as dicts in a stable order (exports, gates, tests)."""
     query = select(table).order_by(*(table.c[c] for c in order))
     return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def players_among(conn: Connection, only: Collection[str] | None) -> list[dict[str, Any]]:
+    """The ``players`` rows of ``only`` (None: every player)."""
+    t = ds.players
+    query = select(t).where(among(t.c.canonical_guid, only)).order_by(t.c.canonical_guid)
+    return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def canonical_of(conn: Connection, guids: Collection[str]) -> dict[str, str]:
+    """``player_guid_map`` for ``guids`` only: GUID -> canonical key (resolved ones)."""
+    m = ds.player_guid_map
+    query = select(m.c.guid, m.c.canonical_guid).where(m.c.guid.in_(sorted(guids)))
+    return {g: c for g, c in conn.execute(query) if c is not None}
 
 
 def session_guid_sums(conn: Connection) -> list[Any]:

@@ -11,6 +11,7 @@ import dagster as dg
 from dagster._core.event_api import PartitionKeyFilter
 
 from slomix_pipeline.config import load_settings
+from slomix_pipeline.defs.tables import table_text
 from slomix_pipeline.formats.acknowledgements import render_acknowledgements
 from slomix_pipeline.runner import landed_stats_days, materialize_range
 from slomix_pipeline.sample_data import generate_landing_zone
@@ -48,7 +49,7 @@ def test_acknowledged_losses_turn_warnings_into_listed_losses(tmp_path, monkeypa
         ]
         assert all(e is not None and e.passed for e in evaluations)
         (evaluation,) = [e for e in evaluations if e and "acknowledged" in e.metadata]
-        table = evaluation.metadata["acknowledged"].value
+        table = table_text(evaluation.metadata["acknowledged"])
         assert losses[0].subject in table and "accepted known loss" in table
 
 

@@ -23,6 +23,7 @@ from sqlalchemy import Boolean, Date, DateTime, Float, Integer, Table, Text
 from slomix_pipeline.defs.checks import freshness, ws0, ws1, ws1c, ws7
 from slomix_pipeline.defs.partitions import gaming_days
 from slomix_pipeline.defs.resources import LandingZoneResource, WarehouseResource, gates_resource
+from slomix_pipeline.defs.tables import columns_of, table_text
 from slomix_pipeline.domain import gaming_day
 from slomix_pipeline.runner import range_tags
 from slomix_pipeline.warehouse import schema, schema_lua, schema_proximity, schema_sessions
@@ -95,16 +96,12 @@ def evaluations(result: dg.ExecuteInProcessResult) -> dict[str | None, dg.AssetC
 
 
 def failure_rows(evaluation: dg.AssetCheckEvaluation) -> set[tuple[str, str]]:
-    """(subject, reason) of every row of the markdown failure table."""
-    text = evaluation.metadata["failures"].value
-    if text == "none":
+    """(subject, reason) of every row of the failure table (a ``MetadataValue.table``)."""
+    value = evaluation.metadata["failures"]
+    if value == dg.MetadataValue.text("none"):
         return set()
-    rows = set()
-    for line in str(text).splitlines()[2:]:
-        cells = [c.strip() for c in re.split(r"(?<!\\)\|", line)[1:-1]]
-        if len(cells) == 3:
-            rows.add((cells[0], cells[1]))
-    return rows
+    assert columns_of(value) == ["subject", "reason", "detail"]
+    return {(r.data["subject"], r.data["reason"]) for r in value.records}
 
 
 def _round(rid: int, key: str, day: date, t: int, **kw: Any) -> dict[str, Any]:
@@ -434,7 +431,9 @@ def test_ws1c_checks_per_partition(warehouse_url: str) -> None:
         (f"combat_engagement supply 1 {start} 7", "duplicate_natural_key"),
         (f"player_track supply 1 {start} G0 0", "duplicate_natural_key"),
     }
-    assert "2 rows from d2-a.txt, d2-copy.txt" in by_day["2026-02-11"].metadata["failures"].value
+    assert "2 rows from d2-a.txt, d2-copy.txt" in table_text(
+        by_day["2026-02-11"].metadata["failures"]
+    )
 
 
 # -------------------------------------------------------------------------------------- WS7
@@ -545,7 +544,7 @@ def test_ws7_kill_assists_per_partition(warehouse_url: str) -> None:
         ("S2 BOB (bob)", "totals_vs_graphs"),
         ("S2 CAROL (carol)", "player_missing_from_graphs"),
     }
-    assert "kill_assists: totals 1 vs graphs 2" in failed.metadata["failures"].value
+    assert "kill_assists: totals 1 vs graphs 2" in table_text(failed.metadata["failures"])
 
 
 # -------------------------------------------------------------------------------- freshness
@@ -581,7 +580,7 @@ def test_freshness_check_runs_alone_on_its_schedule_job(
     )
     assert not late.passed and late.severity == dg.AssetCheckSeverity.WARN
     assert failure_rows(late) == {("stats files", "stale")}
-    assert "2026-02-10-210000-supply-R1" in late.metadata["failures"].value
+    assert "2026-02-10-210000-supply-R1" in table_text(late.metadata["failures"])
 
 
 def test_freshness_settings_are_validated() -> None:

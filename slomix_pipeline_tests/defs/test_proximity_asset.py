@@ -18,6 +18,7 @@ from slomix_pipeline.defs.lua.assets import gametime_files, lua_round_teams, web
 from slomix_pipeline.defs.proximity.assets import proximity_engagements
 from slomix_pipeline.defs.resources import LandingZoneResource, WarehouseResource, gates_resource
 from slomix_pipeline.defs.stats.assets import raw_stats_files
+from slomix_pipeline.defs.tables import columns_of
 from slomix_pipeline.runner import landed_stats_days, range_tags
 from slomix_pipeline.sample_data import generate_landing_zone
 from slomix_pipeline.sample_data.proximity_files import ProximityFileTruth, proximity_truth
@@ -105,7 +106,7 @@ def test_range_run_corrects_rounds_and_reports_metadata(
     assert total("rounds_corrected") == corrected > 0
     assert total("rounds_unresolved") == 0
     assert any("corrected_exact_time" in m["identity_reasons"].value for m in metas)
-    assert all("| file |" in m["files_preview"].value for m in metas)
+    assert all(columns_of(m["files_preview"])[0] == "file" for m in metas)
     assert all(m["rejected_files"].value == "none" for m in metas)
 
 

@@ -14,11 +14,14 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
+from dagster._core.definitions.asset_selection import CodeLocationAssetSelection
+from dagster._core.remote_representation.external_data import RepositorySnap
 
 import slomix_pipeline.defs.sensors as sensors_module
 from slomix_pipeline.config import default_sqlite_url, load_settings
 from slomix_pipeline.definitions import defs
 from slomix_pipeline.defs.automation import (
+    AUTOMATED_ASSETS,
     LANDING_ONLY_ASSETS,
     LIVE_LABEL,
     downstream_selection,
@@ -456,8 +459,16 @@ def test_live_condition_waits_for_failed_blocking_checks(instance, gate_passes: 
     assert _requested(result, "after_gate") == ({OLD_DAY} if gate_passes else set())
 
 
-def test_automation_sensor_applies_the_live_condition_by_default(instance) -> None:
-    @dg.asset(name="plain_down", partitions_def=gaming_days, deps=[up_a])
+def test_a_code_server_sensor_evaluates_a_declared_live_condition(instance) -> None:
+    """The live setup in miniature: the asset declares the (unserializable) condition, a sensor
+    evaluated in the code server targets it by key and runs it."""
+
+    @dg.asset(
+        name="plain_down",
+        partitions_def=gaming_days,
+        deps=[up_a],
+        automation_condition=live_update_condition(),
+    )
     def plain_down() -> None:
         return None
 
@@ -465,7 +476,6 @@ def test_automation_sensor_applies_the_live_condition_by_default(instance) -> No
         name="toy_automation",
         target=dg.AssetSelection.assets(plain_down),
         use_user_code_server=True,
-        default_condition=live_update_condition(),
     )
     toy = dg.Definitions(assets=[up_a, plain_down], sensors=[sensor])
     context = dg.build_sensor_context(instance=instance, definitions=toy)
@@ -485,12 +495,51 @@ def test_automation_sensor_targets_fed_assets_only() -> None:
         key.to_user_string()
         for key in downstream_selection().resolve(location.resolve_asset_graph())
     }
+    assert selected == set(AUTOMATED_ASSETS)
     assert "lua_round_teams" in selected
     assert not selected & set(LANDING_ONLY_ASSETS)
     assert not {name for name in selected if name.startswith("discord_")}  # own sensor
-    assert live_automation_sensor.default_condition is not None
-    assert live_automation_sensor.default_condition.get_label() == LIVE_LABEL
+    assert live_automation_sensor.default_condition is None  # declared on the assets instead
     assert "slomix_live_automation" in {s.name for s in location.sensors or []}
+
+
+def test_each_fed_asset_declares_the_live_condition_and_its_page_shows_it() -> None:
+    """Every automated asset carries ``slomix_live_update`` on its own definition, no other
+    asset has a condition, the snapshot the UI reads describes it (the condition itself is not
+    serializable), and Dagster adds no default automation sensor (it would run in the daemon,
+    which cannot evaluate the Python-defined part)."""
+    repository = defs().get_repository_def()
+    graph = repository.asset_graph
+    conditioned = {
+        key.to_user_string(): graph.get(key).automation_condition
+        for key in graph.get_all_asset_keys()
+        if graph.get(key).automation_condition is not None
+    }
+    assert set(conditioned) == set(AUTOMATED_ASSETS)
+    assert {c.get_label() for c in conditioned.values()} == {LIVE_LABEL}
+    assert "default_automation_condition_sensor" not in {s.name for s in repository.sensor_defs}
+    snap = RepositorySnap.from_def(repository)
+    shown = {
+        node.asset_key.to_user_string(): node.automation_condition_snapshot
+        for node in snap.asset_nodes
+        if node.automation_condition_snapshot is not None
+    }
+    assert set(shown) == set(AUTOMATED_ASSETS)
+    assert {s.node_snapshot.label for s in shown.values()} == {LIVE_LABEL}
+
+
+def test_the_automation_target_renders_as_a_readable_selection() -> None:
+    """The UI shows ``str(target & code_location)``: a Python repr before (``.without_checks()``
+    has no selection string), asset keys now."""
+    snap = RepositorySnap.from_def(defs().get_repository_def())
+    (sensor,) = [s for s in snap.sensors if s.name == "slomix_live_automation"]
+    shown = str(
+        sensor.asset_selection
+        & CodeLocationAssetSelection(selected_code_location="slomix_pipeline")
+    )
+    assert "Selection(" not in shown and "AssetKey(" not in shown
+    assert shown.startswith('(key:"careers" or key:"endstats" or ')
+    assert shown.endswith(' and code_location:"slomix_pipeline"')
 
 
 def test_a_landing_run_does_the_whole_chain_and_leaves_the_automation_nothing(

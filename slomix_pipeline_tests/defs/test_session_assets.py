@@ -21,13 +21,11 @@ from slomix_pipeline.defs.proximity.assets import proximity_engagements
 from slomix_pipeline.defs.resources import LandingZoneResource, WarehouseResource, gates_resource
 from slomix_pipeline.defs.sessions.assets import linked_rounds, session_aggregates
 from slomix_pipeline.defs.stats.assets import raw_stats_files
+from slomix_pipeline.defs.tables import columns_of
 from slomix_pipeline.runner import range_tags
 from slomix_pipeline.sample_data import generate_landing_zone
-from slomix_pipeline.sample_data.session_truth import (
-    SessionTruth,
-    plant_linking_cases,
-    session_truth,
-)
+from slomix_pipeline.sample_data.linking_cases import plant_linking_cases
+from slomix_pipeline.sample_data.session_truth import SessionTruth, session_truth
 from slomix_pipeline.warehouse.engine import open_warehouse
 from slomix_pipeline_tests.ingest.test_sessions_ingest import assert_sessions_match
 from slomix_pipeline_tests.tabledump import dump_tables
@@ -110,15 +108,16 @@ def test_single_day_run_reports_the_detailed_metadata(sample, warehouse_url: str
     (links,) = result.asset_materializations_for_node("linked_rounds")
     meta = links.metadata
     assert meta["rounds"].value == meta["day_rows/round_links"].value > 0
-    assert "| file time | map | round | reason | candidates |" in meta["unlinked_rounds"].value or (
-        meta["unlinked_rounds"].value == "none"
-    )
+    unlinked_columns = ["file time", "map", "round", "reason", "candidates"]
+    assert columns_of(meta["unlinked_rounds"]) in ([], unlinked_columns)  # [] when all linked
     assert "NO LUA DATA" not in str(meta["timing_statuses"].value)
     (sessions,) = result.asset_materializations_for_node("session_aggregates")
     meta = sessions.metadata
     assert meta["sessions_found"].value == meta["day_rows/gaming_sessions"].value > 0
-    assert meta["top_players"].value.startswith("| # | player | guid | team | kills |")
-    assert "| session | day |" in meta["sessions"].value
+    assert columns_of(meta["top_players"])[:5] == ["#", "player", "guid", "team", "kills"]
+    assert [r.data["#"] for r in meta["top_players"].records][:2] == [1, 2]
+    assert columns_of(meta["sessions"])[:2] == ["session", "day"]
+    assert len(meta["sessions"].records) == meta["sessions_found"].value
 
 
 def _all_files(zone: Path) -> list[Path]:

@@ -15,6 +15,7 @@ import pytest
 from slomix_pipeline.config import load_settings
 from slomix_pipeline.defs.resources import LandingZoneResource, WarehouseResource, gates_resource
 from slomix_pipeline.defs.stats.assets import raw_stats_files
+from slomix_pipeline.defs.tables import columns_of
 from slomix_pipeline.runner import landed_stats_days, range_tags
 from slomix_pipeline.sample_data import generate_landing_zone
 from slomix_pipeline.warehouse.engine import open_warehouse
@@ -75,7 +76,9 @@ def test_range_run_reports_metadata(sample_zone: Path, warehouse_url: str) -> No
     single = _materialize(sample_zone, warehouse_url, day=days[0])
     (meta,) = [m.metadata for m in single.asset_materializations_for_node("raw_stats_files")]
     assert meta["rounds"].value == meta["day_rows/rounds"].value
-    assert "| file time |" in meta["rounds_preview"].value
+    preview = meta["rounds_preview"]
+    assert columns_of(preview)[:3] == ["file time", "map", "round"]
+    assert len(preview.records) == min(meta["rounds"].value, 41)  # 40 shown, then "… N more"
 
 
 def test_same_partition_twice_and_range_vs_single_days_are_identical(

@@ -24,17 +24,13 @@ from slomix_pipeline.ingest.proximity import ingest_proximity_days
 from slomix_pipeline.ingest.stats_files import ingest_stats_days
 from slomix_pipeline.runner import landed_stats_days
 from slomix_pipeline.sample_data import generate_landing_zone
-from slomix_pipeline.sample_data.lua_files import expected_lua_round_id
+from slomix_pipeline.sample_data.clock import to_unix
+from slomix_pipeline.sample_data.file_names import stats_file_name
+from slomix_pipeline.sample_data.linking_cases import LinkingPlan, plant_linking_cases
+from slomix_pipeline.sample_data.lua_truth import expected_lua_round_id
 from slomix_pipeline.sample_data.model import SimCorpus
 from slomix_pipeline.sample_data.proximity_files import SCENARIO_CLOCK_DRIFT, plan_proximity_files
-from slomix_pipeline.sample_data.session_truth import (
-    LinkingPlan,
-    SessionTruth,
-    plant_linking_cases,
-    session_truth,
-)
-from slomix_pipeline.sample_data.simulate import to_unix
-from slomix_pipeline.sample_data.stats_writer import stats_file_name
+from slomix_pipeline.sample_data.session_truth import SessionTruth, session_truth
 from slomix_pipeline.warehouse import schema, schema_sessions
 from slomix_pipeline.warehouse.engine import open_warehouse
 from slomix_pipeline_tests.tabledump import dump_tables

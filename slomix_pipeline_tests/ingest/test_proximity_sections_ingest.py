@@ -29,7 +29,7 @@ from slomix_pipeline.sample_data.proximity_files import (
     ProximityFileTruth,
     proximity_truth,
 )
-from slomix_pipeline.sample_data.proximity_sections_render import PLANTED_PUSH_QUALITY
+from slomix_pipeline.sample_data.proximity_render.sections_v5 import PLANTED_PUSH_QUALITY
 from slomix_pipeline.warehouse import schema, schema_proximity_sections
 from slomix_pipeline.warehouse.engine import open_warehouse
 from slomix_pipeline.warehouse.schema_proximity import proximity_files

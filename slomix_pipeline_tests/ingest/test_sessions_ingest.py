@@ -24,15 +24,13 @@ from slomix_pipeline.ingest.sessions import build_sessions_days
 from slomix_pipeline.landing.zone import STATS_FOLDER, write_atomically
 from slomix_pipeline.runner import landed_stats_days
 from slomix_pipeline.sample_data import generate_landing_zone
+from slomix_pipeline.sample_data.file_names import stats_file_name
+from slomix_pipeline.sample_data.linking_cases import LinkingPlan
 from slomix_pipeline.sample_data.lua_files import write_lua_files
 from slomix_pipeline.sample_data.model import SimCorpus, SimMapPlay, SimNight, SimRound
-from slomix_pipeline.sample_data.session_truth import LinkingPlan, SessionTruth, session_truth
+from slomix_pipeline.sample_data.session_truth import SessionTruth, session_truth
 from slomix_pipeline.sample_data.simulate import simulate
-from slomix_pipeline.sample_data.stats_writer import (
-    render_round_file,
-    render_stats_landing,
-    stats_file_name,
-)
+from slomix_pipeline.sample_data.stats_writer import render_round_file, render_stats_landing
 from slomix_pipeline.warehouse import schema_sessions
 from slomix_pipeline.warehouse.engine import open_warehouse
 from slomix_pipeline_tests.ingest.test_linking_ingest import (

@@ -18,13 +18,9 @@ from slomix_pipeline.config import load_settings
 from slomix_pipeline.ingest.stats_files import ingest_stats_days
 from slomix_pipeline.runner import landed_stats_days
 from slomix_pipeline.sample_data import generate_landing_zone
-from slomix_pipeline.sample_data.truth import (
-    APPROXIMATE_FIELDS,
-    EXACT_FIELDS,
-    expected_rejects,
-    features,
-    round_truth,
-)
+from slomix_pipeline.sample_data.corpus_features import features
+from slomix_pipeline.sample_data.truth import expected_rejects, round_truth
+from slomix_pipeline.sample_data.truth_records import APPROXIMATE_FIELDS, EXACT_FIELDS
 from slomix_pipeline.warehouse import schema
 from slomix_pipeline.warehouse.engine import open_warehouse
 

@@ -25,7 +25,8 @@ from slomix_pipeline.sample_data.stopwatch_cases import (
     stopwatch_truth,
     write_stopwatch_zone,
 )
-from slomix_pipeline.sample_data.truth import APPROXIMATE_FIELDS, EXACT_FIELDS, round_truth
+from slomix_pipeline.sample_data.truth import round_truth
+from slomix_pipeline.sample_data.truth_records import APPROXIMATE_FIELDS, EXACT_FIELDS
 from slomix_pipeline.warehouse import schema, schema_sessions
 from slomix_pipeline.warehouse.engine import open_warehouse
 from slomix_pipeline_tests.ingest.test_linking_ingest import rows, settings_for

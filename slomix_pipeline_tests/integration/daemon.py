@@ -46,6 +46,7 @@ from slomix_pipeline.landing.zone import TEMP_PREFIX
 REPO_ROOT = Path(__file__).resolve().parents[2]
 WORKSPACE = REPO_ROOT / "workspace.yaml"
 DAEMON_BIN = REPO_ROOT / ".venv" / "bin" / "dagster-daemon"
+PYTHON_BIN = REPO_ROOT / ".venv" / "bin" / "python"
 
 LANDING_SENSOR = "landing_zone_sensor"
 AUTOMATION_SENSOR = "slomix_live_automation"
@@ -79,6 +80,9 @@ class DaemonSettings:
     max_concurrent_runs: int = 4
     dequeue_interval_seconds: int = 1
     pool_run_buffer: int = 3
+    # The daemon's sensor loop (``slomix_pipeline.daemon``, the live entry point); None runs the
+    # stock ``dagster-daemon`` with its fixed 5 s loop.
+    sensor_loop_seconds: float | None = 0.5
 
 
 def render_dagster_yaml(settings: DaemonSettings) -> str:
@@ -142,6 +146,7 @@ def daemon_environment(
             "SLOMIX_DATABASE_URL": settings.warehouse_url,
             "SLOMIX_SENSORS_DEFAULT_RUNNING": "1",
             "SLOMIX_SENSOR_INTERVAL_SECONDS": str(settings.sensor_interval_seconds),
+            "SLOMIX_DAEMON_SENSOR_LOOP_SECONDS": str(settings.sensor_loop_seconds or 5),
             "SLOMIX_AUTOMATION_INTERVAL_SECONDS": str(settings.automation_interval_seconds),
             "SLOMIX_PARTITION_START": settings.partition_start,
             # The freshness schedule starts RUNNING with the sensors and fires every quarter
@@ -190,6 +195,13 @@ def wait_until(
 # -------------------------------------------------------------------------------- the daemon
 
 
+def daemon_command(settings: DaemonSettings) -> list[str]:
+    """The live entry point (shorter sensor loop), or the stock daemon when no loop is set."""
+    if settings.sensor_loop_seconds is None:
+        return [str(DAEMON_BIN)]
+    return [str(PYTHON_BIN), "-m", "slomix_pipeline.daemon"]
+
+
 class LiveDaemon:
     """One ``dagster-daemon run`` process group on its own temporary instance.
 
@@ -216,7 +228,7 @@ class LiveDaemon:
         self.started_at = time.time()
         with open(self.log_path, "ab") as log:
             self._process = subprocess.Popen(
-                [str(DAEMON_BIN), "run", "-w", str(WORKSPACE)],
+                [*daemon_command(self.settings), "run", "-w", str(WORKSPACE)],
                 cwd=REPO_ROOT,
                 env=env,
                 stdin=subprocess.DEVNULL,

@@ -47,6 +47,7 @@ def test_wheel_carries_migrations_and_runs_the_demo(tmp_path: Path) -> None:
     (wheel,) = dist.glob("slomix_pipeline-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "slomix_pipeline/migrations/env.py" in names
+    assert "slomix_pipeline/instance/dagster.yaml" in names  # the instance template
     versions = [n for n in names if n.startswith("slomix_pipeline/migrations/versions/")]
     shipped = sorted(p.name for p in (REPO_ROOT / "migrations" / "versions").glob("*.py"))
     assert sorted(Path(n).name for n in versions if n.endswith(".py")) == shipped
@@ -65,6 +66,8 @@ def test_wheel_carries_migrations_and_runs_the_demo(tmp_path: Path) -> None:
         env=env,
     )
     assert "SUCCESS" in out, out[-2000:]
+    seeded = (tmp_path / "dagster_home" / "dagster.yaml").read_text()
+    assert "QueuedRunCoordinator" in seeded  # the shipped instance template seeded the home
 
     # The migrations ran from the installed copy (the checkout is nowhere on this path).
     probe = "import slomix_pipeline.warehouse.engine as e; print(e.migrations_dir())"

@@ -16,6 +16,7 @@ from slomix_pipeline.config import load_settings
 from slomix_pipeline.defs.publish.assets import DELIVERY_CHECK, discord_posts
 from slomix_pipeline.defs.publish.sensor import discord_publish_sensor
 from slomix_pipeline.defs.resources import WarehouseResource
+from slomix_pipeline.defs.tables import table_text
 from slomix_pipeline.formats.acknowledgements import render_acknowledgements
 from slomix_pipeline.publish import ledger
 from slomix_pipeline.runner import landed_stats_days, materialize_range
@@ -191,7 +192,7 @@ def test_a_day_whose_gate_failed_is_held_back(
     monkeypatch.setenv("SLOMIX_DISCORD_WEBHOOK_URLS", discord.url)
     result = _publish(instance, sqlite_url, days=[day.isoformat()])
     assert result.success and not discord.requests
-    held = _metadata(result, "discord_round_posts")["held"].value
+    held = table_text(_metadata(result, "discord_round_posts")["held"])
     assert "ws1c_unique_keys failed" in held
 
 

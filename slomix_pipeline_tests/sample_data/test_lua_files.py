@@ -16,17 +16,14 @@ from slomix_pipeline.formats.gametime import parse_gametime_file
 from slomix_pipeline.formats.webhook import parse_webhook_body
 from slomix_pipeline.landing.receiver import create_app
 from slomix_pipeline.landing.zone import GAMETIMES_FOLDER, WEBHOOK_FOLDER
-from slomix_pipeline.sample_data.lua_files import (
+from slomix_pipeline.sample_data.lua_files import plan_lua_deliveries, write_lua_files
+from slomix_pipeline.sample_data.lua_spec import (
     LEGACY_LUA_VERSION,
-    LuaTruth,
-    expected_lua_round_id,
     lua_end_reason,
-    lua_truth,
-    plan_lua_deliveries,
     round_spec,
     webhook_drop_name,
-    write_lua_files,
 )
+from slomix_pipeline.sample_data.lua_truth import LuaTruth, expected_lua_round_id, lua_truth
 from slomix_pipeline.sample_data.model import SimCorpus, SimRound
 from slomix_pipeline.sample_data.simulate import simulate
 

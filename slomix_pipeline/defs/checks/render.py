@@ -1,4 +1,4 @@
-"""Gate results -> Dagster check results: markdown tables, coverage metadata, one per partition.
+"""Gate results -> Dagster check results: failure tables, coverage metadata, one per partition.
 
 A check run on one gaming day yields one ``AssetCheckResult``: Dagster records it on that
 partition and, for a blocking check failing with ERROR, stops the downstream steps of the run.
@@ -32,6 +32,7 @@ from dagster._core.definitions.asset_checks.asset_check_evaluation import (
 )
 
 from slomix_pipeline.defs.resources import GatesResource
+from slomix_pipeline.defs.tables import Listing, table
 from slomix_pipeline.domain.gates import (
     GateFailure,
     GateResult,
@@ -41,7 +42,7 @@ from slomix_pipeline.domain.gates import (
 )
 from slomix_pipeline.warehouse.play_days import days_with_landings
 
-MAX_TABLE_ROWS = 200
+MAX_TABLE_ROWS = 100
 """Failures listed per table; the rest are counted (metadata stays small on a bad backfill)."""
 
 
@@ -50,21 +51,20 @@ def _cell(value: object) -> str:
 
 
 def markdown_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """A markdown table, for the run log only (metadata uses table values: ``defs/tables.py``)."""
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
     return "\n".join(lines)
 
 
-def failures_table(failures: Sequence[GateFailure], limit: int = MAX_TABLE_ROWS) -> str:
-    """The failures as a markdown table (subject, reason, detail), or ``none``."""
-    if not failures:
-        return "none"
-    table = markdown_table(
-        ["subject", "reason", "detail"], [[f.subject, f.reason, f.detail] for f in failures[:limit]]
+def failures_table(failures: Sequence[GateFailure], limit: int = MAX_TABLE_ROWS) -> Listing:
+    """The failures as a table value (subject, reason, detail), the rest counted; ``none``."""
+    return table(
+        ["subject", "reason", "detail"],
+        [[f.subject, f.reason, f.detail] for f in failures[:limit]],
+        total=len(failures),
+        more="more failure(s) not listed",
     )
-    if len(failures) > limit:
-        table += f"\n\n… {len(failures) - limit} more failure(s) not listed"
-    return table
 
 
 def _coverage_value(value: Any) -> Any:
@@ -82,16 +82,15 @@ def gate_metadata(result: GateResult, days: Sequence[date]) -> dict[str, Any]:
     meta: dict[str, Any] = {
         "days": dg.MetadataValue.text(", ".join(d.isoformat() for d in days)),
         "summary": dg.MetadataValue.text(result.summary),
-        "failures": dg.MetadataValue.md(failures_table(result.failures)),
+        "failures": failures_table(result.failures),
         "failure_count": len(result.failures),
         "failure_reasons": dg.MetadataValue.json(result.reason_counts()),
     }
     if result.acknowledged:
-        meta["acknowledged"] = dg.MetadataValue.md(
-            markdown_table(
-                ["subject", "reason", "detail", "operator note"],
-                [[f.subject, f.reason, f.detail, note] for f, note in result.acknowledged],
-            )
+        meta["acknowledged"] = table(
+            ["subject", "reason", "detail", "operator note"],
+            [[f.subject, f.reason, f.detail, note] for f, note in result.acknowledged],
+            limit=MAX_TABLE_ROWS,
         )
     for key, value in result.coverage.items():
         meta[f"coverage/{key}"] = _coverage_value(value)

@@ -13,6 +13,7 @@ never changes the result (see docs/datasets.md).
 import dagster as dg
 
 from slomix_pipeline.config import load_settings
+from slomix_pipeline.defs.conditions import live_update_condition
 from slomix_pipeline.defs.datasets.metadata import (
     column_schema,
     load_merges,
@@ -32,6 +33,7 @@ GROUP = "datasets"
 def _common(description: str, tables: tuple, deps: list) -> dict:
     return {
         "deps": deps,
+        "automation_condition": live_update_condition(),
         "partitions_def": gaming_days,
         "backfill_policy": dg.BackfillPolicy.single_run(),
         "group_name": GROUP,
@@ -55,7 +57,9 @@ def _common(description: str, tables: tuple, deps: list) -> dict:
 def players(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
-    report = build_identity(warehouse.get_engine(), load_merges(load_settings()))
+    report = build_identity(
+        warehouse.get_engine(), load_merges(load_settings()), partition_days(context)
+    )
     if report.collisions:
         context.log.warning(f"GUID prefix collisions (not merged): {report.collisions}")
     meta = table_metadata([ds.players, ds.player_guid_map, ds.player_names], report.written)
@@ -112,6 +116,7 @@ def leaderboards(
 
 @dg.asset(
     deps=[careers],
+    automation_condition=live_update_condition(),
     partitions_def=gaming_days,
     backfill_policy=dg.BackfillPolicy.single_run(),
     group_name=GROUP,

@@ -4,10 +4,10 @@
 import dagster as dg
 
 from slomix_pipeline.config import load_settings
-from slomix_pipeline.defs.checks.render import markdown_table
 from slomix_pipeline.defs.datasets.metadata import load_merges
 from slomix_pipeline.defs.partitions import gaming_days
 from slomix_pipeline.defs.resources import WarehouseResource
+from slomix_pipeline.defs.tables import table
 from slomix_pipeline.domain.careers.gates import DatasetFailure, identity_failures, sum_failures
 from slomix_pipeline.domain.careers.identity import resolve_identities
 from slomix_pipeline.formats.player_merges import ALL_TIME
@@ -27,7 +27,12 @@ def _result(failures: list[DatasetFailure], passed_text: str) -> dg.AssetCheckRe
                 passed_text if not failures else f"{len(failures)} failure(s)"
             ),
             "failure_count": len(failures),
-            "failures": dg.MetadataValue.md(markdown_table(["subject", "reason", "detail"], rows)),
+            "failures": table(
+                ["subject", "reason", "detail"],
+                rows,
+                total=len(failures),
+                more="more failure(s) not listed",
+            ),
         },
     )
 

@@ -10,6 +10,7 @@ its names are resolved against that round's ``player_comprehensive_stats`` rows.
 import dagster as dg
 
 from slomix_pipeline.config import load_settings
+from slomix_pipeline.defs.conditions import live_update_condition
 from slomix_pipeline.defs.partitions import gaming_days, partition_days
 from slomix_pipeline.defs.resources import LandingZoneResource, WarehouseResource
 from slomix_pipeline.ingest.endstats import EndstatsIngestReport, ingest_endstats_days
@@ -35,6 +36,7 @@ def endstats_metadata(report: EndstatsIngestReport) -> dict:
 
 @dg.asset(
     deps=["raw_stats_files"],
+    automation_condition=live_update_condition(),
     partitions_def=gaming_days,
     backfill_policy=dg.BackfillPolicy.single_run(),
     group_name="stats",

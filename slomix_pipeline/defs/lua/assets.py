@@ -11,6 +11,7 @@
 import dagster as dg
 
 from slomix_pipeline.config import load_settings
+from slomix_pipeline.defs.conditions import live_update_condition
 from slomix_pipeline.defs.day_metadata import finish
 from slomix_pipeline.defs.lua.metadata import round_teams_metadata, source_metadata
 from slomix_pipeline.defs.partitions import gaming_days, partition_days
@@ -92,6 +93,7 @@ def gametime_files(
 
 @dg.asset(
     deps=[webhook_drops, gametime_files],
+    automation_condition=live_update_condition(),
     partitions_def=gaming_days,
     backfill_policy=dg.BackfillPolicy.single_run(),
     group_name=_GROUP,

@@ -8,24 +8,20 @@ from typing import Any
 
 import dagster as dg
 
+from slomix_pipeline.defs.tables import Listing, table
 from slomix_pipeline.ingest.lua_events import LuaBuildReport, LuaIngestReport
 
 _PREVIEW_ROWS = 40
-
-
-def _markdown_table(header: list[str], rows: Sequence[Sequence[Any]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(str(v).replace("|", "\\|") for v in row) + " |" for row in rows]
-    return "\n".join(lines)
+_LISTED_ROWS = 50
 
 
 def _days(days: Sequence[Any]) -> dg.MetadataValue:
     return dg.MetadataValue.text(", ".join(d.isoformat() for d in days))
 
 
-def quarantine_table(rows: Sequence[tuple[str, str, str]]) -> str:
-    """``| source | file | reason |`` markdown, or ``none`` (a table nobody has to scroll for)."""
-    return _markdown_table(["source", "file", "reason"], rows) if rows else "none"
+def quarantine_table(rows: Sequence[tuple[str, str, str]]) -> Listing:
+    """Source, file and reason per quarantined file: a table value, so the reason is on screen."""
+    return table(["source", "file", "reason"], rows, limit=_LISTED_ROWS)
 
 
 def source_metadata(report: LuaIngestReport) -> dict[str, Any]:
@@ -44,10 +40,8 @@ def source_metadata(report: LuaIngestReport) -> dict[str, Any]:
         "files_skipped_before_window": report.files_before_window,
         "bytes_read": report.bytes_read,
         "reject_reasons": dg.MetadataValue.json(report.reason_counts()),
-        "quarantined_files": dg.MetadataValue.md(quarantine_table(quarantined)),
-        "ignored_messages": dg.MetadataValue.md(
-            _markdown_table(["file", "kind"], ignored) if ignored else "none"
-        ),
+        "quarantined_files": quarantine_table(quarantined),
+        "ignored_messages": table(["file", "kind"], ignored, limit=_LISTED_ROWS),
         "dagster/row_count": report.events_loaded,
     }
 
@@ -65,21 +59,19 @@ def round_teams_metadata(report: LuaBuildReport) -> dict[str, Any]:
             _utc(t.round_end_unix),
             t.map_name,
             t.round_number,
-            t.actual_duration_seconds if t.actual_duration_seconds is not None else "-",
+            t.actual_duration_seconds,
             t.end_reason.value,
             "+".join(t.sources),
             t.event_count,
         ]
-        for t in teams[:_PREVIEW_ROWS]
+        for t in teams
     ]
-    rounds = report.teams_count
-    more = f"\n\n… {rounds - _PREVIEW_ROWS} more" if rounds > _PREVIEW_ROWS else ""
     quarantined = [(q.source, q.file_name, q.reason) for q in report.quarantined]
     return {
         "days": _days(report.days),
         "events_read": report.events_read,
         "duplicates_merged": report.duplicates_merged,
-        "rounds": rounds,
+        "rounds": report.teams_count,
         "rounds_webhook_only": by_sources.get("webhook", 0),
         "rounds_gametime_only": by_sources.get("gametime", 0),
         "rounds_both_sources": by_sources.get("webhook+gametime", 0),
@@ -87,23 +79,20 @@ def round_teams_metadata(report: LuaBuildReport) -> dict[str, Any]:
         "events_by_source": dg.MetadataValue.json(dict(report.events_by_source)),
         "spawn_rows": report.spawn_rows_count,
         "files_quarantined": len(quarantined),
-        "quarantined_files": dg.MetadataValue.md(quarantine_table(quarantined)),
-        "dagster/row_count": rounds,
-        "rounds_preview": dg.MetadataValue.md(
-            _markdown_table(
-                [
-                    "round end (UTC)",
-                    "map",
-                    "round",
-                    "duration s",
-                    "end reason",
-                    "sources",
-                    "events",
-                ],
-                preview,
-            )
-            + more
-            if preview
-            else "none"
+        "quarantined_files": quarantine_table(quarantined),
+        "dagster/row_count": report.teams_count,
+        "rounds_preview": table(
+            [
+                "round end (UTC)",
+                "map",
+                "round",
+                "duration s",
+                "end reason",
+                "sources",
+                "events",
+            ],
+            preview,
+            limit=_PREVIEW_ROWS,
+            more="more rounds not listed",
         ),
     }

@@ -10,6 +10,7 @@ their tables (``rounds``, ``lua_round_teams``) to decide each file's round from 
 import dagster as dg
 
 from slomix_pipeline.config import load_settings
+from slomix_pipeline.defs.conditions import live_update_condition
 from slomix_pipeline.defs.day_metadata import finish
 from slomix_pipeline.defs.partitions import gaming_days, partition_days
 from slomix_pipeline.defs.proximity.metadata import proximity_metadata
@@ -20,6 +21,7 @@ from slomix_pipeline.warehouse import schema_proximity as sp
 
 @dg.asset(
     deps=["raw_stats_files", "lua_round_teams"],
+    automation_condition=live_update_condition(),
     partitions_def=gaming_days,
     backfill_policy=dg.BackfillPolicy.single_run(),
     group_name="proximity",

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import dagster as dg
 
+from slomix_pipeline.defs.tables import table
 from slomix_pipeline.ingest.proximity import ProximityIngestReport
 
 _PREVIEW_ROWS = 40
-
-
-def _markdown_table(header: list[str], rows: Sequence[Sequence[Any]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(str(v).replace("|", "\\|") for v in row) + " |" for row in rows]
-    return "\n".join(lines)
+_LISTED_ROWS = 50
 
 
 def _dash(value: Any) -> Any:
@@ -41,9 +36,8 @@ def proximity_metadata(report: ProximityIngestReport) -> dict[str, Any]:
             _dash(f.trade_events),
             f.broken_lines,
         ]
-        for f in files[:_PREVIEW_ROWS]
+        for f in files
     ]
-    more = f"\n\n… {len(files) - _PREVIEW_ROWS} more" if len(files) > _PREVIEW_ROWS else ""
     rejects = [[o.file_name, o.status, o.reason or ""] for o in report.rejected]
     return {
         "days": dg.MetadataValue.text(", ".join(d.isoformat() for d in report.days)),
@@ -64,29 +58,24 @@ def proximity_metadata(report: ProximityIngestReport) -> dict[str, Any]:
         "bytes_read": report.bytes_read,
         "rows_written": dg.MetadataValue.json(report.rows_written),
         "dagster/row_count": report.engagements,
-        "rejected_files": dg.MetadataValue.md(
-            _markdown_table(["file", "status", "reason"], rejects) if rejects else "none"
-        ),
-        "files_preview": dg.MetadataValue.md(
-            _markdown_table(
-                [
-                    "file",
-                    "map",
-                    "header round",
-                    "round",
-                    "identity",
-                    "delta s",
-                    "matched",
-                    "linked",
-                    "engagements",
-                    "tracks",
-                    "trades",
-                    "broken",
-                ],
-                preview,
-            )
-            + more
-            if preview
-            else "none"
+        "rejected_files": table(["file", "status", "reason"], rejects, limit=_LISTED_ROWS),
+        "files_preview": table(
+            [
+                "file",
+                "map",
+                "header round",
+                "round",
+                "identity",
+                "delta s",
+                "matched",
+                "linked",
+                "engagements",
+                "tracks",
+                "trades",
+                "broken",
+            ],
+            preview,
+            limit=_PREVIEW_ROWS,
+            more="more files not listed",
         ),
     }

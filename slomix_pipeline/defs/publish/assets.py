@@ -35,6 +35,7 @@ from slomix_pipeline.defs.publish.verdict import (
     location_asset_graph,
 )
 from slomix_pipeline.defs.resources import WarehouseResource
+from slomix_pipeline.defs.tables import Listing, table
 from slomix_pipeline.domain.gaming_day import utc_now_epoch
 from slomix_pipeline.publish import ledger, reads
 from slomix_pipeline.publish.discord import WebhookClient
@@ -162,12 +163,9 @@ def _plan(
     return plan, days, why
 
 
-def _md_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    if not rows:
-        return "none"
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(str(c).replace("|", "\\|") for c in r) + " |" for r in rows]
-    return "\n".join(lines)
+def _listing(header: Sequence[str], rows: Sequence[Sequence[object]]) -> Listing:
+    """A listing as a table value (``defs/tables.py``): every column on screen."""
+    return table(header, rows, limit=50)
 
 
 @dg.multi_asset(specs=_specs(), check_specs=_checks(), pool=POOL, can_subset=False)
@@ -238,14 +236,10 @@ def _results(
             ),
             "due_posts": len(due),
             "outcomes": dg.MetadataValue.json(summarize(mine)),
-            "held": dg.MetadataValue.md(
-                _md_table(["post", "why"], [(h.key, h.reason) for h in held])
-            ),
-            "problems": dg.MetadataValue.md(
-                _md_table(
-                    ["post", "part", "outcome", "detail"],
-                    [(o.post_key, o.part, o.action, o.detail) for o in bad],
-                )
+            "held": _listing(["post", "why"], [(h.key, h.reason) for h in held]),
+            "problems": _listing(
+                ["post", "part", "outcome", "detail"],
+                [(o.post_key, o.part, o.action, o.detail) for o in bad],
             ),
             "preview": dg.MetadataValue.md(preview),
             NEXT_KEY: next_at if next_at is not None else dg.MetadataValue.text("none"),

@@ -12,6 +12,7 @@ the sessions that *start* on its days. All the work happens in
 import dagster as dg
 
 from slomix_pipeline.config import load_settings
+from slomix_pipeline.defs.conditions import live_update_condition
 from slomix_pipeline.defs.day_metadata import day_metadata, finish
 from slomix_pipeline.defs.partitions import gaming_days, partition_days
 from slomix_pipeline.defs.resources import WarehouseResource
@@ -36,6 +37,7 @@ _GROUP = "sessions"
 
 @dg.asset(
     deps=["raw_stats_files", "lua_round_teams", "proximity_engagements"],
+    automation_condition=live_update_condition(),
     partitions_def=gaming_days,
     backfill_policy=dg.BackfillPolicy.single_run(),
     group_name=_GROUP,
@@ -63,6 +65,7 @@ def linked_rounds(
 
 @dg.asset(
     deps=[linked_rounds],
+    automation_condition=live_update_condition(),
     partitions_def=gaming_days,
     backfill_policy=dg.BackfillPolicy.single_run(),
     group_name=_GROUP,
@@ -110,7 +113,7 @@ def session_aggregates(
             "sessions not rebuilt: " + "; ".join(f"{b.day}: {b.reason()}" for b in listed)
         ),
         metadata={
-            "blocked_days": dg.MetadataValue.md(blocked_table(listed)),
+            "blocked_days": blocked_table(listed),
             "days_materialized": len(build),
         },
         allow_retries=False,

@@ -2,7 +2,7 @@
 
 Each materialization says what it linked per source, why the rest is unlinked (reason codes,
 never a bare "no data"), which sessions it found, what changed since the previous run (late
-files, merges, neighbouring days left stale) and the partition's top players as a markdown table.
+files, merges, neighbouring days left stale) and the partition's top players, as table values.
 """
 
 from __future__ import annotations
@@ -14,17 +14,12 @@ from typing import Any
 
 import dagster as dg
 
+from slomix_pipeline.defs.tables import table
 from slomix_pipeline.ingest.linking import LinkReport
 from slomix_pipeline.ingest.sessions import SessionReport
 
 _PREVIEW_ROWS = 40
 _TOP_PLAYERS = 10
-
-
-def _markdown_table(header: list[str], rows: Sequence[Sequence[Any]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(str(v).replace("|", "\\|") for v in row) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 def _days(days: Sequence[Any]) -> dg.MetadataValue:
@@ -73,15 +68,11 @@ def link_metadata(report: LinkReport) -> dict[str, Any]:
         "duration_sources": dg.MetadataValue.json(report.duration_source_counts()),
         "players_time_clamped": report.players_clamped,
         "proximity_files_read": report.proximity_files,
-        "unlinked_rounds": dg.MetadataValue.md(
-            _markdown_table(["file time", "map", "round", "reason", "candidates"], rows)
-            if rows
-            else "none"
+        "unlinked_rounds": table(
+            ["file time", "map", "round", "reason", "candidates"], rows, limit=_PREVIEW_ROWS
         ),
-        "unlinked_lua_rows": dg.MetadataValue.md(
-            _markdown_table(["round end (UTC)", "map", "round", "reason"], lua_rows)
-            if lua_rows
-            else "none"
+        "unlinked_lua_rows": table(
+            ["round end (UTC)", "map", "round", "reason"], lua_rows, limit=_PREVIEW_ROWS
         ),
         "dagster/row_count": len(report.rounds),
     }
@@ -133,30 +124,23 @@ def session_metadata(report: SessionReport) -> dict[str, Any]:
         "days": _days(report.days),
         "window_days": _days(report.window_days),
         "sessions_found": len(report.session_ids),
-        "sessions": dg.MetadataValue.md(
-            _markdown_table(
-                [
-                    "session",
-                    "day",
-                    "start (UTC)",
-                    "end (UTC)",
-                    "rounds counted",
-                    "maps",
-                    "players",
-                    "score A-B",
-                ],
-                sessions[:_PREVIEW_ROWS],
-            )
-            if sessions
-            else "none"
+        "sessions": table(
+            [
+                "session",
+                "day",
+                "start (UTC)",
+                "end (UTC)",
+                "rounds counted",
+                "maps",
+                "players",
+                "score A-B",
+            ],
+            sessions,
+            limit=_PREVIEW_ROWS,
+            more="more sessions not listed",
         ),
-        "top_players": dg.MetadataValue.md(
-            _markdown_table(
-                ["#", "player", "guid", "team", "kills", "deaths", "KDR", "DPM", "KA", "session"],
-                top,
-            )
-            if top
-            else "none"
+        "top_players": table(
+            ["#", "player", "guid", "team", "kills", "deaths", "KDR", "DPM", "KA", "session"], top
         ),
         "sessions_added": dg.MetadataValue.json(report.sessions_added),
         "sessions_removed": dg.MetadataValue.json(report.sessions_removed),

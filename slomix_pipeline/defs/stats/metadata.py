@@ -6,15 +6,11 @@ from typing import Any
 
 import dagster as dg
 
+from slomix_pipeline.defs.tables import table
 from slomix_pipeline.ingest.stats_files import StatsIngestReport
 
 _PREVIEW_ROWS = 40
-
-
-def _markdown_table(header: list[str], rows: list[list[Any]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(str(v).replace("|", "\\|") for v in row) + " |" for row in rows]
-    return "\n".join(lines)
+_LISTED_ROWS = 50
 
 
 def stats_metadata(report: StatsIngestReport) -> dict[str, Any]:
@@ -30,7 +26,7 @@ def stats_metadata(report: StatsIngestReport) -> dict[str, Any]:
             r.stats.contract.round_stopwatch_state or "-",
             r.stats.contract.score_confidence,
         ]
-        for r in rounds[:_PREVIEW_ROWS]
+        for r in rounds
     ]
     rejects = [[o.file_name, o.status, o.reason or ""] for o in report.rejected]
     unpaired = [
@@ -47,23 +43,15 @@ def stats_metadata(report: StatsIngestReport) -> dict[str, Any]:
         "reject_reasons": dg.MetadataValue.json(report.reason_counts()),
         "rounds": report.rounds_loaded,
         "orphan_r2_rounds": report.orphan_r2_rounds,
-        "unpaired_r2": dg.MetadataValue.md(
-            _markdown_table(["R2 file", "reason"], unpaired) if unpaired else "none"
-        ),
+        "unpaired_r2": table(["R2 file", "reason"], unpaired, limit=_LISTED_ROWS),
         "players": report.players_loaded,
         "bytes_read": report.bytes_read,
         "dagster/row_count": report.rounds_loaded,
-        "rejected_files": dg.MetadataValue.md(
-            _markdown_table(["file", "status", "reason"], rejects) if rejects else "none"
-        ),
-        "rounds_preview": dg.MetadataValue.md(
-            _markdown_table(
-                ["file time", "map", "round", "players", "status", "stopwatch", "sides"], preview
-            )
-            + (
-                f"\n\n… {report.rounds_loaded - _PREVIEW_ROWS} more"
-                if report.rounds_loaded > _PREVIEW_ROWS
-                else ""
-            )
+        "rejected_files": table(["file", "status", "reason"], rejects, limit=_LISTED_ROWS),
+        "rounds_preview": table(
+            ["file time", "map", "round", "players", "status", "stopwatch", "sides"],
+            preview,
+            limit=_PREVIEW_ROWS,
+            more="more rounds not listed",
         ),
     }

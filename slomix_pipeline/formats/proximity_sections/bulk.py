@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from slomix_pipeline.formats.proximity_sections.specs import SectionSpec
 
@@ -89,6 +88,10 @@ def read_bulk(
             na_columns[name] = [""]
         else:
             dtypes[name] = _DTYPES[kind]
+    # pandas is imported here, not at module level: every run process imports the
+    # definitions, and pandas is ~0.5 s of a run's start-up that most runs never use.
+    import pandas as pd
+
     try:
         frame = pd.read_csv(
             io.StringIO(blob),

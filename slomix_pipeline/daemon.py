@@ -1,0 +1,58 @@
+"""``dagster-daemon`` with a shorter sensor loop: the entry point for live deployments.
+
+Why: Dagster's daemon evaluates sensors in a loop that sleeps until 5 s have passed since the
+loop started (``dagster._daemon.sensor.MIN_INTERVAL_LOOP_TIME``, a module constant with no
+instance setting), so a sensor's ``minimum_interval_seconds`` below 5 s has no effect and a
+landed file waits 0-5 s before any sensor sees it: the largest share of live latency. This
+launcher sets that constant from ``SLOMIX_DAEMON_SENSOR_LOOP_SECONDS`` (default 0.5 s) and then
+runs Dagster's own daemon CLI unchanged, so every argument of ``dagster-daemon`` works as
+documented. The constant only paces the loop: each sensor still ticks no more often than its
+own minimum interval (``SLOMIX_SENSOR_INTERVAL_SECONDS``), so cursors, run keys and the
+one-run-per-file-set promise are those of the sensor itself.
+
+    python -m slomix_pipeline.daemon run -w docs/deploy/workspace.grpc.yaml
+
+The constant is private to Dagster: :func:`apply_sensor_loop` refuses to start when it is missing
+or not a number (a Dagster upgrade renamed it), rather than silently falling back to 5 s.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping, Sequence
+
+from slomix_pipeline.settings_model import read_env
+
+LOOP_CONSTANT = "MIN_INTERVAL_LOOP_TIME"
+
+
+def apply_sensor_loop(seconds: float) -> float:
+    """Set the daemon's sensor loop period; returns the previous value.
+
+    Raises RuntimeError when the installed Dagster has no such constant (checked on every start,
+    and by a test on every dependency upgrade).
+    """
+    from dagster._daemon import sensor as sensor_daemon
+
+    previous = getattr(sensor_daemon, LOOP_CONSTANT, None)
+    if not isinstance(previous, int | float):
+        raise RuntimeError(
+            f"dagster._daemon.sensor.{LOOP_CONSTANT} is gone from this Dagster version: the "
+            "sensor loop can no longer be shortened; run dagster-daemon directly (5 s loop)"
+        )
+    setattr(sensor_daemon, LOOP_CONSTANT, seconds)
+    return float(previous)
+
+
+def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> int:
+    """Apply the configured loop period, then hand over to ``dagster-daemon``'s CLI."""
+    apply_sensor_loop(read_env(env).daemon_sensor_loop_seconds)
+    from dagster._daemon.cli import main as dagster_daemon_main
+
+    sys.argv = ["dagster-daemon", *(sys.argv[1:] if argv is None else argv)]
+    result = dagster_daemon_main()  # a click command: exits by itself
+    return int(result or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,197 @@
+"""Whole-file fast path of the stats parser: every number of a file converted in one C pass.
+
+Why: a number token costs ~600 machine instructions when it is split out as its own bytes
+object and looked up or converted one at a time, and a file has ~850 of them. Here each player
+line is only *checked* token-free, with C-level byte operations, and then the numbers of all
+lines are converted together by ``numpy.fromstring`` (a C loop over the text) and turned back
+into Python ints by ``tolist``.
+
+The check proves that the line is in the writer's exact layout, for which the result of the
+reference parser is known without running it:
+
+* ``guid\\name\\rounds\\team\\`` with rounds and team plain digits (table or ``_small_int``);
+* the rest, with its digits deleted (``bytes.translate``), equals the *skeleton* the weapon mask
+  announces: one space after the mask and after each of its 5 x n weapon values, a TAB, then the
+  38 TAB-separated fields with a ``.`` in exactly the seven float fields. Anything else in the
+  rest (signs, ``_``, other whitespace, letters, non-ASCII, a backslash) breaks the skeleton;
+* no empty token (no two separators side by side except the writer's ``" \\t"``, no ``"\\t."``
+  or ``".\\t"``), exactly one digit after a dot, no run of more than 10 digits, every value
+  <= INT32_MAX, and as many numbers as the masks announce.
+
+A float field ``D.d`` is then read as the integer ``Dd`` (tenths) and divided by 10: the
+quotient of two exact integers, correctly rounded, is the same double as ``float("D.d")``
+(both are the double nearest to the same rational). The tenths are also exactly what the
+reference path computes for TAB 22 / TAB 25. If any line fails the check, the caller parses
+the file line by line instead (per-line fast path, then the reference path, which decides and
+words a rejection), so results and rejections are those of the reference parser; a test
+compares all paths on every generated sample file with hostile tokens spliced in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from slomix_pipeline.formats.limits import INT32_MAX
+from slomix_pipeline.formats.stats_file import (
+    _INT_TOKENS,
+    EXTENDED_FIELD_COUNT,
+    FLOAT_FIELD_INDICES,
+    PlayerLine,
+    _identities,
+    _identity,
+    _line_warnings,
+    _new_player_line,
+    _new_weapon_line,
+    _small_int,
+    _weapons_of_mask,
+)
+
+_DIGITS = b"0123456789"
+_EXT_SKELETON = b"\t".join(
+    b"." if i in FLOAT_FIELD_INDICES else b"" for i in range(EXTENDED_FIELD_COUNT)
+)
+_SKELETONS: tuple[bytes, ...] = tuple(b" " * (1 + 5 * n) + b"\t" + _EXT_SKELETON for n in range(29))
+"""Digits deleted, a canonical rest with n weapons is exactly ``_SKELETONS[n]``."""
+_ALL_ZERO = bytes.maketrans(_DIGITS, b"0" * 10)
+_TOO_LONG = b"0" * 11  # 11 digits in a row: longer than any value <= INT32_MAX without zeros
+_FLOATS_BEYOND_TENTHS = b".00"
+_PER_LINE = 1 + EXTENDED_FIELD_COUNT  # the mask and the TAB block; plus 5 per weapon
+assert sorted(FLOAT_FIELD_INDICES) == [8, 21, 22, 23, 24, 25, 26]  # unrolled below
+
+# Players keep their class loadout: a few hundred mask tokens cover a landing zone, so the
+# token itself is the key (no int conversion, no bit decoding on the usual line).
+_MASK_TOKEN_CACHE_SIZE = 4096
+_mask_tokens: dict[bytes, tuple[tuple[int, ...], tuple[str, ...]]] = {}
+
+
+def _weapons_of_mask_token(token: bytes) -> tuple[tuple[int, ...], tuple[str, ...]] | None:
+    """Weapon ids and names of a mask token (plain digits, < 2**28), else None; remembered."""
+    mask = _small_int(token)
+    if mask is None or mask >> 28:
+        return None
+    if len(_mask_tokens) >= _MASK_TOKEN_CACHE_SIZE:
+        _mask_tokens.clear()  # bounded; refilled by the loadouts actually seen
+    weapons = _mask_tokens[token] = _weapons_of_mask(mask)
+    return weapons
+
+
+_fromstring: Callable[[bytes], list[int] | None] | None = None
+
+
+def _numbers(blob: bytes) -> list[int] | None:
+    """The digit runs of ``blob`` as ints, in one C loop; None if one is above INT32_MAX.
+
+    numpy is imported on first use only: processes that never parse stats files (the daemon's
+    sensors) do not pay its import.
+    """
+    global _fromstring
+    if _fromstring is None:
+        import numpy
+
+        def _convert(text: bytes) -> list[int] | None:
+            array = numpy.fromstring(text, dtype=numpy.int64, sep=" ")
+            if array.size and array.max() > INT32_MAX:
+                return None
+            return array.tolist()  # type: ignore[no-any-return]
+
+        _fromstring = _convert
+    return _fromstring(blob)
+
+
+def parse_rows_fast(rows: list[tuple[int, bytes]], warnings: list[str]) -> list[PlayerLine] | None:
+    """Every player line of a file, or None (nothing appended) if one is not canonical."""
+    heads = []
+    rests = []
+    expected = 0
+    int_tokens = _INT_TOKENS
+    for line_number, line in rows:
+        parts = line.split(b"\\", 4)
+        if len(parts) != 5:
+            return None
+        guid, raw, rounds_text, team_text, rest = parts
+        rounds = int_tokens.get(rounds_text)
+        if rounds is None:
+            rounds = _small_int(rounds_text)
+        team = int_tokens.get(team_text)
+        if team is None:
+            team = _small_int(team_text)
+        mask_text = rest[: rest.find(b" ")]
+        weapons = _mask_tokens.get(mask_text)
+        if weapons is None:
+            weapons = _weapons_of_mask_token(mask_text)
+        if rounds is None or team is None or weapons is None:
+            return None
+        ids, names = weapons
+        if rest.translate(None, _DIGITS) != _SKELETONS[len(ids)]:
+            return None
+        heads.append((line_number, guid, raw, rounds, team, ids, names))
+        rests.append(rest)
+        expected += _PER_LINE + 5 * len(ids)
+    blob = b"\n".join(rests)
+    if (  # an empty token: two separators side by side (the skeleton allows only " \t")
+        b"  " in blob
+        or b"\t\t" in blob
+        or b"\t." in blob
+        or b".\t" in blob
+        or b"\t\n" in blob
+        or blob.endswith(b"\t")
+    ):
+        return None
+    shape = blob.translate(_ALL_ZERO)
+    if _TOO_LONG in shape or _FLOATS_BEYOND_TENTHS in shape:
+        return None
+    values = _numbers(blob.translate(None, b"."))
+    if values is None or len(values) != expected:
+        return None
+    return _assemble(heads, values, warnings)
+
+
+def _assemble(
+    heads: list[tuple[Any, ...]], values: list[int], warnings: list[str]
+) -> list[PlayerLine]:
+    """PlayerLines from the checked lines' heads and the file's numbers, in line order."""
+    players = []
+    line_warnings: list[str] = []
+    start = 0
+    for line_number, guid, raw, rounds, team, ids, names in heads:
+        first = start + 1  # past the mask
+        end = first + 5 * len(ids)
+        groups = iter(values[first:end])
+        weapons = tuple(map(_new_weapon_line, ids, names, groups, groups, groups, groups, groups))
+        ext = values[end : end + EXTENDED_FIELD_COUNT]
+        start = end + EXTENDED_FIELD_COUNT
+        played = ext[22]
+        dead = ext[25]
+        ext[8] /= 10
+        ext[21] /= 10
+        ext[22] /= 10
+        ext[23] /= 10
+        ext[24] /= 10
+        ext[25] /= 10
+        ext[26] /= 10
+        if team > 3 or not ids:
+            _line_warnings(line_number, team, weapons, line_warnings)
+        identity = _identities.get((guid, raw))
+        if identity is None:
+            identity = _identity(guid, raw)
+        guid8, raw_name, clean_name, key, is_bot = identity
+        players.append(
+            _new_player_line(
+                line_number,
+                guid8,
+                key,
+                raw_name,
+                clean_name,
+                is_bot,
+                rounds,
+                team,
+                weapons,
+                True,
+                *ext,
+                played,
+                dead,
+            )
+        )
+    warnings.extend(line_warnings)
+    return players

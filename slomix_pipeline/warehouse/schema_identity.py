@@ -1,0 +1,42 @@
+"""The players asset's own bookkeeping: who each gaming day saw, and the totals per key.
+
+Why: ``players`` used to rebuild names and the GUID map from one scan of every stats row ever
+loaded, so tonight's run cost grew with the history. ``player_identity_days`` holds each day's
+contribution (written and read by day), ``player_identity_keys`` the totals per key over every
+day, updated from the difference between a day's old and new contribution
+(``ingest/identity_ledger.py``). The totals equal a full rebuild exactly (tested).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Date, Index, Integer, PrimaryKeyConstraint, Table, Text
+
+from slomix_pipeline.warehouse.schema import metadata
+
+player_identity_days = Table(
+    "player_identity_days",
+    metadata,
+    Column("gaming_day", Date, nullable=False),
+    Column("kind", Text, nullable=False, comment="stats (8-char key and name) | full (32-char)"),
+    Column("guid", Text, nullable=False),
+    Column("player_name", Text, nullable=False, comment="'' for full GUIDs"),
+    Column("rounds", Integer, nullable=False, comment="stats rows that day; 1 for a full GUID"),
+    Column("bot_rounds", Integer, nullable=False, comment="of which flagged as a bot"),
+    PrimaryKeyConstraint(
+        "gaming_day", "kind", "guid", "player_name", name="pk_player_identity_days"
+    ),
+    Index("ix_player_identity_days_guid", "guid"),
+)
+
+player_identity_keys = Table(
+    "player_identity_keys",
+    metadata,
+    Column("guid", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("player_name", Text, nullable=False),
+    Column("first_day", Date, nullable=False),
+    Column("last_day", Date, nullable=False),
+    Column("rounds", Integer, nullable=False, comment="stats rows; days seen for a full GUID"),
+    Column("bot_rounds", Integer, nullable=False),
+    PrimaryKeyConstraint("guid", "kind", "player_name", name="pk_player_identity_keys"),
+)
