@@ -126,9 +126,10 @@ def test_cut_stats_file_is_named_on_its_day_and_nothing_else_changes(
             )[CHECK]
             passed[day] = record.evaluation.passed
             if day == night.date:
-                table = record.evaluation.metadata["failures"].value
-                assert f"| {r1_key} | {PLAYERS_MISSING} |" in table
-                assert all(guid in table for guid in missing) and r2_key in table
+                rows = [r.data for r in record.evaluation.metadata["failures"].records]
+                assert [(r["subject"], r["reason"]) for r in rows] == [(r1_key, PLAYERS_MISSING)]
+                detail = rows[0]["detail"]
+                assert all(guid in detail for guid in missing) and r2_key in detail
                 assert record.evaluation.metadata["coverage/players_missing"].value == len(missing)
         assert passed == {d: d != night.date for d in days}
     cut_tables = _by_day(engine, night.date)
