@@ -38,11 +38,9 @@ from slomix_pipeline.formats.stats_file import (
     EXTENDED_FIELD_COUNT,
     FLOAT_FIELD_INDICES,
     PlayerLine,
-    _identities,
-    _identity,
     _line_warnings,
-    _new_player_line,
     _new_weapon_line,
+    _player_line,
     _small_int,
     _weapons_of_mask,
 )
@@ -172,26 +170,8 @@ def _assemble(
         ext[26] /= 10
         if team > 3 or not ids:
             _line_warnings(line_number, team, weapons, line_warnings)
-        identity = _identities.get((guid, raw))
-        if identity is None:
-            identity = _identity(guid, raw)
-        guid8, raw_name, clean_name, key, is_bot = identity
         players.append(
-            _new_player_line(
-                line_number,
-                guid8,
-                key,
-                raw_name,
-                clean_name,
-                is_bot,
-                rounds,
-                team,
-                weapons,
-                True,
-                *ext,
-                played,
-                dead,
-            )
+            _player_line(line_number, guid, raw, rounds, team, weapons, ext, played, dead)
         )
     warnings.extend(line_warnings)
     return players

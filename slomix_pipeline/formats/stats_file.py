@@ -849,6 +849,21 @@ def _parse_player_line_fast(
     weapons = tuple(map(_new_weapon_line, ids, names, groups, groups, groups, groups, groups))
     if team > 3 or not ids:
         _line_warnings(line_number, team, weapons, warnings)
+    return _player_line(line_number, guid, raw, rounds, team, weapons, extended, played, dead)
+
+
+def _player_line(
+    line_number: int,
+    guid: bytes,
+    raw: bytes,
+    rounds: int,
+    team: int,
+    weapons: Any,
+    extended: Any,
+    played: Any,
+    dead: Any,
+) -> PlayerLine:
+    """One accepted player line, its identity cached (both fast paths build it here)."""
     identity = _identities.get((guid, raw))
     if identity is None:
         identity = _identity(guid, raw)
