@@ -29,10 +29,8 @@ from slomix_pipeline.domain.stats_records import (
     PlayerRoundStats,
     RoundStats,
     TimeSource,
-    WeaponRoundStats,
     new_player_round_stats,
     new_round_stats,
-    new_weapon_round_stats,
 )
 from slomix_pipeline.formats.stats_file import (
     ParsedStatsFile,
@@ -40,8 +38,9 @@ from slomix_pipeline.formats.stats_file import (
     StatsFileKind,
     StatsFileName,
     StatsHeader,
-    WeaponLine,
+    line_weapon_values,
 )
+from slomix_pipeline.formats.weapon_values import WeaponValues, new_weapon_values, totals_of
 
 DEFAULT_WINDOW_MINUTES = 45
 
@@ -65,6 +64,7 @@ _TAB22 = TimeSource.TAB22.value
 _TAB22_DIFFERENTIAL = TimeSource.TAB22_DIFFERENTIAL.value
 _TAB22_AFTER_RESET = TimeSource.TAB22_AFTER_RESET.value
 _ZERO_CUMULATIVE = (0,) * len(CUMULATIVE_FIELDS)
+_ZERO_GROUP = (0, 0, 0, 0, 0)
 
 # --------------------------------------------------------------------------------------------
 # Pairing
@@ -139,8 +139,24 @@ def tank_meatshield(damage_received: int, deaths: int) -> float:
     return math.floor(value * 10 + 0.5) / 10 if value > 3 else 0.0
 
 
+def round_tenth(value: float) -> float:
+    """``round(value, 1)`` for a finite value >= 0, without its decimal-string round trip.
+
+    Why: ``round(x, 1)`` formats x exactly in decimal and parses the result back, ~6,000
+    machine instructions, twice per R2 player. Away from a tie, the nearest tenth is decided by
+    ``x * 10`` (its rounding error is far below the 1e-6 margin) and ``k / 10`` is the same
+    correctly rounded double ``round`` returns; near a tie, ``round`` itself decides.
+    """
+    scaled = value * 10
+    whole = math.floor(scaled)
+    fraction = scaled - whole
+    if 0.499999 < fraction < 0.500001:
+        return round(value, 1)
+    return (whole + 1 if fraction > 0.5 else whole) / 10
+
+
 def _dead_ratio(dead_tenths: int, played_tenths: int) -> float:
-    return round(dead_tenths * 100 / played_tenths, 1) if played_tenths > 0 else 0.0
+    return round_tenth(dead_tenths * 100 / played_tenths) if played_tenths > 0 else 0.0
 
 
 def _percent_differential(r1: PlayerLine, r2: PlayerLine, played_tenths: int) -> float:
@@ -155,7 +171,7 @@ def _percent_differential(r1: PlayerLine, r2: PlayerLine, played_tenths: int) ->
         r2.time_played_percent * r2.time_played_tenths
         - r1.time_played_percent * r1.time_played_tenths
     ) / played_tenths
-    return round(min(max(value, 0.0), 100.0), 1)
+    return round_tenth(min(max(value, 0.0), 100.0))
 
 
 def _header_time(header: StatsHeader) -> tuple[int, str]:
@@ -172,7 +188,7 @@ def _header_time(header: StatsHeader) -> tuple[int, str]:
 
 def _assemble(
     p: PlayerLine,
-    weapons: tuple[WeaponRoundStats, ...],
+    weapons: WeaponValues,
     totals: tuple[int, int, int, int, int],
     cumulative: tuple[int, ...] | list[int],
     seconds: int,
@@ -265,11 +281,12 @@ def _single_round_player(
         seconds, source = p.time_played_tenths * 6, _TAB22
     else:
         seconds, source = fallback
-    # The parsed weapon records ARE the stored row type: values as written, no copies.
+    weapons = line_weapon_values(p)
+    # The parsed weapon values ARE the stored rows: values as written, no copies.
     return _assemble(
         p,
-        p.weapons,
-        _totals(p.weapons),
+        weapons,
+        totals_of(weapons.values),
         _cumulative_of(p) if p.has_extended else _ZERO_CUMULATIVE,
         seconds,
         source,
@@ -281,18 +298,6 @@ def _single_round_player(
     )
 
 
-def _totals(weapons: tuple[WeaponLine, ...]) -> tuple[int, int, int, int, int]:
-    """(kills, deaths, headshots, shots, hits) summed over ``weapons``."""
-    kills = deaths = headshots = shots = hits = 0
-    for w in weapons:
-        kills += w.kills
-        deaths += w.deaths
-        headshots += w.headshots
-        shots += w.shots
-        hits += w.hits
-    return kills, deaths, headshots, shots, hits
-
-
 def _dropped_fields(
     r1: PlayerLine, r2: PlayerLine, cum1: tuple[int, ...], cum2: tuple[int, ...]
 ) -> tuple[str, ...]:
@@ -302,11 +307,9 @@ def _dropped_fields(
     weapon of R1 missing from R2 dropped to zero (the Lua writes every weapon with activity,
     and cumulative activity cannot vanish without a reconnect). Only runs on the rare path.
     """
-    names = [
-        name
-        for name, a, b in zip(_TOTAL_FIELDS, _totals(r1.weapons), _totals(r2.weapons), strict=True)
-        if b < a
-    ]
+    totals1 = totals_of(line_weapon_values(r1).values)
+    totals2 = totals_of(line_weapon_values(r2).values)
+    names = [name for name, a, b in zip(_TOTAL_FIELDS, totals1, totals2, strict=True) if b < a]
     names += [name for name, a, b in zip(CUMULATIVE_FIELDS, cum1, cum2, strict=True) if b < a]
     if r2.time_played_tenths < r1.time_played_tenths:
         names.append("time_played_minutes")
@@ -323,15 +326,21 @@ def _dropped_fields(
     return tuple(names)
 
 
-_zero_rows: dict[tuple[int, str], WeaponRoundStats] = {}
+def _r1_values_aligned(before: WeaponValues, after: WeaponValues) -> tuple[int, ...] | None:
+    """R1's weapon values in R2's weapon order (0s for weapons first used in R2).
 
-
-def _zero_row(key: tuple[int, str]) -> WeaponRoundStats:
-    """The shared all-zero row of a weapon (rows are frozen, so one object serves every round)."""
-    if len(_zero_rows) >= 4096:
-        _zero_rows.clear()  # bounded; only hand-built records could bring new names
-    row = _zero_rows[key] = new_weapon_round_stats(key[0], key[1], 0, 0, 0, 0, 0)
-    return row
+    None when a weapon of R1 with activity is missing from R2 (a reconnect).
+    """
+    if before.ids == after.ids:  # the usual case: the player kept the class loadout
+        return before.values
+    position = {wid: 5 * k for k, wid in enumerate(before.ids)}
+    aligned: list[int] = []
+    for wid in after.ids:
+        k = position.pop(wid, None)
+        aligned += _ZERO_GROUP if k is None else before.values[k : k + 5]
+    if any(any(before.values[k : k + 5]) for k in position.values()):
+        return None
+    return tuple(aligned)
 
 
 def _differential_player(
@@ -342,42 +351,13 @@ def _differential_player(
     cum2 = _cumulative_of(r2) if r2.has_extended else _ZERO_CUMULATIVE
     cumulative = list(map(sub, cum2, cum1))
     played = r2.time_played_tenths - r1.time_played_tenths
-    dropped = played < 0 or min(cumulative) < 0
-    before = {w.weapon_id: w for w in r1.weapons}
-    rows = []
-    kills = deaths = headshots = shots = hits = 0
-    for w in r2.weapons:
-        o = before.pop(w.weapon_id, None)
-        if o is None:  # first used in R2: as written = R2-only, so the parsed record is the row
-            h, s, k, d, hs = w.hits, w.shots, w.kills, w.deaths, w.headshots
-            rows.append(w)
-        else:
-            h = w.hits - o.hits
-            s = w.shots - o.shots
-            k = w.kills - o.kills
-            d = w.deaths - o.deaths
-            hs = w.headshots - o.headshots
-            if h < 0 or s < 0 or k < 0 or d < 0 or hs < 0:
-                dropped = True
-                break
-            if h or s or k or d or hs:
-                rows.append(new_weapon_round_stats(w.weapon_id, w.weapon_name, h, s, k, d, hs))
-            else:  # unused in R2 (~40% of R2 rows): one shared all-zero row per weapon
-                key = (w.weapon_id, w.weapon_name)
-                row = _zero_rows.get(key)
-                if row is None:
-                    row = _zero_row(key)
-                rows.append(row)
-                continue
-        kills += k
-        deaths += d
-        headshots += hs
-        shots += s
-        hits += h
-    if before and any(
-        w.hits or w.shots or w.kills or w.deaths or w.headshots for w in before.values()
-    ):
-        dropped = True  # an R1 weapon with activity is missing from R2
+    weapons2 = line_weapon_values(r2)
+    aligned = _r1_values_aligned(line_weapon_values(r1), weapons2)
+    if aligned is not None:
+        diff = tuple(map(sub, weapons2.values, aligned))
+        dropped = played < 0 or min(cumulative) < 0 or (bool(diff) and min(diff) < 0)
+    else:
+        dropped = True
 
     if dropped:  # reconnect: the R2 counters restarted from zero, they ARE the R2 values
         played = r2.time_played_tenths
@@ -385,10 +365,10 @@ def _differential_player(
             seconds, source = played * 6, _TAB22_AFTER_RESET
         else:
             seconds, source = fallback
-        raw_totals = _totals(r2.weapons)
+        raw_totals = totals_of(weapons2.values)
         return _assemble(
             r2,
-            r2.weapons,
+            weapons2,
             raw_totals,
             cum2,
             seconds,
@@ -400,16 +380,17 @@ def _differential_player(
             False,
         )
 
+    totals = totals_of(diff)
     return _assemble(
         r2,
-        tuple(rows),
-        (kills, deaths, headshots, shots, hits),
+        new_weapon_values(weapons2.ids, weapons2.names, diff, weapons2, None),
+        totals,
         cumulative,
         played * 6,
         _TAB22_DIFFERENTIAL,
         _dead_ratio(r2.time_dead_tenths, played),
         _percent_differential(r1, r2, played),
-        tank_meatshield(cumulative[1], deaths),
+        tank_meatshield(cumulative[1], totals[1]),
         (),
         False,
     )

@@ -19,6 +19,7 @@ from slomix_pipeline.formats.stats_file import (
     fast_constructor,
     new_weapon_stats,
 )
+from slomix_pipeline.formats.weapon_values import lazy_weapons
 
 
 class TimeSource(StrEnum):
@@ -106,7 +107,7 @@ class PlayerRoundStats:
     counter_reset: bool
     counter_reset_fields: tuple[str, ...]
     joined_in_r2: bool
-    weapons: tuple[WeaponRoundStats, ...]
+    weapons: tuple[WeaponRoundStats, ...]  # stored as WeaponValues, read as records
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,5 +139,7 @@ new_weapon_round_stats = new_weapon_stats
 """Fast constructor for WeaponRoundStats from the seven counted fields (accuracy derived)."""
 new_player_round_stats = fast_constructor(PlayerRoundStats)
 """Fast constructor for PlayerRoundStats (hot path of the differential)."""
+round_weapon_values = lazy_weapons(PlayerRoundStats)
+"""The flat weapon numbers of a PlayerRoundStats (``weapons`` reads them as records, lazily)."""
 new_round_stats = fast_constructor(RoundStats)
 """Fast constructor for RoundStats (one per file, but files come by the thousand)."""

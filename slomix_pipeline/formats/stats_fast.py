@@ -39,11 +39,11 @@ from slomix_pipeline.formats.stats_file import (
     FLOAT_FIELD_INDICES,
     PlayerLine,
     _line_warnings,
-    _new_weapon_line,
     _player_line,
     _small_int,
     _weapons_of_mask,
 )
+from slomix_pipeline.formats.weapon_values import new_weapon_values
 
 _DIGITS = b"0123456789"
 _EXT_SKELETON = b"\t".join(
@@ -53,7 +53,8 @@ _SKELETONS: tuple[bytes, ...] = tuple(b" " * (1 + 5 * n) + b"\t" + _EXT_SKELETON
 """Digits deleted, a canonical rest with n weapons is exactly ``_SKELETONS[n]``."""
 _ALL_ZERO = bytes.maketrans(_DIGITS, b"0" * 10)
 _TOO_LONG = b"0" * 11  # 11 digits in a row: longer than any value <= INT32_MAX without zeros
-_FLOATS_BEYOND_TENTHS = b".00"
+_ONE_DECIMAL = b"0.0\t"  # a digit, the dot, one digit, the TAB: the only float layout taken
+_FLOATS_PER_LINE = len(FLOAT_FIELD_INDICES)  # the skeleton has exactly this many dots a line
 _PER_LINE = 1 + EXTENDED_FIELD_COUNT  # the mask and the TAB block; plus 5 per weapon
 assert sorted(FLOAT_FIELD_INDICES) == [8, 21, 22, 23, 24, 25, 26]  # unrolled below
 
@@ -101,6 +102,7 @@ def parse_rows_fast(rows: list[tuple[int, bytes]], warnings: list[str]) -> list[
     """Every player line of a file, or None (nothing appended) if one is not canonical."""
     heads = []
     rests = []
+    skeletons = []
     expected = 0
     int_tokens = _INT_TOKENS
     for line_number, line in rows:
@@ -121,23 +123,22 @@ def parse_rows_fast(rows: list[tuple[int, bytes]], warnings: list[str]) -> list[
         if rounds is None or team is None or weapons is None:
             return None
         ids, names = weapons
-        if rest.translate(None, _DIGITS) != _SKELETONS[len(ids)]:
-            return None
         heads.append((line_number, guid, raw, rounds, team, ids, names))
         rests.append(rest)
+        skeletons.append(_SKELETONS[len(ids)])
         expected += _PER_LINE + 5 * len(ids)
     blob = b"\n".join(rests)
-    if (  # an empty token: two separators side by side (the skeleton allows only " \t")
-        b"  " in blob
-        or b"\t\t" in blob
-        or b"\t." in blob
-        or b".\t" in blob
-        or b"\t\n" in blob
-        or blob.endswith(b"\t")
-    ):
+    if blob.translate(None, _DIGITS) != b"\n".join(skeletons):
         return None
+    # Each line has at most as many digit runs as its skeleton has tokens once the token
+    # between its last space and its first TAB is empty (" \t" on every line): the total
+    # count of numbers then equals ``expected`` only if no token anywhere is empty.
     shape = blob.translate(_ALL_ZERO)
-    if _TOO_LONG in shape or _FLOATS_BEYOND_TENTHS in shape:
+    if (
+        shape.count(b" \t") != len(rows)
+        or shape.count(_ONE_DECIMAL) != _FLOATS_PER_LINE * len(rows)  # every float is D.d
+        or _TOO_LONG in shape
+    ):
         return None
     values = _numbers(blob.translate(None, b"."))
     if values is None or len(values) != expected:
@@ -151,12 +152,12 @@ def _assemble(
     """PlayerLines from the checked lines' heads and the file's numbers, in line order."""
     players = []
     line_warnings: list[str] = []
+    frozen = tuple(values)  # weapon groups are slices of it (tuples), TAB blocks of the list
     start = 0
     for line_number, guid, raw, rounds, team, ids, names in heads:
         first = start + 1  # past the mask
         end = first + 5 * len(ids)
-        groups = iter(values[first:end])
-        weapons = tuple(map(_new_weapon_line, ids, names, groups, groups, groups, groups, groups))
+        weapons = new_weapon_values(ids, names, frozen[first:end], None, None)
         ext = values[end : end + EXTENDED_FIELD_COUNT]
         start = end + EXTENDED_FIELD_COUNT
         played = ext[22]
@@ -169,7 +170,7 @@ def _assemble(
         ext[25] /= 10
         ext[26] /= 10
         if team > 3 or not ids:
-            _line_warnings(line_number, team, weapons, line_warnings)
+            _line_warnings(line_number, team, ids, line_warnings)
         players.append(
             _player_line(line_number, guid, raw, rounds, team, weapons, ext, played, dead)
         )

@@ -36,6 +36,14 @@ from slomix_pipeline.formats.limits import (
     MAX_STATS_FILE_BYTES,
     MAX_STATS_PLAYERS,
 )
+from slomix_pipeline.formats.weapon_values import ACCURACY_FORMULA as ACCURACY_FORMULA
+from slomix_pipeline.formats.weapon_values import (
+    WeaponStats,
+    WeaponValues,
+    lazy_weapons,
+    new_weapon_stats,
+    new_weapon_values,
+)
 
 # --------------------------------------------------------------------------------------------
 # Constants of the format
@@ -264,26 +272,6 @@ class StatsHeader:
     warnings: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class WeaponStats:
-    """One weapon of one player: hits BEFORE shots (file order); ``accuracy`` = hits x 100 / shots.
-
-    ``accuracy`` is 0.0 without shots. The parser's weapon groups and the stored per-round
-    weapon rows are this one type (``WeaponLine`` here, ``WeaponRoundStats`` in the domain), so
-    a round whose values are taken as written (R1, orphan R2, a player who joined in R2, a
-    counter reset) stores the parsed records themselves instead of copying ~50 per file.
-    """
-
-    weapon_id: int
-    weapon_name: str
-    hits: int
-    shots: int
-    kills: int
-    deaths: int
-    headshots: int
-    accuracy: float
-
-
 WeaponLine = WeaponStats
 """A weapon group of a player line, values exactly as written (R2: cumulative)."""
 
@@ -306,7 +294,7 @@ class PlayerLine:
     is_bot: bool
     rounds: int
     team: int
-    weapons: tuple[WeaponLine, ...]
+    weapons: tuple[WeaponLine, ...]  # stored as WeaponValues, read as records (weapon_values)
     has_extended: bool
     damage_given: int
     damage_received: int
@@ -360,12 +348,10 @@ class ParsedStatsFile:
     warnings: tuple[str, ...]
 
 
-ACCURACY_FORMULA = "hits * 100 / shots if shots else 0.0"
-"""How ``WeaponStats.accuracy`` derives from hits and shots (source text for the builder)."""
-new_weapon_stats = fast_constructor(WeaponStats, derived={"accuracy": ACCURACY_FORMULA})
-"""Build a WeaponStats from its seven counted fields, accuracy computed (hot path)."""
 _new_weapon_line = new_weapon_stats
 _new_player_line = fast_constructor(PlayerLine)
+line_weapon_values = lazy_weapons(PlayerLine)
+"""The flat weapon numbers of a PlayerLine (``weapons`` reads them as records, built lazily)."""
 _new_stats_header = fast_constructor(StatsHeader)
 _new_parsed_stats_file = fast_constructor(ParsedStatsFile)
 
@@ -589,11 +575,11 @@ _NO_EXTENDED: tuple[Any, ...] = tuple(
 
 
 def _line_warnings(
-    line_number: int, team: int, weapons: tuple[WeaponLine, ...], warnings: list[str]
+    line_number: int, team: int, weapon_ids: tuple[int, ...], warnings: list[str]
 ) -> None:
     if team > 3:
         warnings.append(f"team_out_of_range@{line_number}")
-    if not weapons:
+    if not weapon_ids:
         warnings.append(f"empty_weapon_mask@{line_number}")
 
 
@@ -603,14 +589,14 @@ def _player(
     raw_name: str,
     rounds: int,
     team: int,
-    weapons: tuple[WeaponLine, ...],
+    weapons: WeaponValues,
     extended: tuple[Any, ...] | list[Any] | None,
     played_tenths: int,
     dead_tenths: int,
     warnings: list[str],
 ) -> PlayerLine:
     """A PlayerLine from the reference path (the fast path inlines the same steps)."""
-    _line_warnings(line_number, team, weapons, warnings)
+    _line_warnings(line_number, team, weapons.ids, warnings)
     clean_name = strip_colour_codes(raw_name)
     key, is_bot = player_key_for(guid8, clean_name)
     return _new_player_line(
@@ -633,7 +619,7 @@ def _player(
 # -- reference path: one str line at a time, precise error messages --------------------------
 
 
-def _parse_weapons(weapon_text: str) -> tuple[WeaponLine, ...]:
+def _parse_weapons(weapon_text: str) -> WeaponValues:
     tokens = weapon_text.split()
     if not tokens:
         raise _LineError("missing weapon mask")
@@ -658,10 +644,7 @@ def _parse_weapons(weapon_text: str) -> tuple[WeaponLine, ...]:
         raise _LineError(f"negative weapon value {min(numbers)}")
     if max(numbers[1:], default=0) > _MAX_VALUE:
         raise _LineError(f"weapon value {max(numbers[1:])} is out of range (> {_MAX_VALUE})")
-    return tuple(
-        _new_weapon_line(wid, wname, *numbers[k : k + 5])
-        for wid, wname, k in zip(ids, names, range(1, len(numbers), 5), strict=True)
-    )
+    return new_weapon_values(ids, names, tuple(numbers[1:]), None, None)
 
 
 def _parse_extended(ext_text: str) -> tuple[list[Any], int, int]:
@@ -844,11 +827,9 @@ def _parse_player_line_fast(
     dead = _TENTH_TOKENS.get(ext_tokens[25])
     if played is None or dead is None:
         return None  # beyond 999.9 minutes: let the reference path read the digits
-    groups = iter(values)
-    next(groups)  # the mask; then five values per weapon, taken in step by map()
-    weapons = tuple(map(_new_weapon_line, ids, names, groups, groups, groups, groups, groups))
+    weapons = new_weapon_values(ids, names, tuple(values[1:]), None, None)
     if team > 3 or not ids:
-        _line_warnings(line_number, team, weapons, warnings)
+        _line_warnings(line_number, team, ids, warnings)
     return _player_line(line_number, guid, raw, rounds, team, weapons, extended, played, dead)
 
 
@@ -858,7 +839,7 @@ def _player_line(
     raw: bytes,
     rounds: int,
     team: int,
-    weapons: Any,
+    weapons: WeaponValues,
     extended: Any,
     played: Any,
     dead: Any,

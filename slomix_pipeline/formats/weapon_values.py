@@ -1,0 +1,163 @@
+"""A player's weapon groups as flat ints, turned into weapon records only when someone reads them.
+
+Why: a file has ~70 weapon groups and an R2 differential as many again. Built as one frozen
+record each they were a fifth of the cost of parse + differential, yet the differential only
+needs the numbers (R2 - R1 is one ``map(sub, ...)`` over two flat tuples) and most records are
+never looked at before the warehouse turns them into rows. So the parser and the differential
+store a :class:`WeaponValues` in a record's ``weapons`` slot, and :func:`lazy_weapons` makes the
+``weapons`` attribute read it as the usual ``tuple`` of :class:`WeaponStats` (built once, then
+cached): every reader, ``==``, ``hash``, ``repr``, ``replace`` and pickling see exactly what they
+saw before. Hot paths read the flat numbers with the getter :func:`lazy_weapons` returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from slomix_pipeline.formats.frozen_records import fast_constructor
+
+_ZERO_GROUP = (0, 0, 0, 0, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class WeaponStats:
+    """One weapon of one player: hits BEFORE shots (file order); ``accuracy`` = hits x 100 / shots.
+
+    ``accuracy`` is 0.0 without shots. The parser's weapon groups and the stored per-round
+    weapon rows are this one type (``WeaponLine`` in the parser, ``WeaponRoundStats`` in the
+    domain), so a round whose values are taken as written (R1, orphan R2, a player who joined in
+    R2, a counter reset) stores the parsed records themselves instead of copying them.
+    """
+
+    weapon_id: int
+    weapon_name: str
+    hits: int
+    shots: int
+    kills: int
+    deaths: int
+    headshots: int
+    accuracy: float
+
+
+ACCURACY_FORMULA = "hits * 100 / shots if shots else 0.0"
+"""How ``WeaponStats.accuracy`` derives from hits and shots (source text for the builder)."""
+new_weapon_stats = fast_constructor(WeaponStats, derived={"accuracy": ACCURACY_FORMULA})
+"""Build a WeaponStats from its seven counted fields, accuracy computed (hot path)."""
+
+
+@dataclass(slots=True, eq=False)
+class WeaponValues:
+    """Weapon ids, their ``WS_*`` names and 5 ints per weapon (hits, shots, kills, deaths,
+    headshots, file order); ``rows`` caches the records once built.
+
+    ``origin`` (differential rows only) is the R2 line's own WeaponValues: a weapon whose R2-only
+    values equal the values as written reuses that line's record, an all-zero weapon the shared
+    zero record, so equal rows are shared exactly as when they were built eagerly.
+    """
+
+    ids: tuple[int, ...]
+    names: tuple[str, ...]
+    values: tuple[int, ...]
+    origin: WeaponValues | None
+    rows: tuple[WeaponStats, ...] | None
+
+    def records(self) -> tuple[WeaponStats, ...]:
+        """The weapon records, built on first call."""
+        rows = self.rows
+        if rows is None:
+            rows = self.rows = self._build()
+        return rows
+
+    def _build(self) -> tuple[WeaponStats, ...]:
+        values = self.values
+        origin = self.origin
+        if origin is None:
+            groups = iter(values)
+            return tuple(map(new_weapon_stats, self.ids, self.names, *(groups,) * 5))
+        written = origin.records()
+        rows = []
+        for i, (wid, name) in enumerate(zip(self.ids, self.names, strict=True)):
+            group = values[5 * i : 5 * i + 5]
+            if group == _ZERO_GROUP:
+                rows.append(zero_row(wid, name))
+            elif group == origin.values[5 * i : 5 * i + 5]:
+                rows.append(written[i])
+            else:
+                rows.append(new_weapon_stats(wid, name, *group))
+        return tuple(rows)
+
+
+new_weapon_values = fast_constructor(WeaponValues)
+"""Build a WeaponValues (ids, names, values, origin, rows) without the dataclass ``__init__``."""
+
+
+def values_of_rows(rows: tuple[WeaponStats, ...]) -> WeaponValues:
+    """The flat form of records built elsewhere (a hand-built record; rare)."""
+    values = tuple(v for w in rows for v in (w.hits, w.shots, w.kills, w.deaths, w.headshots))
+    ids = tuple(w.weapon_id for w in rows)
+    names = tuple(w.weapon_name for w in rows)
+    return new_weapon_values(ids, names, values, None, rows)
+
+
+def totals_of(values: tuple[int, ...]) -> tuple[int, int, int, int, int]:
+    """(kills, deaths, headshots, shots, hits) summed over flat weapon values."""
+    return (
+        sum(values[2::5]),
+        sum(values[3::5]),
+        sum(values[4::5]),
+        sum(values[1::5]),
+        sum(values[0::5]),
+    )
+
+
+_zero_rows: dict[tuple[int, str], WeaponStats] = {}
+
+
+def zero_row(weapon_id: int, name: str) -> WeaponStats:
+    """The shared all-zero record of a weapon (records are frozen: one serves every round)."""
+    key = (weapon_id, name)
+    row = _zero_rows.get(key)
+    if row is None:
+        if len(_zero_rows) >= 4096:
+            _zero_rows.clear()  # bounded; only hand-built records could bring new names
+        row = _zero_rows[key] = new_weapon_stats(weapon_id, name, 0, 0, 0, 0, 0)
+    return row
+
+
+class _LazyWeapons:
+    """Data descriptor over a ``weapons`` slot: a WeaponValues reads as its record tuple."""
+
+    __slots__ = ("_get", "_set")
+
+    def __init__(self, member: Any) -> None:
+        self._get = member.__get__
+        self._set = member.__set__
+
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        if obj is None:
+            return self
+        raw = self._get(obj)
+        if type(raw) is WeaponValues:
+            return raw.rows if raw.rows is not None else raw.records()
+        return raw
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        self._set(obj, value)
+
+
+def lazy_weapons(cls: type) -> Callable[[Any], WeaponValues]:
+    """Make ``cls.weapons`` (a slots dataclass field) lazy; returns the flat-values getter.
+
+    The getter gives the slot's WeaponValues, or builds one from records stored as a tuple.
+    """
+    member = cls.__dict__["weapons"]
+    get = member.__get__
+    cls.weapons = _LazyWeapons(member)
+
+    def flat_weapons(obj: Any) -> WeaponValues:
+        raw = get(obj)
+        return raw if type(raw) is WeaponValues else values_of_rows(raw)
+
+    return flat_weapons
