@@ -44,7 +44,7 @@ def _work(stage: str, files: int, repeat: int) -> None:
     from slomix_pipeline.formats.stats_file import parse_stats_file
 
     if os.environ.get("PARSE_INSTRUCTIONS_PER_LINE"):  # --per-line: the path before issue 13
-        from slomix_pipeline.formats import stats_file
+        from slomix_pipeline.formats.stats import parser as stats_file
 
         stats_file.parse_rows_fast = lambda rows, warnings: None  # type: ignore[assignment]
     pairs = [make_pair(i) for i in range(files)]

@@ -32,6 +32,7 @@ from slomix_pipeline.domain.stats_records import (
     new_player_round_stats,
     new_round_stats,
 )
+from slomix_pipeline.formats.stats.weapons import WeaponValues, new_weapon_values, totals_of
 from slomix_pipeline.formats.stats_file import (
     ParsedStatsFile,
     PlayerLine,
@@ -40,7 +41,6 @@ from slomix_pipeline.formats.stats_file import (
     StatsHeader,
     line_weapon_values,
 )
-from slomix_pipeline.formats.weapon_values import WeaponValues, new_weapon_values, totals_of
 
 DEFAULT_WINDOW_MINUTES = 45
 

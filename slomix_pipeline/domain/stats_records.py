@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from slomix_pipeline.domain.contract import RoundContract
+from slomix_pipeline.formats.stats.weapons import lazy_weapons
 from slomix_pipeline.formats.stats_file import (
     StatsFileName,
     StatsHeader,
@@ -19,7 +20,6 @@ from slomix_pipeline.formats.stats_file import (
     fast_constructor,
     new_weapon_stats,
 )
-from slomix_pipeline.formats.weapon_values import lazy_weapons
 
 
 class TimeSource(StrEnum):

@@ -15,40 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+# Weapon id (= bit number = emit order in the stats file) -> the stored ``WS_*`` name: the one
+# table the parser reads, so the writer and the parser cannot disagree.
+from slomix_pipeline.formats.stats.layout import WEAPON_NAMES as WEAPON_NAMES
+
 AXIS = 1
 ALLIES = 2
-
-WEAPON_NAMES: tuple[str, ...] = (
-    "WS_KNIFE",
-    "WS_KNIFE_KBAR",
-    "WS_LUGER",
-    "WS_COLT",
-    "WS_MP40",
-    "WS_THOMPSON",
-    "WS_STEN",
-    "WS_FG42",
-    "WS_PANZERFAUST",
-    "WS_BAZOOKA",
-    "WS_FLAMETHROWER",
-    "WS_GRENADE",
-    "WS_MORTAR",
-    "WS_MORTAR2",
-    "WS_DYNAMITE",
-    "WS_AIRSTRIKE",
-    "WS_ARTILLERY",
-    "WS_SATCHEL",
-    "WS_GRENADELAUNCHER",
-    "WS_LANDMINE",
-    "WS_MG42",
-    "WS_BROWNING",
-    "WS_CARBINE",
-    "WS_KAR98",
-    "WS_GARAND",
-    "WS_K43",
-    "WS_MP34",
-    "WS_SYRINGE",
-)
-"""Weapon id (= bit number = emit order in the stats file) -> the stored ``WS_*`` name."""
 
 WeaponTuple = tuple[int, int, int, int, int]
 """(hits, shots, kills, deaths, headshots): the order the stats file writes them in."""

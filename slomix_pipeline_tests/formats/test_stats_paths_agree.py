@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from slomix_pipeline.formats import stats_file as sf
+from slomix_pipeline.formats.stats import parser as sf
 from slomix_pipeline.landing.zone import STATS_FOLDER
 from slomix_pipeline.sample_data.generate import generate_landing_zone
 from slomix_pipeline_tests.formats.test_fuzz import HOSTILE

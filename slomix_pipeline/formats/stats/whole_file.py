@@ -32,18 +32,28 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from slomix_pipeline.formats.limits import INT32_MAX
-from slomix_pipeline.formats.stats_file import (
-    _INT_TOKENS,
-    EXTENDED_FIELD_COUNT,
-    FLOAT_FIELD_INDICES,
-    PlayerLine,
+from slomix_pipeline.formats.limits import (
+    INT32_MAX,
+)
+from slomix_pipeline.formats.stats.identity import (
     _line_warnings,
     _player_line,
+)
+from slomix_pipeline.formats.stats.layout import (
+    EXTENDED_FIELD_COUNT,
+    FLOAT_FIELD_INDICES,
     _small_int,
     _weapons_of_mask,
 )
-from slomix_pipeline.formats.weapon_values import new_weapon_values
+from slomix_pipeline.formats.stats.per_line import (
+    _INT_TOKENS,
+)
+from slomix_pipeline.formats.stats.records import (
+    PlayerLine,
+)
+from slomix_pipeline.formats.stats.weapons import (
+    new_weapon_values,
+)
 
 _DIGITS = b"0123456789"
 _EXT_SKELETON = b"\t".join(
