@@ -19,12 +19,23 @@ already R2-only. This module turns a parsed file (plus, for an R2, its R1) into 
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable
-from datetime import timedelta
 from operator import attrgetter, sub
 
 from slomix_pipeline.domain.contract import build_contract
+from slomix_pipeline.domain.round1_window import DEFAULT_WINDOW_MINUTES as DEFAULT_WINDOW_MINUTES
+from slomix_pipeline.domain.round1_window import Round1Index as Round1Index
+from slomix_pipeline.domain.round1_window import find_round1 as find_round1
+from slomix_pipeline.domain.round_metrics import (
+    _dead_ratio,
+    _header_time,
+    _percent_differential,
+)
+from slomix_pipeline.domain.round_metrics import (
+    round_tenth as round_tenth,
+)
+from slomix_pipeline.domain.round_metrics import (
+    tank_meatshield as tank_meatshield,
+)
 from slomix_pipeline.domain.stats_records import (
     PlayerRoundStats,
     RoundStats,
@@ -36,13 +47,8 @@ from slomix_pipeline.formats.stats.weapons import WeaponValues, new_weapon_value
 from slomix_pipeline.formats.stats_file import (
     ParsedStatsFile,
     PlayerLine,
-    StatsFileKind,
-    StatsFileName,
-    StatsHeader,
     line_weapon_values,
 )
-
-DEFAULT_WINDOW_MINUTES = 45
 
 # Monotone cumulative counters of the TAB block (TAB 0-7 and 20), in storage order.
 CUMULATIVE_FIELDS: tuple[str, ...] = (
@@ -65,125 +71,6 @@ _TAB22_DIFFERENTIAL = TimeSource.TAB22_DIFFERENTIAL.value
 _TAB22_AFTER_RESET = TimeSource.TAB22_AFTER_RESET.value
 _ZERO_CUMULATIVE = (0,) * len(CUMULATIVE_FIELDS)
 _ZERO_GROUP = (0, 0, 0, 0, 0)
-
-# --------------------------------------------------------------------------------------------
-# Pairing
-# --------------------------------------------------------------------------------------------
-
-
-def find_round1(
-    r2: StatsFileName,
-    candidates: Iterable[StatsFileName],
-    window_minutes: int = DEFAULT_WINDOW_MINUTES,
-) -> StatsFileName | None:
-    """Upstream-style window search for an R2's R1 (kept for benchmarks and comparison).
-
-    Ingestion pairs by server sequence instead (``domain.pairing``): a window orphaned every
-    half-time longer than it. A candidate must be a STATS round-1 file of the same map
-    (case-insensitive), strictly earlier than the R2 and at most ``window_minutes`` before it;
-    the latest such file wins (a restarted R1 is superseded by the replay). Dates play no role,
-    so a pair across midnight is found however many other R1 files of that map exist (upstream
-    only looked at the previous day when the R2's own day had no R1 of the map at all).
-    """
-    if window_minutes < 0:
-        raise ValueError(f"window_minutes must be >= 0, got {window_minutes}")
-    end = r2.local_time
-    start = end - timedelta(minutes=window_minutes)
-    map_key = r2.map_name.lower()
-    best: StatsFileName | None = None
-    for c in candidates:
-        # Cheapest test first: callers often pass every R1 of a backfill.
-        if not start <= c.local_time < end:
-            continue
-        if c.round_number != 1 or c.kind is not StatsFileKind.STATS:
-            continue
-        if c.map_name.lower() != map_key:
-            continue
-        if best is None or (c.local_time, c.name) > (best.local_time, best.name):
-            best = c
-    return best
-
-
-class Round1Index:
-    """R1 candidates grouped by map, so pairing a backfill's R2s is not quadratic.
-
-    ``find`` answers exactly what :func:`find_round1` answers over all candidates.
-    """
-
-    def __init__(self, candidates: Iterable[StatsFileName]) -> None:
-        self._by_map: dict[str, list[StatsFileName]] = {}
-        for c in candidates:
-            if c.round_number == 1 and c.kind is StatsFileKind.STATS:
-                self._by_map.setdefault(c.map_name.lower(), []).append(c)
-
-    def find(
-        self, r2: StatsFileName, window_minutes: int = DEFAULT_WINDOW_MINUTES
-    ) -> StatsFileName | None:
-        return find_round1(r2, self._by_map.get(r2.map_name.lower(), ()), window_minutes)
-
-
-# --------------------------------------------------------------------------------------------
-# Derived metrics
-# --------------------------------------------------------------------------------------------
-
-
-def tank_meatshield(damage_received: int, deaths: int) -> float:
-    """The Lua's "tank/meatshield" score for the given damage taken and deaths.
-
-    (damage received / deaths) / 130, or (damage received + 1) / 130 without deaths; only when
-    more than 1000 damage was received and the score exceeds 3, else 0; rounded half-up to 0.1.
-    """
-    if damage_received <= 1000:
-        return 0.0
-    value = (damage_received / deaths if deaths else damage_received + 1) / 130
-    return math.floor(value * 10 + 0.5) / 10 if value > 3 else 0.0
-
-
-def round_tenth(value: float) -> float:
-    """``round(value, 1)`` for a finite value >= 0, without its decimal-string round trip.
-
-    Why: ``round(x, 1)`` formats x exactly in decimal and parses the result back, ~6,000
-    machine instructions, twice per R2 player. Away from a tie, the nearest tenth is decided by
-    ``x * 10`` (its rounding error is far below the 1e-6 margin) and ``k / 10`` is the same
-    correctly rounded double ``round`` returns; near a tie, ``round`` itself decides.
-    """
-    scaled = value * 10
-    whole = math.floor(scaled)
-    fraction = scaled - whole
-    if 0.499999 < fraction < 0.500001:
-        return round(value, 1)
-    return (whole + 1 if fraction > 0.5 else whole) / 10
-
-
-def _dead_ratio(dead_tenths: int, played_tenths: int) -> float:
-    return round_tenth(dead_tenths * 100 / played_tenths) if played_tenths > 0 else 0.0
-
-
-def _percent_differential(r1: PlayerLine, r2: PlayerLine, played_tenths: int) -> float:
-    """R2-only share of time played: the time-weighted difference of two cumulative ratios.
-
-    (R2% x R2 minutes - R1% x R1 minutes) / R2-only minutes, to 0.1. Kept within 0..100: both
-    ratios and minutes are written rounded to 0.1, which can push the result just outside.
-    """
-    if played_tenths <= 0:
-        return 0.0
-    value = (
-        r2.time_played_percent * r2.time_played_tenths
-        - r1.time_played_percent * r1.time_played_tenths
-    ) / played_tenths
-    return round_tenth(min(max(value, 0.0), 100.0))
-
-
-def _header_time(header: StatsHeader) -> tuple[int, str]:
-    """Fallback time for players without a TAB 22 value: the header's measured duration."""
-    if header.round_duration_ms is not None:
-        seconds = header.round_duration_ms // 1000
-        if header.map_time_seconds:
-            seconds = min(seconds, header.map_time_seconds)
-        return seconds, TimeSource.HEADER_DURATION.value
-    if header.actual_time_seconds:
-        return header.actual_time_seconds, TimeSource.HEADER_ACTUAL_TIME.value
-    return 0, TimeSource.NONE.value
 
 
 def _assemble(

@@ -87,21 +87,9 @@ def _player(
     _line_warnings(line_number, team, weapons.ids, warnings)
     clean_name = strip_colour_codes(raw_name)
     key, is_bot = player_key_for(guid8, clean_name)
-    return _new_player_line(
-        line_number,
-        guid8,
-        key,
-        raw_name,
-        clean_name,
-        is_bot,
-        rounds,
-        team,
-        weapons,
-        extended is not None,
-        *(_NO_EXTENDED if extended is None else extended),
-        played_tenths,
-        dead_tenths,
-    )
+    identity = (line_number, guid8, key, raw_name, clean_name, is_bot, rounds, team, weapons)
+    values = _NO_EXTENDED if extended is None else extended
+    return _new_player_line(*identity, extended is not None, *values, played_tenths, dead_tenths)
 
 
 def _player_line(
