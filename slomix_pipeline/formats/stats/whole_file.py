@@ -14,9 +14,12 @@ reference parser is known without running it:
   announces: one space after the mask and after each of its 5 x n weapon values, a TAB, then the
   38 TAB-separated fields with a ``.`` in exactly the seven float fields. Anything else in the
   rest (signs, ``_``, other whitespace, letters, non-ASCII, a backslash) breaks the skeleton;
-* no empty token (no two separators side by side except the writer's ``" \\t"``, no ``"\\t."``
-  or ``".\\t"``), exactly one digit after a dot, no run of more than 10 digits, every value
-  <= INT32_MAX, and as many numbers as the masks announce.
+* on every line the token between the last weapon value's space and the first TAB is empty
+  (``" \t"``); then a line holds at most as many digit runs as its skeleton has other tokens,
+  so the file's count of numbers equals what the masks announce only if no token anywhere is
+  empty (no ``"  "``, ``"\t\t"`` or trailing TAB needs its own scan);
+* every dot is ``digit . digit TAB`` (one count: the seven dots a line are all in that
+  pattern), no run of more than 10 digits, and every value <= INT32_MAX.
 
 A float field ``D.d`` is then read as the integer ``Dd`` (tenths) and divided by 10: the
 quotient of two exact integers, correctly rounded, is the same double as ``float("D.d")``
