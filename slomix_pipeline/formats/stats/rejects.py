@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from slomix_pipeline.formats.rejection import FileRejected
+
 REJECTION_REASONS: frozenset[str] = frozenset(
     {
         "bad_filename",  # not YYYY-MM-DD-HHMMSS-<map>-round-<N>..., or an impossible date
@@ -21,20 +23,8 @@ REJECTION_REASONS: frozenset[str] = frozenset(
 """Every reason code :class:`StatsFileRejected` can carry."""
 
 
-class StatsFileRejected(Exception):
+class StatsFileRejected(FileRejected):
     """A file that cannot become a round; ``reason`` is a stable code from REJECTION_REASONS."""
-
-    def __init__(self, reason: str, detail: str) -> None:
-        super().__init__(f"{reason}: {detail}")
-        self.reason = reason
-        self.detail = detail
-
-    def __str__(self) -> str:
-        return f"{self.reason}: {self.detail}"
-
-    def __reduce__(self) -> tuple[type[StatsFileRejected], tuple[str, str]]:
-        # Default exception pickling replays ``args`` (one message); keep both attributes instead.
-        return (type(self), (self.reason, self.detail))
 
 
 class _LineError(Exception):
