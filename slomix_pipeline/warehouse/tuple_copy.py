@@ -50,6 +50,9 @@ class RowChunk:
     head: tuple[Any, ...]
     rows: Sequence[tuple[Any, ...]]
     raw: Sequence[str] | None = None
+    #: With ``raw``: each row's ``(source_line, out_of_range)`` (the only values the raw COPY
+    #: adds to the text), so the rows need not be typed for PostgreSQL; else taken from ``rows``.
+    keys: Sequence[tuple[int, str | None]] | None = None
 
 
 def _csv_text(rows: Sequence[tuple[Any, ...]]) -> str:
@@ -75,11 +78,12 @@ def _raw_payload(table: Table, chunks: Sequence[RowChunk]) -> CopyPayload:
     for chunk in chunks:
         prefix = ";".join(_raw_field(v) for v in chunk.head) + ";"
         assert chunk.raw is not None
+        keys = chunk.keys if chunk.keys is not None else [(r[0], r[-1]) for r in chunk.rows]
         parts.append(
             "".join(
                 [
-                    f"{prefix}{row[0]};{text};{row[-1] or ''}\n"
-                    for row, text in zip(chunk.rows, chunk.raw, strict=True)
+                    f"{prefix}{line};{text};{flag or ''}\n"
+                    for (line, flag), text in zip(keys, chunk.raw, strict=True)
                 ]
             )
         )
