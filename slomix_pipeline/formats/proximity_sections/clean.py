@@ -29,7 +29,7 @@ from slomix_pipeline.formats.proximity_sections.specs import SectionSpec
 __all__ = ["LAZY_MIN_ROWS", "LazyRows", "read_flags", "typed_column"]
 
 LAZY_MIN_ROWS = 100
-"""Below this many rows the row reader is as cheap as a column pass (an Arrow pass costs ~0.4 ms)."""
+"""Below this many rows the row reader is as cheap as a column pass (~0.4 ms per Arrow call)."""
 _CROSS_FIELDS = {"WEAPON_ACCURACY": ("hits", "shots_fired"), "AIM_LOCK": ("duration_ms", "samples")}
 _NUMERIC = {"i": "int64", "oi": "int64", "f": "float64", "of": "float64"}
 
