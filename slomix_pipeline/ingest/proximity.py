@@ -94,6 +94,7 @@ from slomix_pipeline.landing.zone import (
     sha256_hex,
 )
 from slomix_pipeline.warehouse import schema, schema_lua, schema_proximity
+from slomix_pipeline.warehouse.binary_copy import binary_payload
 from slomix_pipeline.warehouse.tuple_copy import chunk_payloads, insert_chunks
 from slomix_pipeline.warehouse.writes import (
     CopyPayload,
@@ -139,6 +140,9 @@ BATCH_BYTES = 4_000_000
 """Rows are written once the files prepared since the last batch reach this size: small enough
 to overlap the preparation of the next files with the database's work, large enough for
 efficient COPYs."""
+_BINARY_TABLES = frozenset({"player_track"})
+"""Tables sent in PostgreSQL's binary COPY format: their long path texts cost the server a
+character-by-character CSV scan otherwise (``warehouse.binary_copy``)."""
 _POOL_MIN_FILES = 3
 """Fewer files than this are prepared inline: a pool costs more than it overlaps."""
 _MAX_BROKEN_DETAILS = 100
@@ -873,6 +877,8 @@ def _rendered(
             out[name] = rows
         elif chunked:
             out[name] = chunk_payloads(table, rows)
+        elif name in _BINARY_TABLES:
+            out[name] = [binary_payload(table, rows)]
         else:
             out[name] = [copy_payload(table, rows)]
     return out, counts

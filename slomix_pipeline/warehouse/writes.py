@@ -105,6 +105,11 @@ _READ_SIZE = 4 << 20
 busy thread elsewhere in the process from stretching each take to a switch interval."""
 
 
+_BINARY_HEADER_BYTES, _BINARY_TRAILER_BYTES = 19, 2
+"""Binary COPY data (``warehouse.binary_copy``): signature, flags and extension length; the
+end marker."""
+
+
 def send_copies(conn: Connection, payloads: Iterable[CopyPayload]) -> None:
     """Send payloads, one COPY per statement (payloads of one statement concatenated, in order)."""
     grouped: dict[str, list[bytes]] = {}
@@ -114,7 +119,13 @@ def send_copies(conn: Connection, payloads: Iterable[CopyPayload]) -> None:
     assert dbapi_conn is not None
     with dbapi_conn.cursor() as cursor:
         for statement, parts in grouped.items():
-            data = parts[0] if len(parts) == 1 else b"".join(parts)
+            if len(parts) == 1:
+                data = parts[0]
+            elif statement.endswith("(FORMAT binary)"):  # one header and trailer for all
+                head, tail = _BINARY_HEADER_BYTES, _BINARY_TRAILER_BYTES
+                data = parts[0][:head] + b"".join(p[head:-tail] for p in parts) + parts[0][-tail:]
+            else:
+                data = b"".join(parts)
             if data:
                 cursor.copy_expert(statement, io.BytesIO(data), size=_READ_SIZE)
 

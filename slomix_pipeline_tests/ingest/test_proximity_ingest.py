@@ -503,6 +503,24 @@ def test_worker_processes_write_what_the_inline_loop_writes(
     assert all(r.bytes_read == reports[0].bytes_read for r in reports)
 
 
+def test_stored_tracks_and_engagements_are_the_derived_values(
+    tmp_path: Path, warehouse_url: str
+) -> None:
+    """Every column as derived, whatever the COPY form (binary for the tracks, CSV for the
+    engagements on PostgreSQL): NULLs, booleans, floats to the last bit, the long paths."""
+    r = render(at(21, 0), format_version=6)
+    land(tmp_path, r.name, r.data)
+    engine = open_warehouse(warehouse_url)
+    ingest_proximity_days(engine, tmp_path, [DAY], settings(tmp_path))
+    expected = process_proximity_file(r.name, r.data, DAY, RoundCandidates()).table_rows()
+    for table in (schema_proximity.player_track, schema_proximity.combat_engagement):
+        stored = sorted(rows(engine, table), key=lambda row: row["source_line"])
+        wanted = sorted(expected[table.name], key=lambda row: row["source_line"])
+        assert stored and stored == wanted, table.name
+    assert any(v is None for row in expected["player_track"] for v in row.values())
+    assert any(row["killer_guid"] is None for row in expected["combat_engagement"])
+
+
 def test_nul_bytes_in_a_name_load_on_both_backends(tmp_path: Path, warehouse_url: str) -> None:
     engine = open_warehouse(warehouse_url)
     r = render(at(21, 0))
