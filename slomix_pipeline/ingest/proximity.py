@@ -34,10 +34,12 @@ Rules it enforces:
 - **Re-import replaces.** Rows are keyed by the natural keys of
   ``domain.proximity.NATURAL_KEYS``; a run deletes its days' rows (and any row of the same files
   stored under another day) before inserting, all in one transaction.
-- **Bounded memory, overlapped load.** Files are parsed one by one inside the transaction and
-  their rows bulk-inserted (COPY on PostgreSQL) in batches, so a season-long single-run backfill
-  holds at most two batches of paths in memory; on PostgreSQL the COPY of one batch runs while
-  the next is parsed (see ``_BatchWriter``).
+- **Bounded memory, overlapped load.** Files are prepared (read, hashed, parsed, identified,
+  derived and rendered as COPY data) by forked worker processes (``ingest.ordered_pool``), at
+  most a few files ahead, and handed back in name order; this process decides duplicates in
+  that order and writes each batch of rows inside the transaction while the workers prepare the
+  next files, so parsing runs on the other cores while PostgreSQL works. The tables are the same
+  as with every file prepared inline (``workers=0``), which small runs do.
 """
 
 from __future__ import annotations
