@@ -232,19 +232,18 @@ def _accumulate(parsed: ProximityFile) -> dict[str, dict[str, int]]:
         section = parsed.sections.get(marker)
         if section is None:
             continue
-        names = section.spec.names
-        g = names.index(guid_field) + 1  # rows start with the source line
-        cond: tuple[int, Any] | None = None
+        guids = section.column(guid_field)
+        wanted: Any = None
         if condition is not None:
-            field, _, wanted = condition.partition("=")
-            kind = section.spec.fields[names.index(field)].kind
-            cond = (names.index(field) + 1, int(wanted) if kind == "i" else wanted)
-        v = names.index(how[4:]) + 1 if how.startswith("sum:") else None
-        for row in section.rows:
-            guid = row[g]
-            if not guid or (cond is not None and row[cond[0]] != cond[1]):
+            field, _, wanted_text = condition.partition("=")
+            kind = section.spec.fields[section.spec.names.index(field)].kind
+            wanted = int(wanted_text) if kind == "i" else wanted_text
+            conditions = section.column(field)
+        amounts = section.column(how[4:]) if how.startswith("sum:") else None
+        for k, guid in enumerate(guids):
+            if not guid or (condition is not None and conditions[k] != wanted):
                 continue
-            add = 1 if v is None else int(row[v])
+            add = 1 if amounts is None else int(amounts[k])
             per = totals[guid]
             per[figure] = per.get(figure, 0) + add
     return totals

@@ -152,7 +152,7 @@ def _read_points_arrow(
     blob = joined.replace("|", "\n").encode()
     try:
         table = pa_csv.read_csv(
-            io.BytesIO(blob),
+            pa.BufferReader(blob),
             read_options=pa_csv.ReadOptions(column_names=list(schema.columns), use_threads=False),
             parse_options=pa_csv.ParseOptions(quote_char=False, ignore_empty_lines=False),
             convert_options=pa_csv.ConvertOptions(

@@ -34,18 +34,19 @@ Rules it enforces:
 - **Re-import replaces.** Rows are keyed by the natural keys of
   ``domain.proximity.NATURAL_KEYS``; a run deletes its days' rows (and any row of the same files
   stored under another day) before inserting, all in one transaction.
-- **Bounded memory, overlapped load.** Files are parsed one by one inside the transaction and
-  their rows bulk-inserted (COPY on PostgreSQL) in batches, so a season-long single-run backfill
-  holds at most two batches of paths in memory; on PostgreSQL the COPY of one batch runs while
-  the next is parsed (see ``_BatchWriter``).
+- **Bounded memory, overlapped load.** Files are prepared (read, hashed, parsed, identified,
+  derived and rendered as COPY data) by forked worker processes (``ingest.ordered_pool``), at
+  most a few files ahead, and handed back in name order; this process decides duplicates in
+  that order and writes each batch of rows inside the transaction while the workers prepare the
+  next files, so parsing runs on the other cores while PostgreSQL works. The tables are the same
+  as with every file prepared inline (``workers=0``), which small runs do.
 """
 
 from __future__ import annotations
 
 import typing
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from operator import attrgetter
@@ -78,6 +79,7 @@ from slomix_pipeline.formats.proximity import (
     parse_proximity_file,
     parse_proximity_filename,
 )
+from slomix_pipeline.ingest.ordered_pool import default_workers, ordered_map
 from slomix_pipeline.ingest.outcomes import (
     FileOutcome,
     OutcomeCounts,
@@ -94,8 +96,16 @@ from slomix_pipeline.landing.zone import (
     sha256_hex,
 )
 from slomix_pipeline.warehouse import schema, schema_lua, schema_proximity
-from slomix_pipeline.warehouse.tuple_copy import insert_chunks
-from slomix_pipeline.warehouse.writes import TableSlice, insert_rows, replace_partition
+from slomix_pipeline.warehouse.binary_copy import binary_payload
+from slomix_pipeline.warehouse.tuple_copy import chunk_payloads, insert_chunks
+from slomix_pipeline.warehouse.writes import (
+    CopyPayload,
+    TableSlice,
+    copy_payload,
+    insert_rows,
+    replace_partition,
+    send_copies,
+)
 
 __all__ = [
     "CANDIDATE_MARGIN_DAYS",
@@ -129,8 +139,14 @@ CANDIDATE_MARGIN_DAYS = 1
 HEADER_PEEK_BYTES = 16_384
 """Enough for any header (V6's capability list included); only this much is read to file a day."""
 BATCH_BYTES = 4_000_000
-"""Rows are handed to the writer once the files parsed since the last batch reach this size:
-small enough to overlap parsing with the database's work, large enough for efficient COPYs."""
+"""Rows are written once the files prepared since the last batch reach this size: small enough
+to overlap the preparation of the next files with the database's work, large enough for
+efficient COPYs."""
+_BINARY_TABLES = frozenset({"player_track"})
+"""Tables sent in PostgreSQL's binary COPY format: their long path texts cost the server a
+character-by-character CSV scan otherwise (``warehouse.binary_copy``)."""
+_POOL_MIN_FILES = 3
+"""Fewer files than this are prepared inline: a pool costs more than it overlaps."""
 _MAX_BROKEN_DETAILS = 100
 _SQL_CHUNK = 500
 _REPLACEMENT_CHAR = "\ufffd".encode()
@@ -749,25 +765,6 @@ class ProximityIngestReport(OutcomeCounts):
         return sum(f.round_id is not None for f in self.files)
 
 
-def _results(
-    data_dir: Path,
-    planned: Sequence[PlannedFile],
-    candidates: RoundCandidates,
-    report: ProximityIngestReport,
-) -> Iterator[ProximityFileResult]:
-    """Every planned file's result in name order; a renamed copy of a file is a duplicate."""
-    folder = Path(data_dir) / PROXIMITY_FOLDER
-    seen: dict[str, str] = {}
-    for item in planned:
-        try:
-            yield from _result_of(folder, item, candidates, report, seen)
-        except Exception as exc:  # unreadable, or a bug: this file's row, not the run's failure
-            code = "unreadable_file" if isinstance(exc, OSError) else "ingest_error"
-            yield ProximityFileResult(
-                failed_outcome(SOURCE, item.landed.name, item.gaming_day, exc, code=code)
-            )
-
-
 def _unusable_outcomes(
     data_dir: Path, days: Sequence[date], settings: Settings
 ) -> list[FileOutcome]:
@@ -781,64 +778,127 @@ def _unusable_outcomes(
     return outcomes
 
 
-def _result_of(
-    folder: Path,
-    item: PlannedFile,
-    candidates: RoundCandidates,
-    report: ProximityIngestReport,
-    seen: dict[str, str],
-) -> Iterator[ProximityFileResult]:
-    """The result of one planned file (a generator so the caller's loop stays flat)."""
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What every file's preparation needs besides the file (sent once to each worker)."""
+
+    folder: Path
+    candidates: RoundCandidates
+    postgres: bool
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Prepared:
+    """One planned file, read and processed, its rows ready for the writer.
+
+    ``result`` has no ``derived`` rows (they are in ``tables``). ``sha256`` is set when the file
+    was read as an engagements file: the caller applies the duplicate rule, which depends on the
+    files before it. ``tables`` holds, per table, the rendered COPYs (PostgreSQL) or the rows.
+    """
+
+    result: ProximityFileResult
+    sha256: str | None = None
+    bytes_read: int = 0
+    tables: dict[str, list[Any]] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def _prepare(ctx: _Context, item: PlannedFile) -> _Prepared:
+    """Read, hash, parse, identify, derive and render one file (in a worker process).
+
+    Never raises for a file: an unreadable file or a bug is that file's rejection, not the
+    run's failure (the duplicate rule is left to the caller, see :class:`_Prepared`).
+    """
     name = item.landed.name
-    if item.landed.size > MAX_PROXIMITY_FILE_BYTES:  # refused on its size, never loaded
-        yield ProximityFileResult(
-            oversized_outcome(
+    bytes_read = 0
+    try:
+        if item.landed.size > MAX_PROXIMITY_FILE_BYTES:  # refused on its size, never loaded
+            outcome = oversized_outcome(
                 SOURCE,
-                folder / name,
+                ctx.folder / name,
                 name,
                 item.landed.size,
                 item.gaming_day,
                 MAX_PROXIMITY_FILE_BYTES,
             )
-        )
-        return
-    data = (folder / name).read_bytes()
-    report.bytes_read += len(data)
-    sha = sha256_hex(data)
-    base = {"file_name": name, "gaming_day": item.gaming_day, "size_bytes": len(data)}
-    if not item.is_engagements:
-        yield ProximityFileResult(
-            FileOutcome(
+            return _Prepared(ProximityFileResult(outcome))
+        data = (ctx.folder / name).read_bytes()
+        bytes_read = len(data)
+        sha = sha256_hex(data)
+        if not item.is_engagements:
+            outcome = FileOutcome(
                 source=SOURCE,
                 kind="unknown",
                 status="ignored",
                 reason=f"not_an_engagements_file: expected *{ENGAGEMENTS_SUFFIX}",
                 sha256=sha,
-                **base,
+                **_base(name, item.gaming_day, data),
             )
+            return _Prepared(ProximityFileResult(outcome), bytes_read=bytes_read)
+        result = process_proximity_file(
+            name,
+            data,
+            item.gaming_day,
+            ctx.candidates,
+            day_source=item.day_source,
+            day_note=item.day_note,
+            sha256=sha,
         )
-        return
-    if sha in seen:
-        yield ProximityFileResult(
-            FileOutcome(
-                source=SOURCE,
-                kind=KIND,
-                status="rejected",
-                reason=f"duplicate_payload_of: {seen[sha]}",
-                sha256=sha,
-                **base,
-            )
+    except Exception as exc:  # unreadable, or a bug: this file's row, not the run's failure
+        code = "unreadable_file" if isinstance(exc, OSError) else "ingest_error"
+        outcome = failed_outcome(SOURCE, name, item.gaming_day, exc, code=code)
+        return _Prepared(ProximityFileResult(outcome), bytes_read=bytes_read)
+    if result.summary is None:
+        return _Prepared(result, sha, bytes_read)
+    try:
+        tables, counts = _rendered(result.table_rows(), ctx.postgres)
+    except Exception as exc:  # one file's failure never costs the partition
+        outcome = failed_outcome(SOURCE, name, item.gaming_day, exc)
+        return _Prepared(ProximityFileResult(outcome), sha, bytes_read)
+    stripped = ProximityFileResult(result.outcome, result.summary)
+    return _Prepared(stripped, sha, bytes_read, tables, counts)
+
+
+def _base(name: str, gaming_day: date, data: bytes) -> dict[str, Any]:
+    return {"file_name": name, "gaming_day": gaming_day, "size_bytes": len(data)}
+
+
+def _rendered(
+    tables: dict[str, list[Any]], postgres: bool
+) -> tuple[dict[str, list[Any]], dict[str, int]]:
+    """Per table: the COPYs to send (PostgreSQL) or the rows (SQLite); and the row counts."""
+    out: dict[str, list[Any]] = {}
+    counts: dict[str, int] = {}
+    for name, rows in tables.items():
+        if not rows:
+            continue
+        table = schema_proximity.PROXIMITY_ROW_TABLES[name]
+        chunked = name in TUPLE_TABLES  # section rows: per-file chunks (ingest.proximity_sections)
+        counts[name] = sum(len(c.rows) for c in rows) if chunked else len(rows)
+        if not postgres:
+            out[name] = rows
+        elif chunked:
+            out[name] = chunk_payloads(table, rows)
+        elif name in _BINARY_TABLES:
+            out[name] = [binary_payload(table, rows)]
+        else:
+            out[name] = [copy_payload(table, rows)]
+    return out, counts
+
+
+def _duplicate_of(prepared: _Prepared, first: str) -> ProximityFileResult:
+    outcome = prepared.result.outcome
+    return ProximityFileResult(
+        FileOutcome(
+            source=SOURCE,
+            kind=KIND,
+            status="rejected",
+            reason=f"duplicate_payload_of: {first}",
+            sha256=outcome.sha256,
+            file_name=outcome.file_name,
+            gaming_day=outcome.gaming_day,
+            size_bytes=prepared.bytes_read,
         )
-        return
-    seen[sha] = name
-    yield process_proximity_file(
-        name,
-        data,
-        item.gaming_day,
-        candidates,
-        day_source=item.day_source,
-        day_note=item.day_note,
-        sha256=sha,
     )
 
 
@@ -856,61 +916,23 @@ def _clear_moved_files(conn: Connection, names: Sequence[str], days: Sequence[da
             conn.execute(delete(table).where(condition))
 
 
-class _BatchWriter:
-    """Bulk-inserts batches of derived rows inside the caller's transaction.
+def _write_table(conn: Connection, name: str, rows: list[Any]) -> None:
+    """One table's part of a batch: COPYs rendered by :func:`_prepare`, or rows (SQLite)."""
+    if not rows:
+        return
+    if isinstance(rows[0], CopyPayload):
+        send_copies(conn, rows)
+        return
+    table = schema_proximity.PROXIMITY_ROW_TABLES[name]
+    if name in TUPLE_TABLES:
+        insert_chunks(conn, table, rows)
+    else:
+        insert_rows(conn, table, rows)
 
-    On PostgreSQL each batch is written by one background thread, so the server's COPY work
-    (CSV parsing, TOAST compression of the long path texts, index updates) runs on the second
-    core while the next files are parsed and derived here; about twice the throughput on two
-    cores. Only one thread ever uses the connection at a time: a batch is handed over only after
-    the previous one finished, and the caller touches the connection again only after
-    :meth:`drain`. SQLite writes inline (one in-process writer, nothing to overlap).
-    """
 
-    def __init__(self, conn: Connection) -> None:
-        self._conn = conn
-        self._pool = ThreadPoolExecutor(1) if conn.dialect.name == "postgresql" else None
-        self._inflight: Future[None] | None = None
-        self.written: Counter[str] = Counter()
-
-    def __enter__(self) -> _BatchWriter:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        try:
-            if exc[0] is None:
-                self.drain()
-            elif self._inflight is not None:
-                # Let the thread release the connection before the transaction rolls back.
-                wait([self._inflight])
-        finally:
-            if self._pool is not None:
-                self._pool.shutdown(wait=True)
-
-    def submit(self, batch: dict[str, list[dict[str, Any]]]) -> None:
-        self.drain()
-        if self._pool is None:
-            self._write(batch)
-        else:
-            self._inflight = self._pool.submit(self._write, batch)
-
-    def drain(self) -> None:
-        """Wait for the batch in flight (re-raising its error) before using the connection."""
-        inflight, self._inflight = self._inflight, None
-        if inflight is not None:
-            inflight.result()
-
-    def _write(self, batch: dict[str, list[dict[str, Any]]]) -> None:
-        for name, rows in batch.items():
-            if rows:
-                table = schema_proximity.PROXIMITY_ROW_TABLES[name]
-                if (
-                    name in TUPLE_TABLES
-                ):  # section rows: per-file chunks (ingest.proximity_sections)
-                    self.written[name] += insert_chunks(self._conn, table, rows)  # type: ignore[arg-type]
-                else:
-                    insert_rows(self._conn, table, rows)
-                    self.written[name] += len(rows)
+def _write_batch(conn: Connection, batch: dict[str, list[Any]]) -> None:
+    for name, rows in batch.items():
+        _write_table(conn, name, rows)
 
 
 def _prefer_fast_toast_compression(conn: Connection) -> None:
@@ -930,14 +952,24 @@ def _prefer_fast_toast_compression(conn: Connection) -> None:
         conn.execute(text("SET LOCAL default_toast_compression = 'lz4'"))
 
 
-def _new_batch() -> dict[str, list[dict[str, Any]]]:
+def _new_batch() -> dict[str, list[Any]]:
     return {name: [] for name in schema_proximity.PROXIMITY_ROW_TABLES}
 
 
 def ingest_proximity_days(
-    engine: Engine, data_dir: Path, days: Sequence[date], settings: Settings
+    engine: Engine,
+    data_dir: Path,
+    days: Sequence[date],
+    settings: Settings,
+    *,
+    workers: int | None = None,
 ) -> ProximityIngestReport:
-    """Rebuild the proximity tables of ``days`` from ``local_proximity/``, in one transaction."""
+    """Rebuild the proximity tables of ``days`` from ``local_proximity/``, in one transaction.
+
+    Files are prepared (read, parsed, derived, rendered) by ``workers`` processes (default: one
+    per core, see :mod:`~slomix_pipeline.ingest.ordered_pool`; 0 prepares them inline) while this
+    process writes the previous ones; the result is the same either way.
+    """
     report = ProximityIngestReport(days=sorted(set(days)))
     if not report.days:
         return report
@@ -952,38 +984,41 @@ def ingest_proximity_days(
         TableSlice(processed, report.days, where=processed.c.source == SOURCE),
         *(TableSlice(t, report.days) for t in schema_proximity.PROXIMITY_TABLES),
     ]
+    written: Counter[str] = Counter()
     with engine.begin() as conn:
+        context = _Context(
+            Path(data_dir) / PROXIMITY_FOLDER, candidates, conn.dialect.name == "postgresql"
+        )
         _prefer_fast_toast_compression(conn)
         _clear_moved_files(conn, [p.landed.name for p in planned], report.days)
         replace_partition(conn, [(s, []) for s in slices])  # clears the days; rows come below
-        with _BatchWriter(conn) as writer:
-            batch, batch_bytes = _new_batch(), 0
-            report.outcomes.extend(_unusable_outcomes(Path(data_dir), report.days, settings))
-            for result in _results(data_dir, planned, candidates, report):
-                tables: dict[str, list[dict[str, Any]]] | None = None
-                if result.summary is not None:
-                    try:
-                        tables = result.table_rows()
-                    except Exception as exc:  # one file's failure never costs the partition
-                        outcome = result.outcome
-                        result = ProximityFileResult(
-                            failed_outcome(SOURCE, outcome.file_name, outcome.gaming_day, exc)
-                        )
-                report.outcomes.append(result.outcome)
-                if result.summary is None or tables is None:
+        report.outcomes.extend(_unusable_outcomes(Path(data_dir), report.days, settings))
+        if workers is None:
+            workers = default_workers() if len(planned) >= _POOL_MIN_FILES else 0
+        seen: dict[str, str] = {}
+        batch, batch_bytes = _new_batch(), 0
+        for prepared in ordered_map(_prepare, context, planned, workers=workers):
+            report.bytes_read += prepared.bytes_read
+            result = prepared.result
+            if prepared.sha256 is not None:
+                if prepared.sha256 in seen:  # a renamed copy of an earlier file
+                    report.outcomes.append(_duplicate_of(prepared, seen[prepared.sha256]).outcome)
                     continue
-                report.files.append(result.summary)
-                for name, rows in tables.items():
-                    batch[name].extend(rows)
-                batch_bytes += result.summary.size_bytes
-                if batch_bytes >= BATCH_BYTES:
-                    writer.submit(batch)
-                    batch, batch_bytes = _new_batch(), 0
-            writer.submit(batch)
-            writer.drain()
+                seen[prepared.sha256] = result.outcome.file_name
+            report.outcomes.append(result.outcome)
+            if result.summary is None:
+                continue
+            report.files.append(result.summary)
+            for name, rows in prepared.tables.items():
+                batch[name].extend(rows)
+            written.update(prepared.counts)
+            batch_bytes += result.summary.size_bytes
+            if batch_bytes >= BATCH_BYTES:
+                _write_batch(conn, batch)
+                batch, batch_bytes = _new_batch(), 0
+        _write_batch(conn, batch)
         insert_rows(conn, processed, [o.as_row() for o in report.outcomes])
         insert_rows(conn, schema_proximity.proximity_files, [f.as_row() for f in report.files])
-    written = writer.written
     written[processed.name] = len(report.outcomes)
     written[schema_proximity.proximity_files.name] = len(report.files)
     report.rows_written = {s.table.name: written.get(s.table.name, 0) for s in slices}

@@ -98,11 +98,18 @@ def section_rows(
             typed = _v4_rows(parsed, marker)
         else:
             section = parsed.sections.get(marker)
-            typed = list(section.rows) if section is not None else []
-            raw = section.raw if section is not None else None
+            if section is None or not section.rows:
+                out[table.name] = []
+                continue
+            # Lines as written (clean): PostgreSQL reads them directly, needing only each row's
+            # source line and range flags; the typed rows are built only if SQLite reads them.
+            raw = section.raw
+            out[table.name] = [
+                RowChunk(head, section.rows, raw, section.keys() if raw is not None else None)
+            ]
+            continue
         # One chunk per file (``warehouse.tuple_copy``): the shared file, day and round link,
-        # and the parsed ``(source_line, *fields, out_of_range)`` tuples as they are (with the
-        # lines as written when they are clean: PostgreSQL reads those directly).
+        # and the parsed ``(source_line, *fields, out_of_range)`` tuples as they are.
         out[table.name] = [RowChunk(head, typed, raw)] if typed else []
     caps = capabilities if capabilities is not None else capability_rows(parsed)
     out[proximity_section_capability.name] = [

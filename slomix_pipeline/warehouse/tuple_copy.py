@@ -30,11 +30,11 @@ from typing import Any
 from sqlalchemy import Connection, Table, Text
 
 from slomix_pipeline.formats.proximity_sections.raw import RAW_QUOTE
+from slomix_pipeline.warehouse.writes import CopyPayload, send_copies
 
-__all__ = ["RowChunk", "insert_chunks"]
+__all__ = ["RowChunk", "chunk_payloads", "insert_chunks"]
 
 _SQLITE_CHUNK = 5000
-_READ_SIZE = 4 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +50,9 @@ class RowChunk:
     head: tuple[Any, ...]
     rows: Sequence[tuple[Any, ...]]
     raw: Sequence[str] | None = None
+    #: With ``raw``: each row's ``(source_line, out_of_range)`` (the only values the raw COPY
+    #: adds to the text), so the rows need not be typed for PostgreSQL; else taken from ``rows``.
+    keys: Sequence[tuple[int, str | None]] | None = None
 
 
 def _csv_text(rows: Sequence[tuple[Any, ...]]) -> str:
@@ -67,19 +70,20 @@ def _raw_field(value: Any) -> str:
     return RAW_QUOTE + text.replace(RAW_QUOTE, RAW_QUOTE * 2) + RAW_QUOTE
 
 
-def _copy_raw(conn: Connection, table: Table, chunks: Sequence[RowChunk]) -> None:
-    """COPY the chunks' raw text: ``;``-separated CSV quoted with ``\x01`` (absent from clean
-    text), so the file's fields pass unchanged. An empty field is NULL; the NOT NULL text
+def _raw_payload(table: Table, chunks: Sequence[RowChunk]) -> CopyPayload:
+    """The chunks' raw text as one COPY: ``;``-separated CSV quoted with ``\x01`` (absent from
+    clean text), so the file's fields pass unchanged. An empty field is NULL; the NOT NULL text
     columns read it as ``''`` (``FORCE_NOT_NULL``), as the parser does for an empty text."""
     parts = []
     for chunk in chunks:
         prefix = ";".join(_raw_field(v) for v in chunk.head) + ";"
         assert chunk.raw is not None
+        keys = chunk.keys if chunk.keys is not None else [(r[0], r[-1]) for r in chunk.rows]
         parts.append(
             "".join(
                 [
-                    f"{prefix}{row[0]};{text};{row[-1] or ''}\n"
-                    for row, text in zip(chunk.rows, chunk.raw, strict=True)
+                    f"{prefix}{line};{text};{flag or ''}\n"
+                    for (line, flag), text in zip(keys, chunk.raw, strict=True)
                 ]
             )
         )
@@ -88,28 +92,19 @@ def _copy_raw(conn: Connection, table: Table, chunks: Sequence[RowChunk]) -> Non
         f'"{c.name}"' for c in table.columns if not c.nullable and isinstance(c.type, Text)
     )
     force = f", FORCE_NOT_NULL ({not_null_text})" if not_null_text else ""
-    _send(
-        conn,
+    return CopyPayload(
         f'COPY "{table.name}" ({columns}) FROM STDIN WITH '
         f"(FORMAT csv, DELIMITER ';', QUOTE E'\\x01'{force})",
-        "".join(parts),
+        "".join(parts).encode("utf-8"),
     )
 
 
-def _send(conn: Connection, statement: str, text: str) -> None:
-    dbapi_conn = conn.connection.dbapi_connection
-    assert dbapi_conn is not None
-    with dbapi_conn.cursor() as cursor:
-        # Large reads: psycopg2 takes the GIL for every read() of the buffer, and with the
-        # parser busy in the main thread each take can wait a whole switch interval (5 ms);
-        # at the default 8 KiB that was most of the load time.
-        cursor.copy_expert(statement, io.StringIO(text), size=_READ_SIZE)
-
-
-def _copy(conn: Connection, table: Table, chunks: Sequence[RowChunk]) -> None:
+def chunk_payloads(table: Table, chunks: Sequence[RowChunk]) -> list[CopyPayload]:
+    """The PostgreSQL COPYs of the chunks: one of the raw text, one of the rendered rows."""
+    out = []
     raw = [c for c in chunks if c.rows and c.raw is not None]
     if raw:
-        _copy_raw(conn, table, raw)
+        out.append(_raw_payload(table, raw))
     parts = []
     for chunk in chunks:
         if not chunk.rows or chunk.raw is not None:
@@ -117,14 +112,17 @@ def _copy(conn: Connection, table: Table, chunks: Sequence[RowChunk]) -> None:
         prefix = _csv_text([chunk.head])[:-1] + ","
         body = _csv_text(chunk.rows)
         parts.append(prefix + body[:-1].replace("\n", "\n" + prefix) + "\n")
-    if not parts:
-        return
-    columns = ", ".join(f'"{c.name}"' for c in table.columns)
-    nullable = ", ".join(f'"{c.name}"' for c in table.columns if c.nullable)
-    force = f", FORCE_NULL ({nullable})" if nullable else ""
-    _send(
-        conn, f'COPY "{table.name}" ({columns}) FROM STDIN WITH (FORMAT csv{force})', "".join(parts)
-    )
+    if parts:
+        columns = ", ".join(f'"{c.name}"' for c in table.columns)
+        nullable = ", ".join(f'"{c.name}"' for c in table.columns if c.nullable)
+        force = f", FORCE_NULL ({nullable})" if nullable else ""
+        out.append(
+            CopyPayload(
+                f'COPY "{table.name}" ({columns}) FROM STDIN WITH (FORMAT csv{force})',
+                "".join(parts).encode("utf-8"),
+            )
+        )
+    return out
 
 
 def insert_chunks(conn: Connection, table: Table, chunks: Sequence[RowChunk]) -> int:
@@ -133,7 +131,7 @@ def insert_chunks(conn: Connection, table: Table, chunks: Sequence[RowChunk]) ->
     if not count:
         return 0
     if conn.dialect.name == "postgresql":
-        _copy(conn, table, chunks)
+        send_copies(conn, chunk_payloads(table, chunks))
         return count
     names = [c.name for c in table.columns]
     rows = [dict(zip(names, c.head + row, strict=True)) for c in chunks for row in c.rows]

@@ -71,22 +71,68 @@ _FAST_FIELDS: dict[type, Any] = {
 a seven-year range formats ~10 million fields, and the isinstance chain was 6 % of its CPU."""
 
 
-def _copy_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    """PostgreSQL COPY FROM STDIN in CSV form."""
+@dataclass(frozen=True, slots=True)
+class CopyPayload:
+    """One rendered ``COPY ... FROM STDIN`` of PostgreSQL: the statement and its UTF-8 data.
+
+    Rendering is pure (no connection), so it can happen in another process than the one that
+    holds the transaction (``ingest.proximity_pool``); payloads of the same statement may be
+    concatenated and sent as one COPY (:func:`send_copies`).
+    """
+
+    statement: str
+    data: bytes
+
+
+def copy_payload(table: Table, rows: Sequence[Mapping[str, Any]]) -> CopyPayload:
+    """``rows`` (dicts keyed by column name) as one COPY of ``table`` in CSV form."""
     columns = [c.name for c in table.columns]
-    buffer = io.StringIO()
     fast = _FAST_FIELDS.get
-    for row in rows:
-        buffer.write(
-            ",".join([fast(type(v), _csv_field)(v) for v in map(row.get, columns)])  # type: ignore[operator]
-        )
-        buffer.write("\n")
-    buffer.seek(0)
+    text = "".join(
+        [
+            ",".join([fast(type(v), _csv_field)(v) for v in map(row.get, columns)]) + "\n"  # type: ignore[operator]
+            for row in rows
+        ]
+    )
     quoted = ", ".join(f'"{name}"' for name in columns)
+    return CopyPayload(
+        f'COPY "{table.name}" ({quoted}) FROM STDIN WITH (FORMAT csv)', text.encode("utf-8")
+    )
+
+
+_READ_SIZE = 4 << 20
+"""COPY read size: psycopg2 takes the GIL for every read() of the buffer; large reads keep a
+busy thread elsewhere in the process from stretching each take to a switch interval."""
+
+
+_BINARY_HEADER_BYTES, _BINARY_TRAILER_BYTES = 19, 2
+"""Binary COPY data (``warehouse.binary_copy``): signature, flags and extension length; the
+end marker."""
+
+
+def send_copies(conn: Connection, payloads: Iterable[CopyPayload]) -> None:
+    """Send payloads, one COPY per statement (payloads of one statement concatenated, in order)."""
+    grouped: dict[str, list[bytes]] = {}
+    for payload in payloads:
+        grouped.setdefault(payload.statement, []).append(payload.data)
     dbapi_conn = conn.connection.dbapi_connection
     assert dbapi_conn is not None
     with dbapi_conn.cursor() as cursor:
-        cursor.copy_expert(f'COPY "{table.name}" ({quoted}) FROM STDIN WITH (FORMAT csv)', buffer)
+        for statement, parts in grouped.items():
+            if len(parts) == 1:
+                data = parts[0]
+            elif statement.endswith("(FORMAT binary)"):  # one header and trailer for all
+                head, tail = _BINARY_HEADER_BYTES, _BINARY_TRAILER_BYTES
+                data = parts[0][:head] + b"".join(p[head:-tail] for p in parts) + parts[0][-tail:]
+            else:
+                data = b"".join(parts)
+            if data:
+                cursor.copy_expert(statement, io.BytesIO(data), size=_READ_SIZE)
+
+
+def _copy_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """PostgreSQL COPY FROM STDIN in CSV form."""
+    send_copies(conn, [copy_payload(table, rows)])
 
 
 def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:

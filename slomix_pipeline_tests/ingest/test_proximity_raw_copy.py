@@ -38,6 +38,8 @@ UNCLEAN = {
     "HIT_REGIONS": ["91201;A1B2C3D4;Joe;B2C3D4E5;Rambo;8;0;5_0"],  # int() takes the underscore
     "TEAM_PUSHES": ["95001;97000;AXIS;1e-400;0.707;-0.707;.5;0.581;4;x"],  # underflow, '.5'
     "SPAWN_SELECT": ["61201;A1B2C3D4;Joe;ALLIES;\u0664;903450"],  # an Arabic-Indic four
+    # A carriage return inside a name: a line end to PostgreSQL's CSV reader, so never raw.
+    "TRADE_KILLS": ["80101;81351;1250;C3D4E5F6;A\rce;B2C3D4E5;Rambo;A1B2C3D4;Joe"],
 }
 
 

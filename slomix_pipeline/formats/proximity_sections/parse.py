@@ -20,6 +20,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from slomix_pipeline.formats.proximity_sections.bulk import BULK_MIN_ROWS, read_bulk
+from slomix_pipeline.formats.proximity_sections.clean import (
+    LAZY_MIN_ROWS,
+    LazyRows,
+    read_flags,
+    typed_column,
+)
 from slomix_pipeline.formats.proximity_sections.raw import raw_texts
 from slomix_pipeline.formats.proximity_sections.specs import SectionSpec
 
@@ -53,6 +59,19 @@ class ParsedSection:
     #: The data lines as written, aligned with ``rows``, when every one is clean in the sense of
     #: :mod:`.raw` (PostgreSQL may read them as they are); otherwise None.
     raw: tuple[str, ...] | None = None
+
+    def keys(self) -> list[tuple[int, str | None]]:
+        """``(source_line, out_of_range)`` of every row (a clean section's rows stay untyped)."""
+        if isinstance(self.rows, LazyRows):
+            return self.rows.keys()
+        return [(row[0], row[-1]) for row in self.rows]
+
+    def column(self, name: str) -> list[Any]:
+        """One field of every row, typed (a clean section's rows stay untyped)."""
+        if isinstance(self.rows, LazyRows) and self.raw is not None:
+            return typed_column(self.spec, self.raw, name)
+        index = self.spec.names.index(name) + 1  # rows start with the source line
+        return [row[index] for row in self.rows]
 
 
 def _int(text: str) -> int:
@@ -174,6 +193,20 @@ def parse_section(spec: SectionSpec, lines: SectionLines) -> ParsedSection:
     texts = [text for _, text in lines.rows]
     blob = raw_texts(spec, texts)
     raw = tuple(texts) if blob is not None else None
+    if blob is not None and len(texts) >= LAZY_MIN_ROWS:
+        flags = read_flags(spec, blob, len(texts))
+        if flags is not None:  # clean: flags read column-wise, rows typed on demand
+            return ParsedSection(
+                spec=spec,
+                marker_line=lines.marker_line,
+                rows=LazyRows(_fast_converter(spec), lines.rows, flags),  # type: ignore[arg-type]
+                broken=(),
+                extra_field_rows=0,
+                older_layout_rows=0,
+                out_of_range_rows=len(flags) - flags.count(None),
+                column_comment=lines.column_comment,
+                raw=raw,
+            )
     if len(lines.rows) >= BULK_MIN_ROWS:
         bulk = read_bulk(spec, lines.rows, clean_blob=blob)
         if bulk is not None:  # the clean case, read in one C pass

@@ -11,8 +11,9 @@ per-kind grammar that is a subset of both readers' syntax:
 * floats: optional sign, 1-20 ASCII digits, optional ``.`` and up to 20 digits; no exponent, no
   ``nan``/``inf`` (always finite, never an underflow PostgreSQL would refuse); both readers round
   a decimal correctly, so the stored double is the same;
-* booleans ``0``/``1``; text anything but ``;``, a newline or the ``\\x01`` used as the COPY's
-  quote character; optional fields may be empty (NULL, as the parser maps them);
+* booleans ``0``/``1``; text anything but ``;``, a newline, a carriage return (a line end to
+  the COPY's CSV reader) or the ``\\x01`` used as the COPY's quote character; optional fields
+  may be empty (NULL, as the parser maps them);
 * exactly the spec's field count (no appended or missing fields to map).
 
 Specs with an integer written as a decimal (kind ``I``) are never sent raw. Anything the grammar
@@ -33,7 +34,7 @@ RAW_QUOTE = "\x01"
 
 _INT = r"[+-]?[0-9]{1,18}"
 _FLOAT = r"[+-]?[0-9]{1,20}(?:\.[0-9]{0,20})?"
-_TEXT = r"[^;\n\x01]*"
+_TEXT = r"[^;\n\r\x01]*"
 _KINDS = {
     "i": _INT,
     "f": _FLOAT,
