@@ -3,12 +3,15 @@
     .venv/bin/python bench/live_latency.py                 # 10 rounds, PostgreSQL warehouse
     .venv/bin/python bench/live_latency.py --rounds 20     # more rounds
     .venv/bin/python bench/live_latency.py --no-postgres   # SQLite warehouse
+    .venv/bin/python bench/live_latency.py --run-launcher default   # Dagster's stock launcher
 
 Starts the real ``dagster-daemon`` on the repository's ``workspace.yaml`` with a temporary
 SQLite Dagster instance (the helper of the end-to-end tests), the warehouse on PostgreSQL when
 a server is reachable (else SQLite), sensors on at 1 s minimum intervals, the daemon started
 through ``slomix_pipeline.daemon`` (sensor loop 0.5 s; ``--sensor-loop 0``: the stock 5 s
-loop) and the run queue polled every second, like the repository's ``dagster.yaml``.
+loop), the run queue polled every second and runs forked from the warm run worker
+(``WarmRunLauncher``; ``--run-launcher default``: Dagster's ``DefaultRunLauncher``), like the
+repository's ``dagster.yaml``.
 
 Then, one round after the other, it lands that round's files the way producers do (temporary
 name in the folder, rename): Lua webhook drop, gametime file, proximity file and, last, the
@@ -177,13 +180,14 @@ def measure(args: argparse.Namespace, workdir: Path) -> list[Measured]:
             dequeue_interval_seconds=args.dequeue_interval,
             pool_run_buffer=args.pool_run_buffer,
             sensor_loop_seconds=args.sensor_loop or None,
+            run_launcher=args.run_launcher,
         )
         print(
             f"instance: sqlite  warehouse: {kind}  rounds to measure: {args.rounds}  "
             f"(max_concurrent_runs {settings.max_concurrent_runs}, dequeue every "
             f"{settings.dequeue_interval_seconds} s, op_granularity_run_buffer "
             f"{settings.pool_run_buffer}, daemon sensor loop "
-            f"{settings.sensor_loop_seconds or 5} s)"
+            f"{settings.sensor_loop_seconds or 5} s, run launcher {settings.run_launcher})"
         )
         with LiveDaemon(workdir / "dagster_home", settings) as daemon:
             started = time.perf_counter()
@@ -275,6 +279,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="daemon sensor loop, s (slomix_pipeline.daemon); 0: stock dagster-daemon (5 s)",
     )
     parser.add_argument(
+        "--run-launcher",
+        choices=("warm", "default"),
+        default="warm",
+        help="warm: WarmRunLauncher (forks from a pre-warmed zygote, as in dagster.yaml); "
+        "default: Dagster's DefaultRunLauncher (a spawned process per run)",
+    )
+    parser.add_argument(
         "--keep", type=Path, help="work in this (new) folder and keep it (instance, daemon log)"
     )
     parser.add_argument(
@@ -283,6 +294,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
+    print("load average at start: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     if args.keep is not None:
         args.keep.mkdir(parents=True)
         results = measure(args, args.keep.resolve())
@@ -305,6 +317,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"-> run started {statistics.median(started):.1f} s (queue + process start), "
             f"-> committed {statistics.median(seconds):.1f} s (steps)"
         )
+    print("load average at end: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     return 0
 
 

@@ -34,14 +34,13 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Self
 
 from dagster import Array, Field, Noneable, StringSource
 from dagster._core.launcher import CheckRunHealthResult, LaunchRunContext, WorkerStatus
 from dagster._core.launcher.default_run_launcher import DefaultRunLauncher
 from dagster._core.storage.dagster_run import DagsterRun
 from dagster._serdes import ConfigurableClassData, serialize_value
-from typing_extensions import Self
 
 from slomix_pipeline.run_worker.client import (
     WarmWorkers,
