@@ -61,14 +61,16 @@ def prewarm_run_workers(dagster_home: str | None) -> bool:
         return False
     from dagster._core.instance.ref import InstanceRef
 
-    from slomix_pipeline.run_worker.launcher import WarmRunLauncher, prewarm_in_this_process
+    from slomix_pipeline.run_worker.launcher import WarmRunLauncher
 
-    prewarm_in_this_process()
     try:
         launcher = InstanceRef.from_dir(dagster_home).run_launcher
     except Exception:  # the daemon reports a broken instance file with its own message
         return False
-    return isinstance(launcher, WarmRunLauncher)
+    if not isinstance(launcher, WarmRunLauncher):
+        return False
+    launcher.workers.ensure_started()  # the daemon's own launcher object shares this zygote
+    return True
 
 
 def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> int:

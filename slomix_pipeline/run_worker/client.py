@@ -131,6 +131,14 @@ class ZygoteProcess:
             self.failed = str(message.get("error") or "not ready")
         return self.ready
 
+    def wait_ready(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` s for the zygote to be ready (True) or to fail (False)."""
+        deadline = time.monotonic() + timeout
+        while not self.poll_ready(wait=0.25):
+            if self.failed is not None or time.monotonic() >= deadline:
+                return False
+        return True
+
     def launch(self, run_id: str, serialized_args: str) -> int:
         """Fork a run worker for ``run_id``; its pid. Raises ZygoteUnavailable (the zygote is then
         marked failed, unless it only declined this run)."""
@@ -208,6 +216,7 @@ class WarmWorkers:
         self.working_directory = working_directory
         self.zygote: ZygoteProcess | None = None
         self.restarts = 0
+        self.last_failure: str | None = None
         self._lock = threading.Lock()
         self._retry_at = 0.0
         self._retry_pause = FIRST_RETRY_SECONDS
@@ -229,7 +238,10 @@ class WarmWorkers:
         with self._lock:
             zygote = self._ensure_started_locked()
             if zygote is None:
-                raise ZygoteUnavailable("no warm worker (restarting after a failure)")
+                wait = max(0.0, self._retry_at - time.monotonic())
+                raise ZygoteUnavailable(
+                    f"the warm worker failed ({self.last_failure}); next start in {wait:.0f} s"
+                )
             if not zygote.poll_ready():
                 if zygote.failed is not None:
                     self._replace_locked(zygote.failed)
@@ -286,6 +298,7 @@ class WarmWorkers:
         never_ready = not zygote.ready
         zygote.stop(grace_seconds=1.0)
         self.restarts += 1
+        self.last_failure = reason
         print(f"slomix warm run worker replaced ({reason})", file=sys.stderr, flush=True)
         if never_ready:
             self._retry_at = time.monotonic() + self._retry_pause

@@ -55,15 +55,6 @@ START_TAG = "slomix/run_worker_start"
 """That worker's start time in clock ticks (``/proc/<pid>/stat``): a reused pid is not it."""
 DEFAULT_PRELOAD = ("slomix_pipeline.definitions:defs",)
 
-_prewarm_in_this_process = False
-
-
-def prewarm_in_this_process() -> None:
-    """Start the zygote as soon as a launcher is created in this process (the daemon calls this;
-    a webserver or a CLI that only creates the instance never starts one)."""
-    global _prewarm_in_this_process
-    _prewarm_in_this_process = True
-
 
 class WarmRunLauncher(DefaultRunLauncher):
     """Forks run workers from a pre-warmed zygote; falls back to ``DefaultRunLauncher``."""
@@ -77,9 +68,10 @@ class WarmRunLauncher(DefaultRunLauncher):
         super().__init__(inst_data=inst_data)
         self.preload = tuple(preload)
         self.working_directory = working_directory
+        # shared by every launcher object of this process; started by the first launch, or
+        # before it by the daemon entry point (slomix_pipeline.daemon.prewarm_run_workers): a
+        # webserver or CLI that only creates the instance never starts a zygote
         self.workers: WarmWorkers = warm_workers(self.preload, working_directory)
-        if _prewarm_in_this_process:
-            self.workers.ensure_started()
 
     @classmethod
     def config_type(cls) -> dict[str, Field]:

@@ -269,8 +269,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if problems:
             raise RuntimeError("loading the code left it unsafe to fork: " + "; ".join(problems))
         zygote = Zygote(control, package_roots(modules))
-    except Exception:
-        message = {"ready": False, "error": traceback.format_exc(limit=6)}
+    except Exception as exc:
+        traceback.print_exc()  # the whole story in the daemon's log; the launcher gets one line
+        message = {"ready": False, "error": f"{type(exc).__name__}: {exc}"}
         control.sendall(json.dumps(message).encode("utf-8") + b"\n")
         return 1
     gc.freeze()  # what is loaded now stays shared with the children (fewer copied pages)
