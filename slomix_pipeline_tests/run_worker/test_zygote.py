@@ -97,7 +97,7 @@ def test_a_zygote_that_cannot_load_the_code_is_not_used_and_not_restarted_in_a_l
         with pytest.raises(ZygoteUnavailable, match="no_such_module"):
             workers.launch("run", "{}", os.path.dirname(sys.executable), None)
         assert workers.restarts == 1
-        with pytest.raises(ZygoteUnavailable, match="no_such_module.*next start in"):
+        with pytest.raises(ZygoteUnavailable, match=r"no_such_module.*next start in"):
             workers.launch("run", "{}", os.path.dirname(sys.executable), None)
         assert workers.zygote is None  # waiting out its pause, no new process
     finally:
