@@ -245,6 +245,10 @@ class LiveDaemon:
         self.home.mkdir(parents=True, exist_ok=True)
         (self.home / "dagster.yaml").write_text(render_dagster_yaml(self.settings))
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        # Create the instance's storage here, once: the daemon and its code server both opening
+        # a fresh SQLite instance at the same moment can stamp the schedule storage's Alembic
+        # table twice ("more than one head"), seen on the loaded shared machine.
+        _ = self.instance.get_runs(limit=1)
         env = daemon_environment(self.settings, self.home)
         self.started_at = time.time()
         with open(self.log_path, "ab") as log:
