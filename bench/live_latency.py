@@ -4,6 +4,7 @@
     .venv/bin/python bench/live_latency.py --rounds 20     # more rounds
     .venv/bin/python bench/live_latency.py --no-postgres   # SQLite warehouse
     .venv/bin/python bench/live_latency.py --run-launcher default   # Dagster's stock launcher
+    .venv/bin/python bench/live_latency.py --postgres-instance      # instance on PostgreSQL too
 
 Starts the real ``dagster-daemon`` on the repository's ``workspace.yaml`` with a temporary
 SQLite Dagster instance (the helper of the end-to-end tests), the warehouse on PostgreSQL when
@@ -149,6 +150,19 @@ def warehouse(workdir: Path, use_postgres: bool, admin_url: str) -> Iterator[tup
     yield "sqlite", f"sqlite:///{workdir / 'live' / 'warehouse.sqlite'}"
 
 
+@contextlib.contextmanager
+def instance_database(args: argparse.Namespace) -> Iterator[str | None]:
+    """A fresh PostgreSQL database for the Dagster instance with ``--postgres-instance`` (the
+    production set-up: Dagster batches a run's planned events there), else None (SQLite)."""
+    if not args.postgres_instance:
+        yield None
+        return
+    from slomix_pipeline_tests.integration.daemon import temporary_postgres_database
+
+    with temporary_postgres_database(args.pg_admin_url, "slomix_bench_instance") as url:
+        yield url
+
+
 def measure(args: argparse.Namespace, workdir: Path) -> list[Measured]:
     from sqlalchemy import create_engine, text
 
@@ -171,8 +185,12 @@ def measure(args: argparse.Namespace, workdir: Path) -> list[Measured]:
     (live / "gate_acknowledgements.yaml").write_bytes(render_acknowledgements(losses))
 
     results: list[Measured] = []
-    with warehouse(workdir, not args.no_postgres, args.pg_admin_url) as (kind, url):
+    with (
+        warehouse(workdir, not args.no_postgres, args.pg_admin_url) as (kind, url),
+        instance_database(args) as instance_url,
+    ):
         settings = DaemonSettings(
+            instance_postgres_url=instance_url,
             data_dir=live,
             warehouse_url=url,
             partition_start=FIRST_DAY,
@@ -183,7 +201,8 @@ def measure(args: argparse.Namespace, workdir: Path) -> list[Measured]:
             run_launcher=args.run_launcher,
         )
         print(
-            f"instance: sqlite  warehouse: {kind}  rounds to measure: {args.rounds}  "
+            f"instance: {'postgres' if instance_url else 'sqlite'}  warehouse: {kind}  "
+            f"rounds to measure: {args.rounds}  "
             f"(max_concurrent_runs {settings.max_concurrent_runs}, dequeue every "
             f"{settings.dequeue_interval_seconds} s, op_granularity_run_buffer "
             f"{settings.pool_run_buffer}, daemon sensor loop "
@@ -269,6 +288,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--timeout", type=float, default=120.0, help="per round, seconds")
     parser.add_argument("--no-postgres", action="store_true", help="SQLite warehouse")
+    parser.add_argument(
+        "--postgres-instance",
+        action="store_true",
+        help="Dagster instance on PostgreSQL too (production); default: SQLite instance",
+    )
     parser.add_argument("--max-concurrent-runs", type=int, default=4)
     parser.add_argument("--dequeue-interval", type=int, default=1, help="Dagster default: 5")
     parser.add_argument("--pool-run-buffer", type=int, default=3, help="Dagster default: 0")

@@ -3,8 +3,10 @@
 :class:`ZygoteProcess` is one zygote (``zygote.py``) and its control socket. :class:`WarmWorkers`
 is the one per daemon process and configuration that the launcher talks to: it starts a zygote,
 hands out launches only once the zygote said it is ready (a run never waits for a zygote to
-warm up: it is started the default way instead), and replaces a zygote that died, hung, turned
-stale or was bound to a code location that has been reloaded since. A zygote that fails while
+warm up: it is started the default way instead), and replaces a zygote that died, hung or
+turned stale (code changed on disk). The code server's identity is deliberately not compared:
+under load Dagster restarts the daemon's code server on a missed heartbeat (a new server id,
+the same code), which replaced the zygote twice in four runs when it was. A zygote that fails while
 loading the code is retried after a growing pause (5 s doubling to 5 min) rather than in a loop.
 
 Worker identity: a pid alone can be reused after the worker exits, so a worker is recorded as
@@ -82,7 +84,6 @@ class ZygoteProcess:
     ready: bool = False
     failed: str | None = None
     info: dict[str, object] = field(default_factory=dict)
-    bound_locations: dict[str, str] = field(default_factory=dict)
     _socket: socket.socket | None = None
     _buffer: bytes = b""
 
@@ -226,13 +227,7 @@ class WarmWorkers:
         with self._lock:
             self._ensure_started_locked()
 
-    def launch(
-        self,
-        run_id: str,
-        serialized_args: str,
-        origin_bin_dir: str,
-        location: tuple[str, str] | None,
-    ) -> Launched:
+    def launch(self, run_id: str, serialized_args: str, origin_bin_dir: str) -> Launched:
         """Fork a run worker for the run, or raise ZygoteUnavailable saying why not (a zygote
         is then started or replaced in the background for the next runs)."""
         with self._lock:
@@ -252,14 +247,6 @@ class WarmWorkers:
                 raise ZygoteUnavailable(
                     f"the run's Python ({origin_bin_dir}) is not the warm worker's ({bin_dir})"
                 )
-            if location is not None:
-                name, server_id = location
-                bound = zygote.bound_locations.setdefault(name, server_id)
-                if bound != server_id:
-                    self._replace_locked(f"code location {name} was reloaded")
-                    raise ZygoteUnavailable(
-                        f"code location {name} was reloaded since the warm worker loaded it"
-                    )
             try:
                 pid = zygote.launch(run_id, serialized_args)
             except ZygoteUnavailable:

@@ -16,7 +16,7 @@ Configuration (``run_launcher`` in ``dagster.yaml``)::
 
 The stock launcher stays one line away (``module: dagster, class: DefaultRunLauncher``), and this
 one falls back to it, run by run, whenever the warm path cannot be used: the zygote is still
-loading or was replaced (crashed, hung, code changed on disk, code location reloaded), the run
+loading or was replaced (crashed, hung, code changed on disk), the run
 has no Python origin, or the run's Python environment is not the daemon's. Each fallback is
 logged on the run ("Warm run worker not used: ...").
 
@@ -128,13 +128,6 @@ class WarmRunLauncher(DefaultRunLauncher):
         origin = run.job_code_origin
         if origin is None:
             raise ZygoteUnavailable("the run has no Python origin")
-        location = None
-        remote = run.remote_job_origin
-        if context.workspace is not None and remote is not None:
-            name = remote.repository_origin.code_location_origin.location_name
-            server_id = getattr(context.workspace.get_code_location(name), "server_id", None)
-            if server_id:
-                location = (name, str(server_id))
         args = ExecuteRunArgs(
             job_origin=origin, run_id=run.run_id, instance_ref=self._instance.get_ref()
         )
@@ -142,7 +135,6 @@ class WarmRunLauncher(DefaultRunLauncher):
             run.run_id,
             serialize_value(args),
             os.path.dirname(origin.executable_path),
-            location,
         )
         return launched.pid, launched.start_ticks
 

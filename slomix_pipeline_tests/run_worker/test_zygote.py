@@ -21,6 +21,7 @@ from slomix_pipeline.run_worker.client import (
     worker_alive,
 )
 from slomix_pipeline.run_worker.zygote import (
+    _location_key,
     changed_sources,
     fork_safety_problems,
     source_stamps,
@@ -95,10 +96,10 @@ def test_a_zygote_that_cannot_load_the_code_is_not_used_and_not_restarted_in_a_l
         zygote.wait_ready(timeout=120)
         assert zygote.failed is not None and "no_such_module" in zygote.failed
         with pytest.raises(ZygoteUnavailable, match="no_such_module"):
-            workers.launch("run", "{}", os.path.dirname(sys.executable), None)
+            workers.launch("run", "{}", os.path.dirname(sys.executable))
         assert workers.restarts == 1
         with pytest.raises(ZygoteUnavailable, match=r"no_such_module.*next start in"):
-            workers.launch("run", "{}", os.path.dirname(sys.executable), None)
+            workers.launch("run", "{}", os.path.dirname(sys.executable))
         assert workers.zygote is None  # waiting out its pause, no new process
     finally:
         workers.stop()
@@ -124,3 +125,17 @@ def test_the_daemon_entry_point_warms_only_a_warm_launcher(tmp_path: Path) -> No
         assert workers.zygote.ready, workers.zygote.failed
     finally:
         workers.stop()
+
+
+def test_code_location_builds_are_shared_only_when_nothing_would_differ() -> None:
+    from dagster._core.code_pointer import CodePointer
+    from dagster._core.definitions.repository_definition import RepositoryLoadData
+
+    here = CodePointer.from_module("slomix_pipeline.definitions", "defs", "/srv/a")
+    there = CodePointer.from_module("slomix_pipeline.definitions", "defs", "/srv/b")
+    empty = RepositoryLoadData(cacheable_asset_data={}, reconstruction_metadata={})
+    cached = RepositoryLoadData(cacheable_asset_data={"x": []}, reconstruction_metadata={})
+    assert _location_key(here, None) == _location_key(there, empty) is not None
+    assert _location_key(here, cached) is None
+    other = CodePointer.from_module("slomix_pipeline.definitions", "other", "/srv/a")
+    assert _location_key(other, None) != _location_key(here, None)
