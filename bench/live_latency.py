@@ -266,9 +266,49 @@ def measure(args: argparse.Namespace, workdir: Path) -> list[Measured]:
                         f"{automation} by the automation)",
                         flush=True,
                     )
+                print_phases(daemon.instance)
             finally:
                 engine.dispose()
     return results
+
+
+PHASES = (
+    ("created", "enqueued", "run row -> queued (planned events written)"),
+    ("enqueued", "dequeued", "queued -> dequeued (queue loop)"),
+    ("dequeued", "worker up", "dequeued -> run worker's first event (launch)"),
+    ("worker up", "RUN_START", "worker's first event -> RUN_START (job loaded)"),
+    ("RUN_START", "end", "RUN_START -> run end (steps)"),
+)
+
+
+def print_phases(instance) -> None:  # type: ignore[no-untyped-def]
+    """Median of each phase of a run's start, from the instance's own event timestamps."""
+    import dagster as dg
+
+    marks_by_type = {
+        "PIPELINE_ENQUEUED": "enqueued",
+        "PIPELINE_STARTING": "dequeued",
+        "PIPELINE_START": "RUN_START",
+        "PIPELINE_SUCCESS": "end",
+        "PIPELINE_FAILURE": "end",
+    }
+    spans: dict[str, list[float]] = {label: [] for _, _, label in PHASES}
+    for record in instance.get_run_records():
+        marks = {"created": record.create_timestamp.timestamp()}
+        for entry in instance.all_logs(record.dagster_run.run_id):
+            kind = entry.dagster_event.event_type_value if entry.dagster_event else ""
+            if kind in marks_by_type:
+                marks[marks_by_type[kind]] = entry.timestamp
+            elif kind == dg.DagsterEventType.ENGINE_EVENT.value and entry.message.startswith(
+                "Started process for run"
+            ):
+                marks["worker up"] = entry.timestamp
+        for start, end, label in PHASES:
+            if start in marks and end in marks:
+                spans[label].append(marks[end] - marks[start])
+    for _, _, label in PHASES:
+        if spans[label]:
+            print(f"  median {label:48s} {statistics.median(spans[label]):5.2f} s")
 
 
 def _first_run_times(instance, runs) -> tuple[float, float]:  # type: ignore[no-untyped-def]
