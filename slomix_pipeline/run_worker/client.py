@@ -197,7 +197,10 @@ class ZygoteProcess:
                 raise ZygoteUnavailable("the zygote closed its socket (exited)")
             self._buffer += chunk
         line, self._buffer = self._buffer.split(b"\n", 1)
-        return json.loads(line)
+        try:
+            return json.loads(line)
+        except ValueError as exc:
+            raise ZygoteUnavailable(f"unreadable answer {line[:80]!r}") from exc
 
 
 # ------------------------------------------------------------------------------ the pool
@@ -231,7 +234,10 @@ class WarmWorkers:
         """Fork a run worker for the run, or raise ZygoteUnavailable saying why not (a zygote
         is then started or replaced in the background for the next runs)."""
         with self._lock:
-            zygote = self._ensure_started_locked()
+            try:
+                zygote = self._ensure_started_locked()
+            except OSError as exc:  # cannot even start a process: the default way it is
+                raise ZygoteUnavailable(f"cannot start the warm worker: {exc}") from exc
             if zygote is None:
                 wait = max(0.0, self._retry_at - time.monotonic())
                 raise ZygoteUnavailable(
