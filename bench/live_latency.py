@@ -3,12 +3,16 @@
     .venv/bin/python bench/live_latency.py                 # 10 rounds, PostgreSQL warehouse
     .venv/bin/python bench/live_latency.py --rounds 20     # more rounds
     .venv/bin/python bench/live_latency.py --no-postgres   # SQLite warehouse
+    .venv/bin/python bench/live_latency.py --run-launcher default   # Dagster's stock launcher
+    .venv/bin/python bench/live_latency.py --postgres-instance      # instance on PostgreSQL too
 
 Starts the real ``dagster-daemon`` on the repository's ``workspace.yaml`` with a temporary
 SQLite Dagster instance (the helper of the end-to-end tests), the warehouse on PostgreSQL when
 a server is reachable (else SQLite), sensors on at 1 s minimum intervals, the daemon started
 through ``slomix_pipeline.daemon`` (sensor loop 0.5 s; ``--sensor-loop 0``: the stock 5 s
-loop) and the run queue polled every second, like the repository's ``dagster.yaml``.
+loop), the run queue polled every second and runs forked from the warm run worker
+(``WarmRunLauncher``; ``--run-launcher default``: Dagster's ``DefaultRunLauncher``), like the
+repository's ``dagster.yaml``.
 
 Then, one round after the other, it lands that round's files the way producers do (temporary
 name in the folder, rename): Lua webhook drop, gametime file, proximity file and, last, the
@@ -146,6 +150,19 @@ def warehouse(workdir: Path, use_postgres: bool, admin_url: str) -> Iterator[tup
     yield "sqlite", f"sqlite:///{workdir / 'live' / 'warehouse.sqlite'}"
 
 
+@contextlib.contextmanager
+def instance_database(args: argparse.Namespace) -> Iterator[str | None]:
+    """A fresh PostgreSQL database for the Dagster instance with ``--postgres-instance`` (the
+    production set-up: Dagster batches a run's planned events there), else None (SQLite)."""
+    if not args.postgres_instance:
+        yield None
+        return
+    from slomix_pipeline_tests.integration.daemon import temporary_postgres_database
+
+    with temporary_postgres_database(args.pg_admin_url, "slomix_bench_instance") as url:
+        yield url
+
+
 def measure(args: argparse.Namespace, workdir: Path) -> list[Measured]:
     from sqlalchemy import create_engine, text
 
@@ -168,8 +185,12 @@ def measure(args: argparse.Namespace, workdir: Path) -> list[Measured]:
     (live / "gate_acknowledgements.yaml").write_bytes(render_acknowledgements(losses))
 
     results: list[Measured] = []
-    with warehouse(workdir, not args.no_postgres, args.pg_admin_url) as (kind, url):
+    with (
+        warehouse(workdir, not args.no_postgres, args.pg_admin_url) as (kind, url),
+        instance_database(args) as instance_url,
+    ):
         settings = DaemonSettings(
+            instance_postgres_url=instance_url,
             data_dir=live,
             warehouse_url=url,
             partition_start=FIRST_DAY,
@@ -177,13 +198,15 @@ def measure(args: argparse.Namespace, workdir: Path) -> list[Measured]:
             dequeue_interval_seconds=args.dequeue_interval,
             pool_run_buffer=args.pool_run_buffer,
             sensor_loop_seconds=args.sensor_loop or None,
+            run_launcher=args.run_launcher,
         )
         print(
-            f"instance: sqlite  warehouse: {kind}  rounds to measure: {args.rounds}  "
+            f"instance: {'postgres' if instance_url else 'sqlite'}  warehouse: {kind}  "
+            f"rounds to measure: {args.rounds}  "
             f"(max_concurrent_runs {settings.max_concurrent_runs}, dequeue every "
             f"{settings.dequeue_interval_seconds} s, op_granularity_run_buffer "
             f"{settings.pool_run_buffer}, daemon sensor loop "
-            f"{settings.sensor_loop_seconds or 5} s)"
+            f"{settings.sensor_loop_seconds or 5} s, run launcher {settings.run_launcher})"
         )
         with LiveDaemon(workdir / "dagster_home", settings) as daemon:
             started = time.perf_counter()
@@ -243,9 +266,49 @@ def measure(args: argparse.Namespace, workdir: Path) -> list[Measured]:
                         f"{automation} by the automation)",
                         flush=True,
                     )
+                print_phases(daemon.instance)
             finally:
                 engine.dispose()
     return results
+
+
+PHASES = (
+    ("created", "enqueued", "run row -> queued (planned events written)"),
+    ("enqueued", "dequeued", "queued -> dequeued (queue loop)"),
+    ("dequeued", "worker up", "dequeued -> run worker's first event (launch)"),
+    ("worker up", "RUN_START", "worker's first event -> RUN_START (job loaded)"),
+    ("RUN_START", "end", "RUN_START -> run end (steps)"),
+)
+
+
+def print_phases(instance) -> None:  # type: ignore[no-untyped-def]
+    """Median of each phase of a run's start, from the instance's own event timestamps."""
+    import dagster as dg
+
+    marks_by_type = {
+        "PIPELINE_ENQUEUED": "enqueued",
+        "PIPELINE_STARTING": "dequeued",
+        "PIPELINE_START": "RUN_START",
+        "PIPELINE_SUCCESS": "end",
+        "PIPELINE_FAILURE": "end",
+    }
+    spans: dict[str, list[float]] = {label: [] for _, _, label in PHASES}
+    for record in instance.get_run_records():
+        marks = {"created": record.create_timestamp.timestamp()}
+        for entry in instance.all_logs(record.dagster_run.run_id):
+            kind = entry.dagster_event.event_type_value if entry.dagster_event else ""
+            if kind in marks_by_type:
+                marks[marks_by_type[kind]] = entry.timestamp
+            elif kind == dg.DagsterEventType.ENGINE_EVENT.value and entry.message.startswith(
+                "Started process for run"
+            ):
+                marks["worker up"] = entry.timestamp
+        for start, end, label in PHASES:
+            if start in marks and end in marks:
+                spans[label].append(marks[end] - marks[start])
+    for _, _, label in PHASES:
+        if spans[label]:
+            print(f"  median {label:48s} {statistics.median(spans[label]):5.2f} s")
 
 
 def _first_run_times(instance, runs) -> tuple[float, float]:  # type: ignore[no-untyped-def]
@@ -265,6 +328,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--timeout", type=float, default=120.0, help="per round, seconds")
     parser.add_argument("--no-postgres", action="store_true", help="SQLite warehouse")
+    parser.add_argument(
+        "--postgres-instance",
+        action="store_true",
+        help="Dagster instance on PostgreSQL too (production); default: SQLite instance",
+    )
     parser.add_argument("--max-concurrent-runs", type=int, default=4)
     parser.add_argument("--dequeue-interval", type=int, default=1, help="Dagster default: 5")
     parser.add_argument("--pool-run-buffer", type=int, default=3, help="Dagster default: 0")
@@ -275,6 +343,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="daemon sensor loop, s (slomix_pipeline.daemon); 0: stock dagster-daemon (5 s)",
     )
     parser.add_argument(
+        "--run-launcher",
+        choices=("warm", "default"),
+        default="warm",
+        help="warm: WarmRunLauncher (forks from a pre-warmed zygote, as in dagster.yaml); "
+        "default: Dagster's DefaultRunLauncher (a spawned process per run)",
+    )
+    parser.add_argument(
         "--keep", type=Path, help="work in this (new) folder and keep it (instance, daemon log)"
     )
     parser.add_argument(
@@ -283,6 +358,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
+    print("load average at start: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     if args.keep is not None:
         args.keep.mkdir(parents=True)
         results = measure(args, args.keep.resolve())
@@ -305,6 +381,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"-> run started {statistics.median(started):.1f} s (queue + process start), "
             f"-> committed {statistics.median(seconds):.1f} s (steps)"
         )
+    print("load average at end: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     return 0
 
 

@@ -43,3 +43,9 @@ def test_main_applies_the_setting_before_handing_over(monkeypatch: pytest.Monkey
         daemon.main(["--help"], env={"SLOMIX_DAEMON_SENSOR_LOOP_SECONDS": "0.25"})
     assert done.value.code == 0
     assert sensor_daemon.MIN_INTERVAL_LOOP_TIME == 0.25
+
+
+def test_the_daemon_batches_planned_events_like_the_code_location() -> None:
+    from slomix_pipeline.definitions import EVENT_BATCH_SIZE
+
+    assert daemon.EVENT_BATCH_SIZE == EVENT_BATCH_SIZE

@@ -83,6 +83,12 @@ class DaemonSettings:
     # The daemon's sensor loop (``slomix_pipeline.daemon``, the live entry point); None runs the
     # stock ``dagster-daemon`` with its fixed 5 s loop.
     sensor_loop_seconds: float | None = 0.5
+    # ``warm``: runs are forked from the pre-warmed zygote (``WarmRunLauncher``, as in the
+    # repository's dagster.yaml); ``default``: Dagster's DefaultRunLauncher (a spawned process
+    # per run through the code server).
+    run_launcher: str = "warm"
+    # Dagster's run monitoring (poll interval, s); None leaves it off.
+    run_monitoring_seconds: int | None = None
 
 
 def render_dagster_yaml(settings: DaemonSettings) -> str:
@@ -100,6 +106,21 @@ def render_dagster_yaml(settings: DaemonSettings) -> str:
             f"    postgres_url: {settings.instance_postgres_url}",
         ]
     pool_limit = 2 if settings.warehouse_url.startswith("postgresql") else 1
+    if settings.run_launcher == "warm":
+        lines += [
+            "run_launcher:",
+            "  module: slomix_pipeline.run_worker.launcher",
+            "  class: WarmRunLauncher",
+        ]
+    elif settings.run_launcher != "default":
+        raise ValueError(f"run_launcher: warm or default, not {settings.run_launcher!r}")
+    if settings.run_monitoring_seconds is not None:
+        lines += [
+            "run_monitoring:",
+            "  enabled: true",
+            f"  poll_interval_seconds: {settings.run_monitoring_seconds}",
+            "  free_slots_after_run_end_seconds: 1",
+        ]
     lines += [
         "run_coordinator:",
         "  module: dagster._core.run_coordinator",
@@ -224,6 +245,10 @@ class LiveDaemon:
         self.home.mkdir(parents=True, exist_ok=True)
         (self.home / "dagster.yaml").write_text(render_dagster_yaml(self.settings))
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        # Create the instance's storage here, once: the daemon and its code server both opening
+        # a fresh SQLite instance at the same moment can stamp the schedule storage's Alembic
+        # table twice ("more than one head"), seen on the loaded shared machine.
+        _ = self.instance.get_runs(limit=1)
         env = daemon_environment(self.settings, self.home)
         self.started_at = time.time()
         with open(self.log_path, "ab") as log:
@@ -254,6 +279,13 @@ class LiveDaemon:
             os.killpg(process.pid, signal.SIGKILL)
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=grace_seconds)
+
+    @property
+    def pid(self) -> int:
+        """The daemon's pid (also its process group: it was started in a session of its own)."""
+        if self._process is None:
+            raise AssertionError("dagster-daemon is not running")
+        return self._process.pid
 
     def __enter__(self) -> LiveDaemon:
         self.start()
