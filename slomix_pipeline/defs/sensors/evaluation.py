@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -34,6 +35,16 @@ from slomix_pipeline.landing.inventory import (
     scan_folder,
 )
 from slomix_pipeline.landing.zone import printable_name
+
+
+class TickOptions(TypedDict, total=False):
+    """What a caller (a test, a benchmark) may fix instead of the defaults: the clock, the
+    partition bounds, the runs per tick cap and the warehouse holding the ledger."""
+
+    now_ns: int
+    bounds: tuple[date, date]
+    max_requests: int
+    warehouse_url: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +72,11 @@ class ZoneTick:
     waiting_days: tuple[str, ...] = ()
 
 
+def _now_ns(options: TickOptions) -> int:
+    given = options.get("now_ns")
+    return time.time_ns() if given is None else given
+
+
 def _partition_bounds() -> tuple[date, date]:
     """First and last (currently open) gaming-day partition."""
     first = gaming_days.get_first_partition_key()
@@ -74,15 +90,13 @@ def evaluate_landing_tick(
     spec: LandingFolderSpec,
     data_dir: Path,
     cursor_text: str | None,
-    *,
-    now_ns: int | None = None,
-    bounds: tuple[date, date] | None = None,
-    max_requests: int | None = None,
-    warehouse_url: str | None = None,
+    **options: Unpack[TickOptions],
 ) -> LandingTick:
     """One tick's plan for ``spec`` (the clock is read before the folder is scanned)."""
     settings = load_settings()
-    now_ns = time.time_ns() if now_ns is None else now_ns
+    now_ns = _now_ns(options)
+    bounds = options.get("bounds")
+    warehouse_url = options.get("warehouse_url")
     cursor = LandingCursor.from_json(cursor_text)
     overlap_ns = DEFAULT_OVERLAP_SECONDS * 1_000_000_000
     stamps = scan_folder(data_dir / spec.folder)
@@ -110,7 +124,7 @@ def evaluate_landing_tick(
         ),
         first_day=first_day,
         last_day=last_day,
-        max_requests=max_runs_per_tick(max_requests),
+        max_requests=max_runs_per_tick(options.get("max_requests")),
         overlap_ns=overlap_ns,
     )
     return LandingTick(plan, tuple(sorted(set(skipped))), ledger_error)
@@ -120,16 +134,13 @@ def evaluate_landing_zone(
     specs: Sequence[LandingFolderSpec],
     data_dir: Path,
     cursor_text: str | None,
-    *,
-    now_ns: int | None = None,
-    bounds: tuple[date, date] | None = None,
-    max_requests: int | None = None,
-    warehouse_url: str | None = None,
+    **options: Unpack[TickOptions],
 ) -> ZoneTick:
     """One tick over every folder of ``specs`` (the clock is read once, before any scan)."""
-    now_ns = time.time_ns() if now_ns is None else now_ns
-    bounds = _partition_bounds() if bounds is None else bounds
-    cap = max_runs_per_tick(max_requests)
+    now_ns = _now_ns(options)
+    bounds = options.get("bounds") or _partition_bounds()
+    cap = max_runs_per_tick(options.get("max_requests"))
+    warehouse_url = options.get("warehouse_url")
     previous = ZoneCursor.from_json(cursor_text)
     folder_ticks: dict[str, LandingTick] = {}
     errors: dict[str, str] = {}
