@@ -33,6 +33,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Engine
@@ -100,6 +101,17 @@ def payloads_for(post: RenderedPost, webhook_id: str) -> list[dict[str, Any]]:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """One part of one post for one webhook: what ``_part`` brings up to date."""
+
+    hook: Webhook
+    post: RenderedPost
+    day: date
+    part: int
+    payload: dict[str, Any]
+
+
 @dataclass
 class Publisher:
     """Publishes posts to webhooks through the ledger in ``engine``."""
@@ -114,7 +126,7 @@ class Publisher:
         payloads = payloads_for(post, hook.webhook_id)
         rows = ledger.read_post(self.engine, hook.webhook_id, post.key)
         outcomes = [
-            self._part(hook, post, day, part, payload, rows.get(part))
+            self._part(_Part(hook, post, day, part, payload), rows.get(part))
             for part, payload in enumerate(payloads)
         ]
         for part, row in sorted(rows.items()):
@@ -122,37 +134,15 @@ class Publisher:
                 outcomes.append(self._remove(hook, row))
         return outcomes
 
-    def _part(
-        self,
-        hook: Webhook,
-        post: RenderedPost,
-        day: date,
-        part: int,
-        payload: dict[str, Any],
-        row: ledger.LedgerRow | None,
-    ) -> Outcome:
-        wid, key = hook.webhook_id, post.key
-        digest = content_hash(payload)
+    def _part(self, job: _Part, row: ledger.LedgerRow | None) -> Outcome:
+        wid, key, part = job.hook.webhook_id, job.post.key, job.part
+        mark = partial(ledger.mark, self.engine, wid, key, part)
+        digest = content_hash(job.payload)
         if row is not None and row.nonce in self.options.adopt:
-            ledger.mark(
-                self.engine,
-                wid,
-                key,
-                part,
-                ledger.POSTED,
-                message_id=self.options.adopt[row.nonce],
-                content_sha256=None,
-            )
+            mark(ledger.POSTED, message_id=self.options.adopt[row.nonce], content_sha256=None)
             row = ledger.read_post(self.engine, wid, key)[part]
         if row is not None and row.state == ledger.SENDING:
-            ledger.mark(
-                self.engine,
-                wid,
-                key,
-                part,
-                ledger.UNCERTAIN,
-                error="found an intent without a message id (previous run died)",
-            )
+            mark(ledger.UNCERTAIN, error="found an intent without a message id (previous run died)")
             row = ledger.read_post(self.engine, wid, key)[part]
         if row is not None and row.state == ledger.UNCERTAIN and not self.options.repost_uncertain:
             return Outcome(
@@ -163,20 +153,13 @@ class Publisher:
         if row is not None and row.state == ledger.POSTED and row.message_id:
             if row.content_sha256 == digest:
                 return Outcome(wid, key, part, UNCHANGED)
-            return self._edit(hook, row, payload, digest)
-        return self._post(hook, post, day, part, payload, digest, row)
+            return self._edit(job.hook, row, job.payload, digest)
+        return self._post(job, digest, row)
 
-    def _post(
-        self,
-        hook: Webhook,
-        post: RenderedPost,
-        day: date,
-        part: int,
-        payload: dict[str, Any],
-        digest: str,
-        row: ledger.LedgerRow | None,
-    ) -> Outcome:
+    def _post(self, job: _Part, digest: str, row: ledger.LedgerRow | None) -> Outcome:
+        hook, post, day, part, payload = job.hook, job.post, job.day, job.part, job.payload
         wid, key = hook.webhook_id, post.key
+        mark = partial(ledger.mark, self.engine, wid, key, part)
         ledger.write_intent(
             self.engine,
             webhook_id=wid,
@@ -192,38 +175,29 @@ class Publisher:
         try:
             message_id = self.client.execute(hook, payload)
         except DeliveryUncertain as exc:
-            ledger.mark(self.engine, wid, key, part, ledger.UNCERTAIN, error=str(exc))
+            mark(ledger.UNCERTAIN, error=str(exc))
             return Outcome(wid, key, part, UNCERTAIN, str(exc))
         except DiscordError as exc:
-            ledger.mark(self.engine, wid, key, part, ledger.FAILED, error=str(exc))
+            mark(ledger.FAILED, error=str(exc))
             return Outcome(wid, key, part, FAILED, str(exc))
-        ledger.mark(
-            self.engine, wid, key, part, ledger.POSTED, message_id=message_id, content_sha256=digest
-        )
+        mark(ledger.POSTED, message_id=message_id, content_sha256=digest)
         return Outcome(wid, key, part, POSTED, message_id)
 
     def _edit(
         self, hook: Webhook, row: ledger.LedgerRow, payload: dict[str, Any], digest: str
     ) -> Outcome:
         wid, key, part = hook.webhook_id, row.post_key, row.part
+        mark = partial(ledger.mark, self.engine, wid, key, part)
         assert row.message_id is not None
         try:
             self.client.edit(hook, row.message_id, payload)
         except MessageGone as exc:
-            ledger.mark(self.engine, wid, key, part, ledger.GONE, error=str(exc), keep_message=True)
+            mark(ledger.GONE, error=str(exc), keep_message=True)
             return Outcome(wid, key, part, GONE, str(exc))
         except (DeliveryFailed, DiscordError) as exc:
             ledger.note_error(self.engine, wid, key, part, str(exc))
             return Outcome(wid, key, part, FAILED, str(exc))
-        ledger.mark(
-            self.engine,
-            wid,
-            key,
-            part,
-            ledger.POSTED,
-            message_id=row.message_id,
-            content_sha256=digest,
-        )
+        mark(ledger.POSTED, message_id=row.message_id, content_sha256=digest)
         return Outcome(wid, key, part, EDITED, row.message_id)
 
     def _remove(self, hook: Webhook, row: ledger.LedgerRow) -> Outcome:
