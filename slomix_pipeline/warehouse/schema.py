@@ -165,23 +165,15 @@ _PLAYER_FLOAT_METRICS = (
 )
 PLAYER_METRICS: tuple[str, ...] = _PLAYER_INT_METRICS + _PLAYER_FLOAT_METRICS
 
-
-def _round_context() -> list[Column]:
-    """The round a per-player or per-weapon row belongs to, denormalised for day-scoped reads."""
-    return [
-        Column("gaming_day", Date, nullable=False),
-        Column("round_date", Date, nullable=False),
-        Column("map_name", Text, nullable=False),
-        Column("round_number", Integer, nullable=False),
-    ]
-
-
 player_comprehensive_stats = Table(
     "player_comprehensive_stats",
     metadata,
     Column("round_id", BigInteger, nullable=False),
     Column("player_guid", Text, nullable=False),
-    *_round_context(),
+    Column("gaming_day", Date, nullable=False),
+    Column("round_date", Date, nullable=False),
+    Column("map_name", Text, nullable=False),
+    Column("round_number", Integer, nullable=False),
     Column("guid8", Text, nullable=False),
     Column("player_name", Text, nullable=False),
     Column("clean_name", Text, nullable=False),
@@ -207,7 +199,10 @@ weapon_comprehensive_stats = Table(
     Column("player_guid", Text, nullable=False),
     Column("weapon_name", Text, nullable=False),
     Column("weapon_id", Integer, nullable=False),
-    *_round_context(),
+    Column("gaming_day", Date, nullable=False),
+    Column("round_date", Date, nullable=False),
+    Column("map_name", Text, nullable=False),
+    Column("round_number", Integer, nullable=False),
     Column("player_name", Text, nullable=False),
     Column("hits", BigInteger, nullable=False),
     Column("shots", BigInteger, nullable=False),
