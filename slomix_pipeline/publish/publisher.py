@@ -101,17 +101,6 @@ def payloads_for(post: RenderedPost, webhook_id: str) -> list[dict[str, Any]]:
     return out
 
 
-@dataclass(frozen=True, slots=True)
-class _Part:
-    """One part of one post for one webhook: what ``_part`` brings up to date."""
-
-    hook: Webhook
-    post: RenderedPost
-    day: date
-    part: int
-    payload: dict[str, Any]
-
-
 @dataclass
 class Publisher:
     """Publishes posts to webhooks through the ledger in ``engine``."""
@@ -126,7 +115,7 @@ class Publisher:
         payloads = payloads_for(post, hook.webhook_id)
         rows = ledger.read_post(self.engine, hook.webhook_id, post.key)
         outcomes = [
-            self._part(_Part(hook, post, day, part, payload), rows.get(part))
+            self._part(hook, post, day, part, payload, rows.get(part))
             for part, payload in enumerate(payloads)
         ]
         for part, row in sorted(rows.items()):
@@ -134,10 +123,19 @@ class Publisher:
                 outcomes.append(self._remove(hook, row))
         return outcomes
 
-    def _part(self, job: _Part, row: ledger.LedgerRow | None) -> Outcome:
-        wid, key, part = job.hook.webhook_id, job.post.key, job.part
+    def _part(
+        self,
+        hook: Webhook,
+        post: RenderedPost,
+        day: date,
+        part: int,
+        payload: dict[str, Any],
+        row: ledger.LedgerRow | None,
+    ) -> Outcome:
+        """Bring one part up to date from its ledger row: adopt, hold, skip, edit or post."""
+        wid, key = hook.webhook_id, post.key
         mark = partial(ledger.mark, self.engine, wid, key, part)
-        digest = content_hash(job.payload)
+        digest = content_hash(payload)
         if row is not None and row.nonce in self.options.adopt:
             mark(ledger.POSTED, message_id=self.options.adopt[row.nonce], content_sha256=None)
             row = ledger.read_post(self.engine, wid, key)[part]
@@ -153,13 +151,8 @@ class Publisher:
         if row is not None and row.state == ledger.POSTED and row.message_id:
             if row.content_sha256 == digest:
                 return Outcome(wid, key, part, UNCHANGED)
-            return self._edit(job.hook, row, job.payload, digest)
-        return self._post(job, digest, row)
-
-    def _post(self, job: _Part, digest: str, row: ledger.LedgerRow | None) -> Outcome:
-        hook, post, day, part, payload = job.hook, job.post, job.day, job.part, job.payload
-        wid, key = hook.webhook_id, post.key
-        mark = partial(ledger.mark, self.engine, wid, key, part)
+            return self._edit(hook, row, payload, digest)
+        # post: the intent is committed before the request, so a crash leaves a trace to resolve
         ledger.write_intent(
             self.engine,
             webhook_id=wid,
