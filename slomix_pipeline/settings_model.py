@@ -50,7 +50,7 @@ class SlomixFields(BaseModel):
     seasons: str = ""  # empty: seasons.yaml in the data dir
     leaderboard_min_rounds: int = Field(10, ge=0, le=1_000_000)
     export_dir: str = ""  # empty: exports/ in the data dir
-    # sensors and automation (defs/sensors.py, defs/automation.py)
+    # sensors and automation (defs/sensors/, defs/automation.py)
     sensor_interval_seconds: int = Field(5, ge=1, le=3600)
     sensor_max_runs_per_tick: int = Field(25, ge=1, le=1000)
     sensors_default_running: bool = False

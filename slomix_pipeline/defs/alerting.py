@@ -21,7 +21,7 @@ from dagster._core.events import DagsterEventType
 
 from slomix_pipeline.alerting.deliver import JsonWebhook, parse_json_webhooks, send
 from slomix_pipeline.alerting.model import Alert, AlertLedger
-from slomix_pipeline.defs.sensors import default_sensor_status
+from slomix_pipeline.defs.sensors.settings import default_sensor_status
 from slomix_pipeline.publish.discord import Webhook
 from slomix_pipeline.publish.settings import parse_webhooks
 from slomix_pipeline.settings_model import read_env

@@ -1,6 +1,6 @@
 """Declarative automation: assets fed by other assets follow their inputs without anyone clicking.
 
-The landing sensor (``defs/sensors.py``) launches, per gaming day, the assets reading the folders
+The landing sensor (``defs/sensors/``) launches, per gaming day, the assets reading the folders
 with new files *together with everything fed by them*, in one run. So on the live path this
 sensor normally has nothing to do: an input updated by the asset's own attempt run does not
 count (:class:`~slomix_pipeline.defs.conditions.InputsNewerThanLastAttempt`), and the landing run
@@ -41,7 +41,8 @@ from slomix_pipeline.defs.conditions import (  # re-exported: tests and docs nam
     InputsNewerThanLastAttempt,
     live_update_condition,
 )
-from slomix_pipeline.defs.sensors import SPECS, default_sensor_status
+from slomix_pipeline.defs.sensors.folders import SPECS
+from slomix_pipeline.defs.sensors.settings import default_sensor_status
 from slomix_pipeline.landing.zone import PROXIMITY_FOLDER
 from slomix_pipeline.settings_model import read_env
 

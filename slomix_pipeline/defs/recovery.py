@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import dagster as dg
 from dagster._core.storage.dagster_run import FINISHED_STATUSES, DagsterRunStatus, RunsFilter
 
-from slomix_pipeline.defs.sensors import default_sensor_status
+from slomix_pipeline.defs.sensors.settings import default_sensor_status
 
 # STARTING runs are left to run monitoring's start timeout: their worker may still be coming up.
 _LIVE_STATUSES = [DagsterRunStatus.STARTED, DagsterRunStatus.CANCELING]

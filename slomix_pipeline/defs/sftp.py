@@ -26,7 +26,7 @@ import paramiko
 from pydantic import Field
 
 from slomix_pipeline.defs.resources import LandingZoneResource, SftpResource
-from slomix_pipeline.defs.sensors import default_sensor_status
+from slomix_pipeline.defs.sensors.settings import default_sensor_status
 from slomix_pipeline.defs.tables import table
 from slomix_pipeline.landing.sftp_sync import (
     LEDGER_NAME,

@@ -29,7 +29,7 @@ that will actually pick the file up:
   on purpose: a partial read could disagree with the ingestion about which body is a valid round
   end, and a body is at most a few hundred KiB (parsing costs well under a millisecond).
 
-This module knows nothing of Dagster; ``defs/sensors.py`` turns a :class:`TickPlan` into run
+This module knows nothing of Dagster; ``defs/sensors/`` turns a :class:`TickPlan` into run
 requests.
 """
 

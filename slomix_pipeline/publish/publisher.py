@@ -33,6 +33,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Engine
@@ -131,28 +132,15 @@ class Publisher:
         payload: dict[str, Any],
         row: ledger.LedgerRow | None,
     ) -> Outcome:
+        """Bring one part up to date from its ledger row: adopt, hold, skip, edit or post."""
         wid, key = hook.webhook_id, post.key
+        mark = partial(ledger.mark, self.engine, wid, key, part)
         digest = content_hash(payload)
         if row is not None and row.nonce in self.options.adopt:
-            ledger.mark(
-                self.engine,
-                wid,
-                key,
-                part,
-                ledger.POSTED,
-                message_id=self.options.adopt[row.nonce],
-                content_sha256=None,
-            )
+            mark(ledger.POSTED, message_id=self.options.adopt[row.nonce], content_sha256=None)
             row = ledger.read_post(self.engine, wid, key)[part]
         if row is not None and row.state == ledger.SENDING:
-            ledger.mark(
-                self.engine,
-                wid,
-                key,
-                part,
-                ledger.UNCERTAIN,
-                error="found an intent without a message id (previous run died)",
-            )
+            mark(ledger.UNCERTAIN, error="found an intent without a message id (previous run died)")
             row = ledger.read_post(self.engine, wid, key)[part]
         if row is not None and row.state == ledger.UNCERTAIN and not self.options.repost_uncertain:
             return Outcome(
@@ -164,19 +152,7 @@ class Publisher:
             if row.content_sha256 == digest:
                 return Outcome(wid, key, part, UNCHANGED)
             return self._edit(hook, row, payload, digest)
-        return self._post(hook, post, day, part, payload, digest, row)
-
-    def _post(
-        self,
-        hook: Webhook,
-        post: RenderedPost,
-        day: date,
-        part: int,
-        payload: dict[str, Any],
-        digest: str,
-        row: ledger.LedgerRow | None,
-    ) -> Outcome:
-        wid, key = hook.webhook_id, post.key
+        # post: the intent is committed before the request, so a crash leaves a trace to resolve
         ledger.write_intent(
             self.engine,
             webhook_id=wid,
@@ -192,38 +168,29 @@ class Publisher:
         try:
             message_id = self.client.execute(hook, payload)
         except DeliveryUncertain as exc:
-            ledger.mark(self.engine, wid, key, part, ledger.UNCERTAIN, error=str(exc))
+            mark(ledger.UNCERTAIN, error=str(exc))
             return Outcome(wid, key, part, UNCERTAIN, str(exc))
         except DiscordError as exc:
-            ledger.mark(self.engine, wid, key, part, ledger.FAILED, error=str(exc))
+            mark(ledger.FAILED, error=str(exc))
             return Outcome(wid, key, part, FAILED, str(exc))
-        ledger.mark(
-            self.engine, wid, key, part, ledger.POSTED, message_id=message_id, content_sha256=digest
-        )
+        mark(ledger.POSTED, message_id=message_id, content_sha256=digest)
         return Outcome(wid, key, part, POSTED, message_id)
 
     def _edit(
         self, hook: Webhook, row: ledger.LedgerRow, payload: dict[str, Any], digest: str
     ) -> Outcome:
         wid, key, part = hook.webhook_id, row.post_key, row.part
+        mark = partial(ledger.mark, self.engine, wid, key, part)
         assert row.message_id is not None
         try:
             self.client.edit(hook, row.message_id, payload)
         except MessageGone as exc:
-            ledger.mark(self.engine, wid, key, part, ledger.GONE, error=str(exc), keep_message=True)
+            mark(ledger.GONE, error=str(exc), keep_message=True)
             return Outcome(wid, key, part, GONE, str(exc))
         except (DeliveryFailed, DiscordError) as exc:
             ledger.note_error(self.engine, wid, key, part, str(exc))
             return Outcome(wid, key, part, FAILED, str(exc))
-        ledger.mark(
-            self.engine,
-            wid,
-            key,
-            part,
-            ledger.POSTED,
-            message_id=row.message_id,
-            content_sha256=digest,
-        )
+        mark(ledger.POSTED, message_id=row.message_id, content_sha256=digest)
         return Outcome(wid, key, part, EDITED, row.message_id)
 
     def _remove(self, hook: Webhook, row: ledger.LedgerRow) -> Outcome:

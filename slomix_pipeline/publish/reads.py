@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import fields
 from datetime import date
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, select
 
@@ -37,6 +39,14 @@ from slomix_pipeline.warehouse.schema_sessions import (
 )
 
 AwardsReader = Callable[[Connection, int], Sequence[Award]]
+Record = TypeVar("Record")
+
+
+def _record(cls: type[Record], row: Any, **given: Any) -> Record:
+    """A post record from a result row: each field not ``given`` is the row's same-named column
+    (the warehouse and the post records use the same names on purpose)."""
+    names = (f.name for f in fields(cls))  # type: ignore[arg-type]
+    return cls(**{name: given[name] if name in given else getattr(row, name) for name in names})
 
 
 def no_awards(conn: Connection, session_id: int) -> Sequence[Award]:
@@ -118,27 +128,7 @@ def read_round_posts(conn: Connection, days: Sequence[date]) -> list[RoundPostDa
             for row in sorted(graphs[x.round_id], key=lambda g: g.player_guid)
             if row.session_id == x.session_id
         )
-        out.append(
-            RoundPostData(
-                round_id=x.round_id,
-                session_id=x.session_id,
-                gaming_day=x.gaming_day,
-                map_name=x.map_name,
-                round_number=x.round_number,
-                end_local=x.file_time_local,
-                winner_team=x.winner_team,
-                winner_source=x.winner_source,
-                defender_team=x.defender_team,
-                duration_seconds=x.duration_seconds,
-                duration_source=x.duration_source,
-                stats_clock_seconds=x.stats_clock_seconds,
-                lua_duration_seconds=x.lua_duration_seconds,
-                timing_diff_seconds=x.timing_diff_seconds,
-                timing_status=x.timing_status,
-                link_reason=x.link_reason,
-                players=players,
-            )
-        )
+        out.append(_record(RoundPostData, x, end_local=x.file_time_local, players=players))
     return out
 
 
@@ -161,28 +151,8 @@ def read_map_posts(conn: Connection, days: Sequence[date]) -> list[MapPostData]:
             for row in sorted(by_round.get(rid, []), key=lambda g: g.round_order):
                 if row.session_id == p.session_id:
                     per_guid[row.player_guid].append(row)
-        out.append(
-            MapPostData(
-                map_play_id=p.map_play_id,
-                session_id=p.session_id,
-                gaming_day=p.gaming_day,
-                map_name=p.map_name,
-                play_index=p.play_index,
-                end_local=p.file_time_local,
-                r1_attackers=p.r1_attackers,
-                r1_time_seconds=p.r1_time_seconds,
-                r2_time_seconds=p.r2_time_seconds,
-                r1_attack_succeeded=p.r1_attack_succeeded,
-                r2_attack_succeeded=p.r2_attack_succeeded,
-                map_winner=p.map_winner,
-                team_a_points=p.team_a_points,
-                team_b_points=p.team_b_points,
-                scoring_counted=p.scoring_counted,
-                scoring_source=p.scoring_source,
-                scoring_note=p.scoring_note,
-                players=tuple(_player(rows, bots) for _, rows in sorted(per_guid.items())),
-            )
-        )
+        players = tuple(_player(rows, bots) for _, rows in sorted(per_guid.items()))
+        out.append(_record(MapPostData, p, end_local=p.file_time_local, players=players))
     return out
 
 
@@ -204,45 +174,13 @@ def read_session_posts(
             select(m).where(m.c.session_id == x.session_id).order_by(m.c.play_order)
         ).all()
         out.append(
-            SessionPostData(
-                session_id=x.session_id,
-                gaming_day=x.gaming_day,
-                last_gaming_day=x.last_gaming_day,
-                start_local=x.start_local,
-                end_local=x.end_local,
-                end_unix=x.end_unix,
-                round_count=x.round_count,
-                counted_round_count=x.counted_round_count,
-                team_a_points=x.team_a_points,
-                team_b_points=x.team_b_points,
-                maps=tuple(
-                    SessionMapLine(
-                        map_name=y.map_name,
-                        play_index=y.play_index,
-                        map_winner=y.map_winner,
-                        r1_attackers=y.r1_attackers,
-                        r1_time_seconds=y.r1_time_seconds,
-                        r2_time_seconds=y.r2_time_seconds,
-                        scoring_counted=y.scoring_counted,
-                        scoring_note=y.scoring_note,
-                    )
-                    for y in maps
-                ),
+            _record(
+                SessionPostData,
+                x,
+                maps=tuple(_record(SessionMapLine, y) for y in maps),
                 players=tuple(
-                    PlayerLine(
-                        guid=y.player_guid,
-                        name=y.display_name,
-                        team=y.team,
-                        sides=frozenset(),
-                        kills=y.kills,
-                        deaths=y.deaths,
-                        damage_given=y.damage_given,
-                        dpm=y.dpm,
-                        kill_assists=y.kill_assists,
-                        revives_given=y.revives_given,
-                        accuracy=y.accuracy,
-                        time_played_seconds=y.time_played_seconds,
-                        is_bot=y.is_bot,
+                    _record(
+                        PlayerLine, y, guid=y.player_guid, name=y.display_name, sides=frozenset()
                     )
                     for y in players
                 ),

@@ -136,13 +136,20 @@ def _pause_events(spec: LuaRoundSpec) -> list[dict[str, int]]:
     ]
 
 
-def _fields(spec: LuaRoundSpec, round_zero: bool) -> list[tuple[str, str, bool]]:
-    pauses = f"{spec.pause_count} ({spec.pause_seconds} sec)"
+def _round_fields(spec: LuaRoundSpec, round_zero: bool) -> list[tuple[str, str, bool]]:
+    """The fields every layout opens with: map, round, winner and defender."""
     return [
         ("Map", spec.map_name, True),
         ("Round", str(_emitted_round(spec, round_zero)), True),
         ("Winner", str(spec.winner), True),
         ("Defender", str(spec.defender), True),
+    ]
+
+
+def _fields(spec: LuaRoundSpec, round_zero: bool) -> list[tuple[str, str, bool]]:
+    pauses = f"{spec.pause_count} ({spec.pause_seconds} sec)"
+    return [
+        *_round_fields(spec, round_zero),
         ("Lua_Playtime", f"{spec.actual_duration_seconds} sec", True),
         ("Lua_Timelimit", f"{format_timelimit(spec.timelimit_minutes)} min", True),
         ("Lua_Pauses", pauses, True),
@@ -166,10 +173,7 @@ def _fields(spec: LuaRoundSpec, round_zero: bool) -> list[tuple[str, str, bool]]
 def _legacy_fields(spec: LuaRoundSpec, round_zero: bool) -> list[tuple[str, str, bool]]:
     """Pre-v1.2 layout: spelled-out names and display-only name lists instead of roster JSON."""
     return [
-        ("Map", spec.map_name, True),
-        ("Round", str(_emitted_round(spec, round_zero)), True),
-        ("Winner", str(spec.winner), True),
-        ("Defender", str(spec.defender), True),
+        *_round_fields(spec, round_zero),
         ("Duration", f"{spec.actual_duration_seconds} sec", True),
         ("Time Limit", f"{format_timelimit(spec.timelimit_minutes)} min", True),
         ("Pauses", f"{spec.pause_count} ({spec.pause_seconds} sec)", True),

@@ -4,24 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from slomix_pipeline.domain.aggregates import ACCURACY_EXCLUDED_WEAPONS
 from slomix_pipeline.sample_data.truth_records import PlayerTruth
-
-AIMLESS_WEAPONS = frozenset(
-    {
-        "WS_GRENADE",
-        "WS_SYRINGE",
-        "WS_DYNAMITE",
-        "WS_AIRSTRIKE",
-        "WS_ARTILLERY",
-        "WS_SATCHEL",
-        "WS_LANDMINE",
-    }
-)
-"""Weapons that do not count for accuracy (thrown, placed or called in)."""
 
 
 def player_counters(p: PlayerTruth) -> dict[str, int]:
-    aimed = [t for w, t in p.weapons.items() if w not in AIMLESS_WEAPONS]
+    aimed = [t for w, t in p.weapons.items() if w not in ACCURACY_EXCLUDED_WEAPONS]
     played = p.time_played_seconds
     return {
         "kills": p.kills,

@@ -162,53 +162,46 @@ def map_results(conn: Connection, only: Collection[str] | None = None) -> Iterat
     yield from conn.execute(query)
 
 
-def round_rows(conn: Connection, only: Collection[str] | None = None) -> Iterator[Any]:
-    """Per canonical player per counted round: kills, damage and where/when (records)."""
-    g, gs, m = ss.session_round_graphs, ss.gaming_sessions, ds.player_guid_map
+def _kills_and_damage(
+    conn: Connection,
+    table: Any,
+    only: Collection[str] | None,
+    keys: Sequence[str],
+    after_start: Sequence[str] = (),
+) -> Iterator[Any]:
+    """Per canonical player and ``keys`` of a per-player session ``table``: summed kills and
+    damage given, with the session's start (and ``after_start`` columns) for ordering."""
+    gs, m = ss.gaming_sessions, ds.player_guid_map
+    grouped = [
+        m.c.canonical_guid,
+        *(table.c[key] for key in keys),
+        gs.c.start_unix,
+        *(table.c[key] for key in after_start),
+    ]
     query = (
         select(
-            m.c.canonical_guid,
-            g.c.session_id,
-            g.c.round_id,
-            g.c.gaming_day,
-            gs.c.start_unix,
-            g.c.round_order,
-            func.sum(g.c.kills).label("kills"),
-            func.sum(g.c.damage_given).label("damage_given"),
+            *grouped,
+            func.sum(table.c.kills).label("kills"),
+            func.sum(table.c.damage_given).label("damage_given"),
         )
-        .join(gs, gs.c.session_id == g.c.session_id)
-        .join(m, m.c.guid == g.c.player_guid)
+        .join(gs, gs.c.session_id == table.c.session_id)
+        .join(m, m.c.guid == table.c.player_guid)
         .where(among(m.c.canonical_guid, only))
-        .group_by(
-            m.c.canonical_guid,
-            g.c.session_id,
-            g.c.round_id,
-            g.c.gaming_day,
-            gs.c.start_unix,
-            g.c.round_order,
-        )
+        .group_by(*grouped)
     )
     yield from conn.execute(query)
+
+
+def round_rows(conn: Connection, only: Collection[str] | None = None) -> Iterator[Any]:
+    """Per canonical player per counted round: kills, damage and where/when (records)."""
+    keys = ("session_id", "round_id", "gaming_day")
+    yield from _kills_and_damage(conn, ss.session_round_graphs, only, keys, ("round_order",))
 
 
 def session_rows(conn: Connection, only: Collection[str] | None = None) -> Iterator[Any]:
     """Per canonical player per session: kills, damage, time played (records)."""
-    s, gs, m = ss.session_player_stats, ss.gaming_sessions, ds.player_guid_map
-    query = (
-        select(
-            m.c.canonical_guid,
-            s.c.session_id,
-            s.c.gaming_day,
-            gs.c.start_unix,
-            func.sum(s.c.kills).label("kills"),
-            func.sum(s.c.damage_given).label("damage_given"),
-        )
-        .join(gs, gs.c.session_id == s.c.session_id)
-        .join(m, m.c.guid == s.c.player_guid)
-        .where(among(m.c.canonical_guid, only))
-        .group_by(m.c.canonical_guid, s.c.session_id, s.c.gaming_day, gs.c.start_unix)
-    )
-    yield from conn.execute(query)
+    keys = ("session_id", "gaming_day")
+    yield from _kills_and_damage(conn, ss.session_player_stats, only, keys)
 
 
 def award_counts(conn: Connection, only: Collection[str] | None = None) -> list[Any]:

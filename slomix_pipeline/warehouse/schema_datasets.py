@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 
 from slomix_pipeline.warehouse.schema import metadata
-from slomix_pipeline.warehouse.schema_sessions import COUNTER_COLUMNS, RATE_COLUMNS
+from slomix_pipeline.warehouse.schema_sessions import player_value_columns
 
 player_guid_map = Table(
     "player_guid_map",
@@ -65,10 +65,13 @@ player_names = Table(
 
 
 def _totals() -> list[Column]:
+    """Rounds played, the summed counters and rates, and the map results of a career row."""
     return [
-        *(Column(name, BigInteger, nullable=False) for name in COUNTER_COLUMNS),
-        Column("objectives", BigInteger, nullable=False),
-        *(Column(name, Float, nullable=False) for name in RATE_COLUMNS),
+        Column("rounds_played", Integer, nullable=False),
+        *player_value_columns(objectives_comment=None),
+        Column("maps_won", Integer, nullable=False),
+        Column("maps_lost", Integer, nullable=False),
+        Column("maps_drawn", Integer, nullable=False),
     ]
 
 
@@ -80,11 +83,7 @@ player_season_stats = Table(
     Column("display_name", Text, nullable=False),
     Column("is_bot", Boolean, nullable=False),
     Column("sessions", Integer, nullable=False),
-    Column("rounds_played", Integer, nullable=False),
     *_totals(),
-    Column("maps_won", Integer, nullable=False),
-    Column("maps_lost", Integer, nullable=False),
-    Column("maps_drawn", Integer, nullable=False),
     Column("first_day", Date, nullable=False),
     Column("last_day", Date, nullable=False),
     PrimaryKeyConstraint("season", "canonical_guid", name="pk_player_season_stats"),
@@ -95,11 +94,7 @@ player_map_stats = Table(
     metadata,
     Column("canonical_guid", Text, nullable=False),
     Column("map_name", Text, nullable=False),
-    Column("rounds_played", Integer, nullable=False),
     *_totals(),
-    Column("maps_won", Integer, nullable=False),
-    Column("maps_lost", Integer, nullable=False),
-    Column("maps_drawn", Integer, nullable=False),
     PrimaryKeyConstraint("canonical_guid", "map_name", name="pk_player_map_stats"),
 )
 

@@ -77,10 +77,17 @@ RATE_COLUMNS: tuple[str, ...] = ("dpm", "kdr", "efficiency", "accuracy")
 """Derived per-player values (floats), recomputed from the summed counters."""
 
 
-def _player_values() -> list[Column]:
+OBJECTIVES_COMMENT = "stolen+returned+planted+defused"
+
+
+def player_value_columns(objectives_comment: str | None = OBJECTIVES_COMMENT) -> list[Column]:
+    """Fresh per-player counter, ``objectives`` and rate columns (sessions, maps, careers).
+
+    The career tables were created without the ``objectives`` comment, hence the parameter.
+    """
     return [
         *(Column(name, BigInteger, nullable=False) for name in COUNTER_COLUMNS),
-        Column("objectives", BigInteger, nullable=False, comment="stolen+returned+planted+defused"),
+        Column("objectives", BigInteger, nullable=False, comment=objectives_comment),
         *(Column(name, Float, nullable=False) for name in RATE_COLUMNS),
     ]
 
@@ -236,7 +243,7 @@ session_player_stats = Table(
     Column("team", Text, nullable=True, comment="A | B | NULL (unassigned)"),
     Column("rank", Integer, nullable=False, comment="by kills, then DPM"),
     Column("rounds_played", Integer, nullable=False),
-    *_player_values(),
+    *player_value_columns(),
     Column("inputs_digest", Text, nullable=False),
     PrimaryKeyConstraint("session_id", "player_guid", name="pk_session_player_stats"),
     Index("ix_session_player_stats_day", "gaming_day"),
@@ -258,7 +265,7 @@ map_summaries = Table(
     Column("r2_round_id", BigInteger, nullable=True),
     Column("rounds", Integer, nullable=False),
     Column("players", Integer, nullable=False),
-    *_player_values(),
+    *player_value_columns(),
     Column("top_player_guid", Text, nullable=True),
     Column("top_player_name", Text, nullable=True),
     Column("top_player_kills", Integer, nullable=False),
@@ -293,7 +300,7 @@ session_round_graphs = Table(
     Column("side", Integer, nullable=False),
     Column("team", Text, nullable=True),
     Column("time_clamped", Boolean, nullable=False),
-    *_player_values(),
+    *player_value_columns(),
     *provenance_columns(),
     PrimaryKeyConstraint("session_id", "round_id", "player_guid", name="pk_session_round_graphs"),
     Index("ix_session_round_graphs_day", "gaming_day"),

@@ -17,7 +17,7 @@ import pytest
 from dagster._core.definitions.asset_selection import CodeLocationAssetSelection
 from dagster._core.remote_representation.external_data import RepositorySnap
 
-import slomix_pipeline.defs.sensors as sensors_module
+import slomix_pipeline.defs.sensors.evaluation as sensors_module
 from slomix_pipeline.config import default_sqlite_url, load_settings
 from slomix_pipeline.definitions import defs
 from slomix_pipeline.defs.automation import (
@@ -31,18 +31,12 @@ from slomix_pipeline.defs.automation import (
 from slomix_pipeline.defs.partitions import gaming_days
 from slomix_pipeline.defs.publish.assets import PUBLISH_GROUP
 from slomix_pipeline.defs.resources import LandingZoneResource, WarehouseResource, gates_resource
-from slomix_pipeline.defs.sensors import (
-    ASSET_ORDER,
-    DATASET_CHAIN,
-    FILES_TAG,
-    FOLDER_TAG,
-    LANDING_SENSOR_NAME,
-    SPECS,
-    ZoneCursor,
-    build_landing_sensor,
-    default_sensor_status,
-    evaluate_landing_zone,
-)
+from slomix_pipeline.defs.sensors.evaluation import evaluate_landing_zone
+from slomix_pipeline.defs.sensors.folders import ASSET_ORDER, DATASET_CHAIN, SPECS
+from slomix_pipeline.defs.sensors.landing_sensor import LANDING_SENSOR_NAME, build_landing_sensor
+from slomix_pipeline.defs.sensors.settings import default_sensor_status
+from slomix_pipeline.defs.sensors.zone_cursor import ZoneCursor
+from slomix_pipeline.defs.sensors.zone_requests import FILES_TAG, FOLDER_TAG
 from slomix_pipeline.formats.acknowledgements import render_acknowledgements
 from slomix_pipeline.ingest.stats_files import ingest_stats_days
 from slomix_pipeline.landing.zone import (

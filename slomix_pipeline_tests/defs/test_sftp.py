@@ -15,7 +15,8 @@ import dagster as dg
 import pytest
 
 from slomix_pipeline.defs.resources import LandingZoneResource, sftp_resource
-from slomix_pipeline.defs.sensors import SPECS, build_landing_sensor
+from slomix_pipeline.defs.sensors.folders import SPECS
+from slomix_pipeline.defs.sensors.landing_sensor import build_landing_sensor
 from slomix_pipeline.defs.sftp import sftp_remote_sensor, sftp_sync_job
 from slomix_pipeline.landing.sftp_sync import HostKeyError, SftpCursor
 from slomix_pipeline.landing.zone import STATS_FOLDER

@@ -173,22 +173,28 @@ KILL_POINTS = {
 }
 
 
+def kill_run_at(point: str, env: dict[str, str], cwd: Path) -> None:
+    """Run a materialization that SIGKILLs itself at ``point`` (:data:`KILL_POINTS`) and check
+    that it died there, not earlier or of something else."""
+    module, attribute, nth = KILL_POINTS[point]
+    child = subprocess.run(
+        [PYTHON, "-c", _KILL_IN_RUN, module, attribute, str(nth)],
+        env=env,
+        cwd=cwd,
+        timeout=300,
+        capture_output=True,
+        text=True,
+    )
+    assert child.returncode == -signal.SIGKILL, child.stderr[-2000:]
+
+
 @pytest.mark.parametrize("point", sorted(KILL_POINTS))
 def test_killed_run_does_not_hang_the_next(
     tmp_path: Path, zone: Path, clean_tables: dict, point: str
 ) -> None:
     home, database = tmp_path / "home", tmp_path / "wh.sqlite"
     env = _env(home, zone, database)
-    module, attribute, nth = KILL_POINTS[point]
-    child = subprocess.run(
-        [PYTHON, "-c", _KILL_IN_RUN, module, attribute, str(nth)],
-        env=env,
-        cwd=tmp_path,
-        timeout=300,
-        capture_output=True,
-        text=True,
-    )
-    assert child.returncode == -signal.SIGKILL, child.stderr[-2000:]
+    kill_run_at(point, env, tmp_path)
     # The dead run still holds the single warehouse slot: without recovery, the next run
     # would wait for it for ever.
     assert _claimed_slots(home) > 0

@@ -10,7 +10,6 @@ chain (stats, Lua and links committed).
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 from pathlib import Path
 
@@ -19,11 +18,9 @@ from sqlalchemy import create_engine
 
 from slomix_pipeline.warehouse.all_tables import metadata
 from slomix_pipeline_tests.integration.test_kill_recovery import (  # noqa: F401 (fixture)
-    _KILL_IN_RUN,
     CLI,
-    KILL_POINTS,
-    PYTHON,
     _claimed_slots,
+    kill_run_at,
     zone,
 )
 from slomix_pipeline_tests.tabledump import dump_tables
@@ -52,16 +49,7 @@ def test_killed_postgres_run_does_not_hang_the_next(
     point: str,
 ) -> None:
     env = _env(tmp_path / "home", zone, postgres_url)
-    module, attribute, nth = KILL_POINTS[point]
-    child = subprocess.run(
-        [PYTHON, "-c", _KILL_IN_RUN, module, attribute, str(nth)],
-        env=env,
-        cwd=tmp_path,
-        timeout=300,
-        capture_output=True,
-        text=True,
-    )
-    assert child.returncode == -signal.SIGKILL, child.stderr[-2000:]
+    kill_run_at(point, env, tmp_path)
     assert _claimed_slots(tmp_path / "home") > 0
 
     rerun = _materialize(env, tmp_path)

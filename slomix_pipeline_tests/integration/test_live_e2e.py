@@ -39,7 +39,9 @@ from sqlalchemy import create_engine
 from slomix_pipeline.config import load_settings
 from slomix_pipeline.defs.automation import live_update_condition
 from slomix_pipeline.defs.partitions import gaming_days
-from slomix_pipeline.defs.sensors import DATASET_CHAIN, FOLDER_TAG, SPECS, evaluate_landing_tick
+from slomix_pipeline.defs.sensors.evaluation import evaluate_landing_tick
+from slomix_pipeline.defs.sensors.folders import DATASET_CHAIN, SPECS
+from slomix_pipeline.defs.sensors.zone_requests import FOLDER_TAG
 from slomix_pipeline.formats.acknowledgements import render_acknowledgements
 from slomix_pipeline.ingest.stats_files import ingest_stats_days
 from slomix_pipeline.landing.zone import (

@@ -25,7 +25,7 @@ import dagster as dg
 
 from slomix_pipeline.defs.checks.render import single_result
 from slomix_pipeline.defs.resources import GatesResource, WarehouseResource
-from slomix_pipeline.defs.sensors import default_sensor_status
+from slomix_pipeline.defs.sensors.settings import default_sensor_status
 from slomix_pipeline.domain import gaming_day
 from slomix_pipeline.domain.gates import ActiveHours, freshness_gate, parse_active_hours
 from slomix_pipeline.settings_model import read_env

@@ -8,14 +8,10 @@ It warns: the round is kept (every line present is correct), the other rounds an
 sessions are built; the operator re-fetches the file or acknowledges the loss.
 """
 
-# No ``from __future__ import annotations`` in modules under defs/ (Dagster reads annotations).
-from collections.abc import Iterator
+from sqlalchemy.engine import Connection
 
-import dagster as dg
-
-from slomix_pipeline.defs.checks.render import emit
-from slomix_pipeline.defs.partitions import gaming_days, partition_days
-from slomix_pipeline.defs.resources import GatesResource, WarehouseResource
+from slomix_pipeline.defs.checks.day_gate import Days, Verdicts, day_gate_check
+from slomix_pipeline.defs.resources import GatesResource
 from slomix_pipeline.domain.stats_completeness import (
     stats_completeness_gate,
     summarize_stats_completeness,
@@ -23,29 +19,19 @@ from slomix_pipeline.domain.stats_completeness import (
 from slomix_pipeline.warehouse.completeness_reads import read_completeness_rounds
 
 
-@dg.asset_check(
+def _judge_completeness(conn: Connection, days: Days, _gates: GatesResource) -> Verdicts:
+    rounds = read_completeness_rounds(conn, days)
+    return {day: stats_completeness_gate(rounds[day]) for day in days}
+
+
+stats_file_complete = day_gate_check(
+    name="stats_file_complete",
     asset="endstats",
-    partitions_def=gaming_days,
-    pool="warehouse",
     description=(
         "Stats files whole: every player the round's endstats side-car names (kills or deaths "
         "against an enemy) has a line in the round's stats file; otherwise the file was cut at "
         "a line boundary. The round is kept and named with the missing players. Warns."
     ),
+    judge=_judge_completeness,
+    summarize=summarize_stats_completeness,
 )
-def stats_file_complete(
-    context: dg.AssetCheckExecutionContext,
-    warehouse: WarehouseResource,
-    gates: GatesResource,
-) -> Iterator[dg.AssetCheckResult | dg.AssetCheckEvaluation]:
-    days = partition_days(context)
-    with warehouse.get_engine().connect() as conn:
-        rounds = read_completeness_rounds(conn, days)
-    results = {day: stats_completeness_gate(rounds[day]) for day in days}
-    yield from emit(
-        context,
-        results,
-        summarize_stats_completeness,
-        severity=dg.AssetCheckSeverity.WARN,
-        gates=gates,
-    )

@@ -7,14 +7,10 @@ stop. ``ws0_orphan_r2`` names every R2 stored without its R1: a real-world gap (
 never landed), so it warns without blocking.
 """
 
-# No ``from __future__ import annotations`` in modules under defs/ (Dagster reads annotations).
-from collections.abc import Iterator
+from sqlalchemy.engine import Connection
 
-import dagster as dg
-
-from slomix_pipeline.defs.checks.render import emit
-from slomix_pipeline.defs.partitions import gaming_days, partition_days
-from slomix_pipeline.defs.resources import GatesResource, WarehouseResource
+from slomix_pipeline.defs.checks.day_gate import Days, Verdicts, day_gate_check
+from slomix_pipeline.defs.resources import GatesResource
 from slomix_pipeline.domain.gates import (
     orphan_r2_gate,
     round_contract_gate,
@@ -24,27 +20,10 @@ from slomix_pipeline.domain.gates import (
 from slomix_pipeline.warehouse.gate_reads import read_contract_rounds, read_negative_values
 
 
-@dg.asset_check(
-    asset="raw_stats_files",
-    partitions_def=gaming_days,
-    blocking=True,
-    pool="warehouse",
-    description=(
-        "WS0 round contract: every R1/R2 round has valid sides, a score confidence consistent "
-        "with its side diagnostics and a stopwatch state (absent only when the times are "
-        "unknown); no summary row; no negative player or weapon value. Blocking, ERROR."
-    ),
-)
-def ws0_round_contract(
-    context: dg.AssetCheckExecutionContext,
-    warehouse: WarehouseResource,
-    gates: GatesResource,
-) -> Iterator[dg.AssetCheckResult | dg.AssetCheckEvaluation]:
-    days = partition_days(context)
-    with warehouse.get_engine().connect() as conn:
-        rounds = read_contract_rounds(conn, days)
-        values = read_negative_values(conn, days)
-    results = {
+def _judge_round_contract(conn: Connection, days: Days, _gates: GatesResource) -> Verdicts:
+    rounds = read_contract_rounds(conn, days)
+    values = read_negative_values(conn, days)
+    return {
         day: round_contract_gate(
             rounds.get(day, []),
             values.rows.get(day, []),
@@ -52,27 +31,33 @@ def ws0_round_contract(
         )
         for day in days
     }
-    yield from emit(context, results, summarize_round_contract, gates=gates)
 
 
-@dg.asset_check(
+def _judge_orphan_r2(conn: Connection, days: Days, _gates: GatesResource) -> Verdicts:
+    rounds = read_contract_rounds(conn, days)
+    return {day: orphan_r2_gate(rounds.get(day, [])) for day in days}
+
+
+ws0_round_contract = day_gate_check(
+    name="ws0_round_contract",
     asset="raw_stats_files",
-    partitions_def=gaming_days,
-    pool="warehouse",
+    blocking=True,
+    description=(
+        "WS0 round contract: every R1/R2 round has valid sides, a score confidence consistent "
+        "with its side diagnostics and a stopwatch state (absent only when the times are "
+        "unknown); no summary row; no negative player or weapon value. Blocking, ERROR."
+    ),
+    judge=_judge_round_contract,
+    summarize=summarize_round_contract,
+)
+
+ws0_orphan_r2 = day_gate_check(
+    name="ws0_orphan_r2",
+    asset="raw_stats_files",
     description=(
         "WS0 orphan R2 report: every R2 stats file stored without its R1 (values cumulative "
         "over both halves). Warns, never blocks."
     ),
+    judge=_judge_orphan_r2,
+    summarize=summarize_orphan_r2,
 )
-def ws0_orphan_r2(
-    context: dg.AssetCheckExecutionContext,
-    warehouse: WarehouseResource,
-    gates: GatesResource,
-) -> Iterator[dg.AssetCheckResult | dg.AssetCheckEvaluation]:
-    days = partition_days(context)
-    with warehouse.get_engine().connect() as conn:
-        rounds = read_contract_rounds(conn, days)
-    results = {day: orphan_r2_gate(rounds.get(day, [])) for day in days}
-    yield from emit(
-        context, results, summarize_orphan_r2, severity=dg.AssetCheckSeverity.WARN, gates=gates
-    )

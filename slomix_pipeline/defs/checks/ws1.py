@@ -13,17 +13,19 @@ the stats file's timing) or a Lua capture without a round, each named with its r
 (restart capture, shutdown capture, R2 Lua race, ...; see ``domain/gate_coverage.py``).
 """
 
-# No ``from __future__ import annotations`` in modules under defs/ (Dagster reads annotations).
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 
-import dagster as dg
+from sqlalchemy.engine import Connection
 
-from slomix_pipeline.defs.checks.render import emit
-from slomix_pipeline.defs.partitions import gaming_days, partition_days
-from slomix_pipeline.defs.resources import GatesResource, WarehouseResource
+from slomix_pipeline.defs.checks.day_gate import Days, Verdicts, day_gate_check
+from slomix_pipeline.defs.resources import GatesResource
 from slomix_pipeline.domain import gaming_day
 from slomix_pipeline.domain.gate_coverage import lua_coverage_gate, summarize_lua_coverage
-from slomix_pipeline.domain.gates import DEFAULT_TOLERANCE_S, lua_link_gate, summarize_lua_links
+from slomix_pipeline.domain.gates import (
+    DEFAULT_TOLERANCE_S,
+    lua_link_gate,
+    summarize_lua_links,
+)
 from slomix_pipeline.ingest.linking import neighbour_days
 from slomix_pipeline.settings_model import read_env
 from slomix_pipeline.warehouse.gate_reads import read_link_window
@@ -37,28 +39,9 @@ def lua_grace_seconds(env: Mapping[str, str] | None = None) -> int:
     return read_env(env).lua_grace_minutes * 60
 
 
-@dg.asset_check(
-    asset="linked_rounds",
-    partitions_def=gaming_days,
-    blocking=True,
-    pool="warehouse",
-    description=(
-        "WS1 Lua link integrity: links agree on map, round and start (a later Lua start only "
-        "when the Lua's warm-up timelimit cap explains it) and |Lua end - file time| <= 30 s, "
-        "both link tables agree, no round is linked twice, end reason / winner / defender are "
-        "in their enums. Blocking, ERROR (in a range run: blocks the failing day only)."
-    ),
-)
-def ws1_lua_links(
-    context: dg.AssetCheckExecutionContext,
-    warehouse: WarehouseResource,
-    gates: GatesResource,
-) -> Iterator[dg.AssetCheckResult | dg.AssetCheckEvaluation]:
-    days = partition_days(context)
-    grace_s = gates.lua_grace_minutes * 60
+def _judge_lua_links(conn: Connection, days: Days, gates: GatesResource) -> Verdicts:
     now = gaming_day.utc_now_epoch()
-    with warehouse.get_engine().connect() as conn:
-        window = read_link_window(conn, neighbour_days(days), gates.tz)
+    window = read_link_window(conn, neighbour_days(days), gates.tz)
     results = {}
     for day in days:
         rounds, lua, context_rounds, context_lua = window.split(day)
@@ -66,39 +49,49 @@ def ws1_lua_links(
             rounds,
             lua,
             now_unix=now,
-            grace_s=grace_s,
+            grace_s=gates.lua_grace_minutes * 60,
             tolerance_s=DEFAULT_TOLERANCE_S,
             context_rounds=context_rounds,
             context_lua=context_lua,
         )
-    yield from emit(context, results, summarize_lua_links, gates=gates)
+    return results
 
 
-@dg.asset_check(
+def _judge_lua_coverage(conn: Connection, days: Days, gates: GatesResource) -> Verdicts:
+    now = gaming_day.utc_now_epoch()
+    window = read_link_window(conn, days, gates.tz)
+    results = {}
+    for day in days:
+        rounds, lua, _, _ = window.split(day)
+        results[day] = lua_coverage_gate(
+            rounds, lua, now_unix=now, grace_s=gates.lua_grace_minutes * 60
+        )
+    return results
+
+
+ws1_lua_links = day_gate_check(
+    name="ws1_lua_links",
     asset="linked_rounds",
-    partitions_def=gaming_days,
-    pool="warehouse",
+    blocking=True,
+    description=(
+        "WS1 Lua link integrity: links agree on map, round and start (a later Lua start only "
+        "when the Lua's warm-up timelimit cap explains it) and |Lua end - file time| <= 30 s, "
+        "both link tables agree, no round is linked twice, end reason / winner / defender are "
+        "in their enums. Blocking, ERROR (in a range run: blocks the failing day only)."
+    ),
+    judge=_judge_lua_links,
+    summarize=summarize_lua_links,
+)
+
+ws1_lua_coverage = day_gate_check(
+    name="ws1_lua_coverage",
+    asset="linked_rounds",
     description=(
         "WS1 Lua coverage: every R1/R2 round older than SLOMIX_LUA_GRACE_MINUTES without a Lua "
         "round end and every Lua round end without a stats round, named with its reason class "
         "(restart_capture, shutdown_capture, stats_file_missing, r2_lua_race, "
         "lua_never_received, link_undecided). Warns, never blocks."
     ),
+    judge=_judge_lua_coverage,
+    summarize=summarize_lua_coverage,
 )
-def ws1_lua_coverage(
-    context: dg.AssetCheckExecutionContext,
-    warehouse: WarehouseResource,
-    gates: GatesResource,
-) -> Iterator[dg.AssetCheckResult | dg.AssetCheckEvaluation]:
-    days = partition_days(context)
-    grace_s = gates.lua_grace_minutes * 60
-    now = gaming_day.utc_now_epoch()
-    with warehouse.get_engine().connect() as conn:
-        window = read_link_window(conn, days, gates.tz)
-    results = {}
-    for day in days:
-        rounds, lua, _, _ = window.split(day)
-        results[day] = lua_coverage_gate(rounds, lua, now_unix=now, grace_s=grace_s)
-    yield from emit(
-        context, results, summarize_lua_coverage, severity=dg.AssetCheckSeverity.WARN, gates=gates
-    )

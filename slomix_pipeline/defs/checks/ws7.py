@@ -6,40 +6,33 @@ given/received, with every player who played (late joiners and unassigned player
 Blocking with ERROR severity.
 """
 
-# No ``from __future__ import annotations`` in modules under defs/ (Dagster reads annotations).
-from collections.abc import Iterator
+from sqlalchemy.engine import Connection
 
-import dagster as dg
-
-from slomix_pipeline.defs.checks.render import emit
-from slomix_pipeline.defs.partitions import gaming_days, partition_days
-from slomix_pipeline.defs.resources import GatesResource, WarehouseResource
+from slomix_pipeline.defs.checks.day_gate import Days, Verdicts, day_gate_check
+from slomix_pipeline.defs.resources import GatesResource
 from slomix_pipeline.domain.gates import kill_assists_gate, summarize_kill_assists
 from slomix_pipeline.warehouse.gate_reads import SessionViews, read_session_views
 
 
-@dg.asset_check(
+def _judge_kill_assists(conn: Connection, days: Days, _gates: GatesResource) -> Verdicts:
+    views = read_session_views(conn, days)
+    results = {}
+    for day in days:
+        v = views.get(day, SessionViews())
+        results[day] = kill_assists_gate(v.sessions, v.session_rounds, v.totals, v.graphs, v.rounds)
+    return results
+
+
+ws7_kill_assists = day_gate_check(
+    name="ws7_kill_assists",
     asset="session_aggregates",
-    partitions_def=gaming_days,
     blocking=True,
-    pool="warehouse",
     description=(
         "WS7 kill assists: kill_assists present for every player of every session; per player, "
         "session totals == sum of graph rows == sum of the stored R1/R2 rows (summary rows "
         "excluded) for kill_assists, kills, deaths and damage; late joiners included. "
         "Blocking, ERROR."
     ),
+    judge=_judge_kill_assists,
+    summarize=summarize_kill_assists,
 )
-def ws7_kill_assists(
-    context: dg.AssetCheckExecutionContext,
-    warehouse: WarehouseResource,
-    gates: GatesResource,
-) -> Iterator[dg.AssetCheckResult | dg.AssetCheckEvaluation]:
-    days = partition_days(context)
-    with warehouse.get_engine().connect() as conn:
-        views = read_session_views(conn, days)
-    results = {}
-    for day in days:
-        v = views.get(day, SessionViews())
-        results[day] = kill_assists_gate(v.sessions, v.session_rounds, v.totals, v.graphs, v.rounds)
-    yield from emit(context, results, summarize_kill_assists, gates=gates)

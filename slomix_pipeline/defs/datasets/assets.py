@@ -10,17 +10,20 @@ never changes the result (see docs/datasets.md).
 """
 
 # No ``from __future__ import annotations`` here: Dagster inspects the ``context`` annotation.
+from collections.abc import Callable
+from typing import Any
+
 import dagster as dg
 
 from slomix_pipeline.config import load_settings
-from slomix_pipeline.defs.conditions import live_update_condition
 from slomix_pipeline.defs.datasets.metadata import (
     column_schema,
     load_merges,
     load_seasons,
     table_metadata,
 )
-from slomix_pipeline.defs.partitions import gaming_days, partition_days
+from slomix_pipeline.defs.day_asset import day_asset
+from slomix_pipeline.defs.partitions import partition_days
 from slomix_pipeline.defs.resources import WarehouseResource
 from slomix_pipeline.formats.player_merges import ALL_TIME
 from slomix_pipeline.ingest.dataset_exports import EXPORT_SCHEMA, export_seasons
@@ -30,29 +33,24 @@ from slomix_pipeline.warehouse import schema_datasets as ds
 GROUP = "datasets"
 
 
-def _common(description: str, tables: tuple, deps: list) -> dict:
-    return {
-        "deps": deps,
-        "automation_condition": live_update_condition(),
-        "partitions_def": gaming_days,
-        "backfill_policy": dg.BackfillPolicy.single_run(),
-        "group_name": GROUP,
-        "kinds": {"python"},
-        "pool": "warehouse",
-        "description": description,
-        "metadata": {"dagster/column_schema": column_schema(list(tables))},
-    }
-
-
-@dg.asset(
-    **_common(
-        "Every player once, keyed by a canonical GUID: the 8-character stats GUID, with the "
-        "32-character Lua/proximity/endstats GUIDs mapped to it by prefix (collisions reported, "
-        "never merged) and the operator's merges (SLOMIX_PLAYER_MERGES) applied; every name "
-        "used with first/last seen; bots flagged. Tables players, player_guid_map, player_names.",
-        ds.IDENTITY_TABLES,
-        ["session_aggregates", "endstats", "lua_round_teams", "proximity_engagements"],
+def _dataset_asset(description: str, tables: tuple, deps: list) -> Callable[..., Any]:
+    return day_asset(
+        deps=deps,
+        live=True,
+        group_name=GROUP,
+        kinds=("python",),
+        description=description,
+        metadata={"dagster/column_schema": column_schema(list(tables))},
     )
+
+
+@_dataset_asset(
+    "Every player once, keyed by a canonical GUID: the 8-character stats GUID, with the "
+    "32-character Lua/proximity/endstats GUIDs mapped to it by prefix (collisions reported, "
+    "never merged) and the operator's merges (SLOMIX_PLAYER_MERGES) applied; every name "
+    "used with first/last seen; bots flagged. Tables players, player_guid_map, player_names.",
+    ds.IDENTITY_TABLES,
+    ["session_aggregates", "endstats", "lua_round_teams", "proximity_engagements"],
 )
 def players(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource
@@ -72,16 +70,14 @@ def players(
     return dg.MaterializeResult(metadata=meta)
 
 
-@dg.asset(
-    **_common(
-        "Careers per canonical player (all-time and per operator season: totals, DPM, K/D, "
-        "accuracy, win/loss of stopwatch maps), per map, per weapon; personal records with the "
-        "round or session that set them; endstats award tallies per session and per career. "
-        "Only the players the run's days touch are recomputed, each from all their session "
-        "rows, so a blocked day contributes nothing and a rebuild gives identical rows.",
-        ds.CAREER_TABLES,
-        [players, "session_aggregates", "endstats"],
-    )
+@_dataset_asset(
+    "Careers per canonical player (all-time and per operator season: totals, DPM, K/D, "
+    "accuracy, win/loss of stopwatch maps), per map, per weapon; personal records with the "
+    "round or session that set them; endstats award tallies per session and per career. "
+    "Only the players the run's days touch are recomputed, each from all their session "
+    "rows, so a blocked day contributes nothing and a rebuild gives identical rows.",
+    ds.CAREER_TABLES,
+    [players, "session_aggregates", "endstats"],
 )
 def careers(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource
@@ -95,14 +91,12 @@ def careers(
     return dg.MaterializeResult(metadata=meta)
 
 
-@dg.asset(
-    **_common(
-        "Leaderboards per season and all-time (kills, DPM, K/D, accuracy, revives, maps won): "
-        "humans with at least SLOMIX_LEADERBOARD_MIN_ROUNDS counted rounds in the season; ties "
-        "go to more rounds played, then the smaller canonical GUID.",
-        ds.LEADERBOARD_TABLES,
-        [careers],
-    )
+@_dataset_asset(
+    "Leaderboards per season and all-time (kills, DPM, K/D, accuracy, revives, maps won): "
+    "humans with at least SLOMIX_LEADERBOARD_MIN_ROUNDS counted rounds in the season; ties "
+    "go to more rounds played, then the smaller canonical GUID.",
+    ds.LEADERBOARD_TABLES,
+    [careers],
 )
 def leaderboards(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource
@@ -114,14 +108,11 @@ def leaderboards(
     return dg.MaterializeResult(metadata=meta)
 
 
-@dg.asset(
+@day_asset(
     deps=[careers],
-    automation_condition=live_update_condition(),
-    partitions_def=gaming_days,
-    backfill_policy=dg.BackfillPolicy.single_run(),
+    live=True,
     group_name=GROUP,
-    kinds={"python", "parquet", "csv"},
-    pool="warehouse",
+    kinds=("python", "parquet", "csv"),
     description=(
         "Each season's player table (player_season_stats) as players_<season>.parquet and .csv "
         "in SLOMIX_EXPORT_DIR, with the stable schema documented in docs/datasets.md."

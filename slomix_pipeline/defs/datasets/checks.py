@@ -1,6 +1,8 @@
 """Blocking gates of the datasets: ``players_resolve`` and ``careers_match_sessions``."""
 
 # No ``from __future__ import annotations`` in modules under defs/ (Dagster reads annotations).
+from collections.abc import Callable
+
 import dagster as dg
 
 from slomix_pipeline.config import load_settings
@@ -37,12 +39,20 @@ def _result(failures: list[DatasetFailure], passed_text: str) -> dg.AssetCheckRe
     )
 
 
-@dg.asset_check(
-    asset="players",
-    partitions_def=gaming_days,
-    blocking=True,
-    pool="warehouse",
-    description=(
+def _blocking_check(asset: str, description: str) -> Callable[..., dg.AssetChecksDefinition]:
+    """A blocking per-day check of a dataset asset (the days only select the run)."""
+    return dg.asset_check(
+        asset=asset,
+        partitions_def=gaming_days,
+        blocking=True,
+        pool="warehouse",
+        description=description,
+    )
+
+
+@_blocking_check(
+    "players",
+    (
         "Every GUID of a session row resolves to exactly one canonical player, and the "
         "operator's merges form no cycle. Blocking."
     ),
@@ -60,12 +70,9 @@ def players_resolve(
     return _result(identity_failures(guids, canonical, keys, cycles), "every player resolves")
 
 
-@dg.asset_check(
-    asset="careers",
-    partitions_def=gaming_days,
-    blocking=True,
-    pool="warehouse",
-    description=(
+@_blocking_check(
+    "careers",
+    (
         "Career (all-time) totals equal the sums of the session rows they come from, player by "
         "player and counter by counter (like WS7 for sessions). Blocking."
     ),

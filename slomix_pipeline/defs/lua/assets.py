@@ -11,10 +11,10 @@
 import dagster as dg
 
 from slomix_pipeline.config import load_settings
-from slomix_pipeline.defs.conditions import live_update_condition
+from slomix_pipeline.defs.day_asset import day_asset
 from slomix_pipeline.defs.day_metadata import finish
 from slomix_pipeline.defs.lua.metadata import round_teams_metadata, source_metadata
-from slomix_pipeline.defs.partitions import gaming_days, partition_days
+from slomix_pipeline.defs.partitions import partition_days
 from slomix_pipeline.defs.resources import LandingZoneResource, WarehouseResource
 from slomix_pipeline.domain.lua_events import SOURCE_GAMETIME, SOURCE_WEBHOOK
 from slomix_pipeline.ingest.lua_events import (
@@ -52,12 +52,8 @@ def _ingest(
     )
 
 
-@dg.asset(
-    partitions_def=gaming_days,
-    backfill_policy=dg.BackfillPolicy.single_run(),
+@day_asset(
     group_name=_GROUP,
-    kinds={"python", "sql"},
-    pool="warehouse",
     description=(
         "STATS_READY bodies landed by the webhook receiver in webhook_drops/, parsed into "
         "lua_events (source=webhook); every file is recorded in processed_files, objective pings "
@@ -72,12 +68,8 @@ def webhook_drops(
     return _ingest(context, warehouse, landing, SOURCE_WEBHOOK)
 
 
-@dg.asset(
-    partitions_def=gaming_days,
-    backfill_policy=dg.BackfillPolicy.single_run(),
+@day_asset(
     group_name=_GROUP,
-    kinds={"python", "sql"},
-    pool="warehouse",
     description=(
         "Gametime fallback files of local_gametimes/ parsed into lua_events (source=gametime), "
         "the only carrier of per-player spawn stats; every file is recorded in processed_files."
@@ -91,14 +83,10 @@ def gametime_files(
     return _ingest(context, warehouse, landing, SOURCE_GAMETIME)
 
 
-@dg.asset(
+@day_asset(
     deps=[webhook_drops, gametime_files],
-    automation_condition=live_update_condition(),
-    partitions_def=gaming_days,
-    backfill_policy=dg.BackfillPolicy.single_run(),
+    live=True,
     group_name=_GROUP,
-    kinds={"python", "sql"},
-    pool="warehouse",
     description=(
         "One row per real round end (map, round, round start, round end) merged from every "
         "delivery in lua_events (webhook preferred, earliest arrival first), with first-seen and "

@@ -76,33 +76,37 @@ class PublishConfig(dg.Config):
     )
 
 
+_POSTS: dict[str, tuple[list[str], str]] = {
+    "round": (
+        ["linked_rounds", "session_aggregates"],
+        "One Discord post per counted round: winner, duration and its source, "
+        "timing status, players by team with side markers, top performers.",
+    ),
+    "map": (
+        ["session_aggregates"],
+        "One Discord post per complete map play (R1 + R2): stopwatch result, "
+        "time to beat, top five with side markers.",
+    ),
+    "session": (
+        ["session_aggregates"],
+        "One Discord post per closed gaming session: team score, maps, per-player "
+        "totals with kill assists, awards when endstats exist.",
+    ),
+}
+"""Per post kind: the assets its posts are read from and the asset's description."""
+
+
 def _specs() -> list[dg.AssetSpec]:
     # built in a function: the defs loader would collect module-level specs as assets too
     return [
         dg.AssetSpec(
-            KIND_ASSETS["round"],
-            deps=["linked_rounds", "session_aggregates"],
+            KIND_ASSETS[kind],
+            deps=deps,
             group_name=PUBLISH_GROUP,
             kinds={"python", "discord"},
-            description="One Discord post per counted round: winner, duration and its source, "
-            "timing status, players by team with side markers, top performers.",
-        ),
-        dg.AssetSpec(
-            KIND_ASSETS["map"],
-            deps=["session_aggregates"],
-            group_name=PUBLISH_GROUP,
-            kinds={"python", "discord"},
-            description="One Discord post per complete map play (R1 + R2): stopwatch result, "
-            "time to beat, top five with side markers.",
-        ),
-        dg.AssetSpec(
-            KIND_ASSETS["session"],
-            deps=["session_aggregates"],
-            group_name=PUBLISH_GROUP,
-            kinds={"python", "discord"},
-            description="One Discord post per closed gaming session: team score, maps, per-player "
-            "totals with kill assists, awards when endstats exist.",
-        ),
+            description=description,
+        )
+        for kind, (deps, description) in _POSTS.items()
     ]
 
 

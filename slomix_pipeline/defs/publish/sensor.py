@@ -26,7 +26,7 @@ import dagster as dg
 
 from slomix_pipeline.defs.publish.assets import KIND_ASSETS, NEXT_KEY, PUBLISH_GROUP
 from slomix_pipeline.defs.publish.verdict import gate_check_keys
-from slomix_pipeline.defs.sensors import default_sensor_status
+from slomix_pipeline.defs.sensors.settings import default_sensor_status
 from slomix_pipeline.domain.gaming_day import utc_now_epoch
 from slomix_pipeline.publish.settings import load_publish_settings
 from slomix_pipeline.settings_model import read_env
