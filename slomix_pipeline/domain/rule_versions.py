@@ -32,7 +32,7 @@ RULE_VERSIONS: dict[str, int] = {
     "linking": 1,  # domain/linking.py: stats round <-> Lua round end
     "sessions": 1,  # domain/sessions.py: session gap, membership
     "aggregates": 1,  # domain/aggregates.py + scoring.py + stopwatch.py
-    "gates": 1,  # domain/gates.py + gate_coverage.py: verdicts that block sessions
+    "gates": 1,  # domain/gates/ + gate_coverage.py: verdicts that block sessions
     "publish_render": 1,  # publish/render.py + embeds.py: what a Discord post says
     "proximity_sections": 1,  # formats/proximity_sections/ + domain/proximity_capabilities.py
     "endstats_parser": 1,  # formats/endstats.py

@@ -15,10 +15,9 @@ import dagster as dg
 from slomix_pipeline.defs.checks.render import emit
 from slomix_pipeline.defs.partitions import gaming_days, partition_days
 from slomix_pipeline.defs.resources import GatesResource, WarehouseResource
-from slomix_pipeline.domain.gates import (
-    orphan_r2_gate,
+from slomix_pipeline.domain.gates.ws0_orphan_r2 import orphan_r2_gate, summarize_orphan_r2
+from slomix_pipeline.domain.gates.ws0_round_contract import (
     round_contract_gate,
-    summarize_orphan_r2,
     summarize_round_contract,
 )
 from slomix_pipeline.warehouse.gate_reads import read_contract_rounds, read_negative_values

@@ -14,12 +14,11 @@ import dagster as dg
 from slomix_pipeline.defs.checks.render import emit
 from slomix_pipeline.defs.partitions import gaming_days, partition_days
 from slomix_pipeline.defs.resources import GatesResource, WarehouseResource
-from slomix_pipeline.domain.gates import (
+from slomix_pipeline.domain.gates.ws1c_proximity_links import (
     proximity_link_gate,
     summarize_proximity_links,
-    summarize_unique_keys,
-    unique_keys_gate,
 )
+from slomix_pipeline.domain.gates.ws1c_unique_keys import summarize_unique_keys, unique_keys_gate
 from slomix_pipeline.warehouse.gate_reads import (
     read_duplicate_keys,
     read_proximity_files,

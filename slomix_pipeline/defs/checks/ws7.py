@@ -14,7 +14,7 @@ import dagster as dg
 from slomix_pipeline.defs.checks.render import emit
 from slomix_pipeline.defs.partitions import gaming_days, partition_days
 from slomix_pipeline.defs.resources import GatesResource, WarehouseResource
-from slomix_pipeline.domain.gates import kill_assists_gate, summarize_kill_assists
+from slomix_pipeline.domain.gates.ws7_kill_assists import kill_assists_gate, summarize_kill_assists
 from slomix_pipeline.warehouse.gate_reads import SessionViews, read_session_views
 
 
