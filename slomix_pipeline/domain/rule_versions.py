@@ -29,7 +29,7 @@ RULE_VERSIONS: dict[str, int] = {
     "lua_events": 1,  # domain/lua_events.py
     "lua_truth": 1,  # domain/lua_truth.py + lua_cap.py: merged round ends
     "proximity": 1,  # domain/proximity.py
-    "linking": 1,  # domain/linking.py: stats round <-> Lua round end
+    "linking": 1,  # domain/linking/: stats round <-> Lua round end
     "sessions": 1,  # domain/sessions.py: session gap, membership
     "aggregates": 1,  # domain/aggregates.py + scoring.py + stopwatch.py
     "gates": 1,  # domain/gates/ + gate_coverage.py: verdicts that block sessions

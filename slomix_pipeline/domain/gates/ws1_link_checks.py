@@ -20,14 +20,8 @@ from slomix_pipeline.domain.gates.ws1_records import (
     LinkedRound,
     LuaRoundEnd,
 )
+from slomix_pipeline.domain.linking.records import file_time_delta
 from slomix_pipeline.domain.lua_cap import warmup_cap_shift
-
-
-def _time_delta(r: LinkedRound, epoch: int) -> int:
-    times = [r.file_time_unix]
-    if r.alt_file_time_unix is not None:
-        times.append(r.alt_file_time_unix)
-    return min((epoch - t for t in times), key=abs)
 
 
 def link_failures(
@@ -41,7 +35,7 @@ def link_failures(
         out.append(
             GateFailure(r.round_key, WS1_ROUND_MISMATCH, f"{pair}: Lua says R{lua.round_number}")
         )
-    delta = _time_delta(r, lua.round_end_unix)
+    delta = file_time_delta(lua.round_end_unix, r.file_time_unix, r.alt_file_time_unix)
     if abs(delta) > tolerance_s:
         out.append(
             GateFailure(
