@@ -56,7 +56,7 @@ from slomix_pipeline.domain.sessions import (
     touches_edge,
 )
 from slomix_pipeline.ingest.day_chunks import day_chunks
-from slomix_pipeline.ingest.linking import StoredRoundInfo, read_rounds
+from slomix_pipeline.ingest.stored_rounds import StoredRoundInfo, read_rounds
 from slomix_pipeline.warehouse import schema, schema_sessions
 from slomix_pipeline.warehouse.writes import TableSlice, replace_partition
 
