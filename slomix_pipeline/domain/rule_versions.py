@@ -26,7 +26,7 @@ RULE_VERSIONS: dict[str, int] = {
     "round_identity": 1,  # domain/round_identity.py
     "r2_differential": 1,  # domain/differential.py: R2 rows hold R2-only values
     "pairing": 1,  # domain/pairing.py: R1/R2 pairing window
-    "lua_events": 1,  # domain/lua_events.py
+    "lua_events": 1,  # domain/lua_events.py (merge) + lua_records/values/end_reason.py
     "lua_truth": 1,  # domain/lua_truth.py + lua_cap.py: merged round ends
     "proximity": 1,  # domain/proximity.py
     "linking": 1,  # domain/linking/: stats round <-> Lua round end

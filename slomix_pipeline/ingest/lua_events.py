@@ -45,24 +45,25 @@ from sqlalchemy import Connection, Engine, select
 from slomix_pipeline.config import Settings
 from slomix_pipeline.domain.gaming_day import gaming_day_bounds_epoch
 from slomix_pipeline.domain.identity import stable_id
-from slomix_pipeline.domain.lua_events import (
-    SOURCE_GAMETIME,
-    SOURCE_WEBHOOK,
-    EndReason,
+from slomix_pipeline.domain.lua_end_reason import EndReason
+from slomix_pipeline.domain.lua_events import merge_round_ends
+from slomix_pipeline.domain.lua_merged_rows import (
     EventProvenance,
-    IgnoredMessage,
-    LuaPause,
-    LuaRejection,
-    LuaRoundEnd,
-    LuaRoundKey,
     LuaRoundTeam,
     LuaSpawnRow,
     MergeResult,
+)
+from slomix_pipeline.domain.lua_records import (
+    SOURCE_GAMETIME,
+    SOURCE_WEBHOOK,
+    LuaPause,
+    LuaRoundEnd,
+    LuaRoundKey,
     RosterPlayer,
     SpawnStat,
-    gaming_day_of,
-    merge_round_ends,
 )
+from slomix_pipeline.domain.lua_rejections import IgnoredMessage, LuaRejection
+from slomix_pipeline.domain.lua_values import gaming_day_of
 from slomix_pipeline.formats.gametime import (
     GAMETIME_NAME_RE,
     MAX_GAMETIME_BYTES,

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from slomix_pipeline.config import Settings, load_settings
-from slomix_pipeline.domain.lua_events import LuaRoundEnd
+from slomix_pipeline.domain.lua_records import LuaRoundEnd
 from slomix_pipeline.formats.gametime import parse_gametime_file
 from slomix_pipeline.formats.webhook import parse_webhook_body
 from slomix_pipeline.ingest.lua_events import (

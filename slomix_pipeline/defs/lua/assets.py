@@ -16,7 +16,7 @@ from slomix_pipeline.defs.day_metadata import finish
 from slomix_pipeline.defs.lua.metadata import round_teams_metadata, source_metadata
 from slomix_pipeline.defs.partitions import gaming_days, partition_days
 from slomix_pipeline.defs.resources import LandingZoneResource, WarehouseResource
-from slomix_pipeline.domain.lua_events import SOURCE_GAMETIME, SOURCE_WEBHOOK
+from slomix_pipeline.domain.lua_records import SOURCE_GAMETIME, SOURCE_WEBHOOK
 from slomix_pipeline.ingest.lua_events import (
     LuaIngestReport,
     build_lua_round_teams_days,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from slomix_pipeline.domain.lua_events import EndReason
+from slomix_pipeline.domain.lua_end_reason import EndReason
 
 WS1_LINK_ROW_MISSING = "link_row_missing"
 WS1_ROUND_WITHOUT_LUA = "round_without_lua"
