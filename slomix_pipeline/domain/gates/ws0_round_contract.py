@@ -11,19 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import slomix_pipeline.domain.gates.ws0_records as codes
 from slomix_pipeline.domain.gates.verdicts import GateFailure, GateResult, gate_result, tally
 from slomix_pipeline.domain.gates.ws0_records import (
     NO_STATE_END_REASONS,
     SCORE_CONFIDENCES,
     SIDES,
     STOPWATCH_STATES,
-    WS0_CONFIDENCE_INCONSISTENT,
-    WS0_CONFIDENCE_INVALID,
-    WS0_NEGATIVE_VALUE,
-    WS0_SIDE_INVALID,
-    WS0_STATE_INVALID,
-    WS0_STATE_MISSING,
-    WS0_SUMMARY_ROUND,
     ContractRound,
     ValueRow,
 )
@@ -57,27 +51,29 @@ def _contract_failures(r: ContractRound) -> list[GateFailure]:
         out.append(GateFailure(subject, reason, detail))
 
     if r.round_number not in (1, 2):
-        fail(WS0_SUMMARY_ROUND, f"round_number {r.round_number}: only R1/R2 rows may be stored")
+        fail(
+            codes.WS0_SUMMARY_ROUND, f"round_number {r.round_number}: only R1/R2 rows may be stored"
+        )
     bad_sides = [
         f"{name}={value}"
         for name, value in (("defender_team", r.defender_team), ("winner_team", r.winner_team))
         if value not in SIDES
     ]
     if bad_sides:
-        fail(WS0_SIDE_INVALID, f"{', '.join(bad_sides)} (expected 0, 1 or 2)")
+        fail(codes.WS0_SIDE_INVALID, f"{', '.join(bad_sides)} (expected 0, 1 or 2)")
     if r.score_confidence not in SCORE_CONFIDENCES:
-        fail(WS0_CONFIDENCE_INVALID, f"score_confidence={r.score_confidence!r}")
+        fail(codes.WS0_CONFIDENCE_INVALID, f"score_confidence={r.score_confidence!r}")
     elif not bad_sides and (problem := _confidence_problem(r)) is not None:
-        fail(WS0_CONFIDENCE_INCONSISTENT, problem)
+        fail(codes.WS0_CONFIDENCE_INCONSISTENT, problem)
     state = r.round_stopwatch_state
     if state is not None and state not in STOPWATCH_STATES:
-        fail(WS0_STATE_INVALID, f"round_stopwatch_state={state!r}")
+        fail(codes.WS0_STATE_INVALID, f"round_stopwatch_state={state!r}")
     times_known = bool(r.time_limit_seconds and r.time_limit_seconds > 0) and bool(
         r.actual_time_seconds and r.actual_time_seconds > 0
     )
     if state is None and times_known and r.end_reason not in NO_STATE_END_REASONS:
         fail(
-            WS0_STATE_MISSING,
+            codes.WS0_STATE_MISSING,
             f"no stopwatch state although limit {r.time_limit_seconds} s and actual "
             f"{r.actual_time_seconds} s are known",
         )
@@ -92,7 +88,9 @@ def _negative_failures(rows: Iterable[ValueRow]) -> tuple[list[GateFailure], int
         negative = sorted((k, v) for k, v in row.values.items() if v is not None and v < 0)
         if negative:
             values = ", ".join(f"{k}={v}" for k, v in negative)
-            out.append(GateFailure(f"{row.round_key} {row.label}", WS0_NEGATIVE_VALUE, values))
+            out.append(
+                GateFailure(f"{row.round_key} {row.label}", codes.WS0_NEGATIVE_VALUE, values)
+            )
     return out, seen
 
 

@@ -11,19 +11,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import slomix_pipeline.domain.gates.ws7_records as codes
 from slomix_pipeline.domain.gates.verdicts import GateFailure, GateResult, gate_result
-from slomix_pipeline.domain.gates.ws7_records import (
-    WS7_FIELDS,
-    WS7_GRAPHS_VS_ROUNDS,
-    WS7_KA_MISSING,
-    WS7_MISSING_FROM_GRAPHS,
-    WS7_MISSING_FROM_TOTALS,
-    WS7_PLAYER_WITHOUT_ROUNDS,
-    WS7_SUMMARY_COUNTED,
-    WS7_TOTALS_VS_GRAPHS,
-    PlayerValues,
-    SessionRoundRef,
-)
+from slomix_pipeline.domain.gates.ws7_records import WS7_FIELDS, PlayerValues, SessionRoundRef
 
 
 def _player_subject(session_key: str, guid: str, name: str) -> str:
@@ -86,7 +76,7 @@ def kill_assists_gate(
             failures.append(
                 GateFailure(
                     sr.round_key,
-                    WS7_SUMMARY_COUNTED,
+                    codes.WS7_SUMMARY_COUNTED,
                     f"round_number {sr.round_number} counted in {key_of.get(sr.session_id)}",
                 )
             )
@@ -112,7 +102,7 @@ def kill_assists_gate(
                     failures.append(
                         GateFailure(
                             _player_subject(skey, row.player_guid, row.player_name),
-                            WS7_KA_MISSING,
+                            codes.WS7_KA_MISSING,
                             f"kill_assists is NULL in the {where}",
                         )
                     )
@@ -127,24 +117,28 @@ def kill_assists_gate(
             if r is None:
                 failures.append(
                     GateFailure(
-                        subject, WS7_PLAYER_WITHOUT_ROUNDS, "no R1/R2 row in any counted round"
+                        subject,
+                        codes.WS7_PLAYER_WITHOUT_ROUNDS,
+                        "no R1/R2 row in any counted round",
                     )
                 )
             else:
                 if t is None:
                     failures.append(
-                        GateFailure(subject, WS7_MISSING_FROM_TOTALS, "played but has no total")
+                        GateFailure(
+                            subject, codes.WS7_MISSING_FROM_TOTALS, "played but has no total"
+                        )
                     )
                 if g is None:
                     failures.append(
                         GateFailure(
-                            subject, WS7_MISSING_FROM_GRAPHS, "played but has no graph rows"
+                            subject, codes.WS7_MISSING_FROM_GRAPHS, "played but has no graph rows"
                         )
                     )
             if t is not None and g is not None and (d := _diff(t, g, ("totals", "graphs"))):
-                failures.append(GateFailure(subject, WS7_TOTALS_VS_GRAPHS, d))
+                failures.append(GateFailure(subject, codes.WS7_TOTALS_VS_GRAPHS, d))
             if g is not None and r is not None and (d := _diff(g, r, ("graphs", "rounds"))):
-                failures.append(GateFailure(subject, WS7_GRAPHS_VS_ROUNDS, d))
+                failures.append(GateFailure(subject, codes.WS7_GRAPHS_VS_ROUNDS, d))
     coverage = {
         "sessions": len(set(key_of) | set(by_session)),
         "counted_rounds": len(counted),
