@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from slomix_pipeline.domain.endstats import DERIVABLE_AWARDS, LINK_WINDOW_S, award_disagreement
-from slomix_pipeline.domain.gates import GateFailure, GateResult
+from slomix_pipeline.domain.gates.verdicts import GateFailure, GateResult
 
 __all__ = [
     "AwardFact",

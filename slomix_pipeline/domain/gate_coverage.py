@@ -21,14 +21,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from slomix_pipeline.domain.gates import (
-    DEFAULT_GRACE_S,
-    GateFailure,
-    GateResult,
-    LinkedRound,
-    LuaRoundEnd,
-    _result,
-)
+from slomix_pipeline.domain.gates.verdicts import GateFailure, GateResult
+from slomix_pipeline.domain.gates.verdicts import gate_result as _result
+from slomix_pipeline.domain.gates.ws1_records import DEFAULT_GRACE_S, LinkedRound, LuaRoundEnd
 
 # Reason classes of a Lua round end that no stats round claims.
 RESTART_CAPTURE = "restart_capture"

@@ -1,375 +1,40 @@
-"""Lua round-end events: the one record both Lua sources become, its normalisation, and the merge.
+"""The Lua merge: any number of round-end deliveries folded into one row per real round end.
 
-The game server's Lua script reports every round end twice, as a STATS_READY webhook body and as
-a gametime file. Both parsers (``formats.webhook``, ``formats.gametime``) produce the same
-``LuaRoundEnd`` record, so everything downstream is source-agnostic. ``merge_round_ends`` then
-folds any number of such events (redeliveries, replays, the same round seen by both sources) into
-exactly one ``LuaRoundTeam`` row per real round end, identified by
-``(map_key, round_number, round_start_unix, round_end_unix)``, plus one ``LuaSpawnRow`` per player.
+``merge_round_ends`` folds events (redeliveries, replays, the same round seen by both sources)
+into exactly one ``LuaRoundTeam`` row per round end, identified by
+``(map_key, round_number, round_start_unix, round_end_unix)``, plus one ``LuaSpawnRow`` per
+player. The records live in :mod:`~slomix_pipeline.domain.lua_records` (the event),
+:mod:`~slomix_pipeline.domain.lua_merged_rows` (the rows), the value rules in
+:mod:`~slomix_pipeline.domain.lua_values` and :mod:`~slomix_pipeline.domain.lua_end_reason`.
 
 Pure code: records in, records out. No files, no SQL, no Dagster.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date
-from enum import StrEnum
-from typing import Any, NamedTuple
-from zoneinfo import ZoneInfo
+from typing import Any
 
-from slomix_pipeline.domain.gaming_day import gaming_day_of_epoch
+from slomix_pipeline.domain.lua_end_reason import EndReason
+from slomix_pipeline.domain.lua_merged_rows import (
+    EventProvenance,
+    LuaRoundTeam,
+    LuaSpawnRow,
+    MergeResult,
+)
+from slomix_pipeline.domain.lua_records import (
+    SOURCE_GAMETIME,
+    SOURCE_WEBHOOK,
+    LuaRoundEnd,
+    LuaRoundKey,
+)
+from slomix_pipeline.domain.lua_values import TEAM_UNKNOWN
 
-SOURCE_WEBHOOK = "webhook"
-SOURCE_GAMETIME = "gametime"
 SOURCE_PRIORITY: tuple[str, ...] = (SOURCE_WEBHOOK, SOURCE_GAMETIME)
 """Merge precedence, best first. Both sources carry the same embed, written by the same Lua at the
 same instant; the webhook is ranked first because it is the primary channel (the gametime file is
 the fallback), so a round seen by both keeps the values the live path delivered."""
-
-MAX_PLAYERS = 64
-"""ET:Legacy's client limit. A roster or spawn list longer than this is not a real game."""
-MAX_PAUSES = 256
-MAX_NAME_CHARS = 64
-MAX_GUID_CHARS = 32
-MAX_MAP_CHARS = 64
-MAX_EPOCH = 4_102_444_800
-"""2100-01-01: anything later is a corrupted epoch, not a round end."""
-SHORT_ROUND_SECONDS = 30
-
-
-class EndReason(StrEnum):
-    """Normalised round end reason.
-
-    ``TIME_EXPIRED`` is kept apart from ``NORMAL`` (upstream folds it in): the Lua reports
-    ``time_expired`` whenever play reached 90 % of the limit, which also covers objectives done in
-    the last minute, so downstream must be able to tell "the clock said so" from "unknown".
-    Missing or unrecognised raw values become ``UNKNOWN`` rather than a silent ``NORMAL``.
-    """
-
-    NORMAL = "NORMAL"
-    OBJECTIVE = "OBJECTIVE"
-    SURRENDER = "SURRENDER"
-    TIME_EXPIRED = "TIME_EXPIRED"
-    MAP_CHANGE = "MAP_CHANGE"
-    MAP_RESTART = "MAP_RESTART"
-    SERVER_RESTART = "SERVER_RESTART"
-    SHUTDOWN = "SHUTDOWN"
-    UNKNOWN = "UNKNOWN"
-
-
-_END_REASON_ALIASES: dict[str, EndReason] = {
-    "normal": EndReason.NORMAL,
-    "objective": EndReason.OBJECTIVE,
-    "surrender": EndReason.SURRENDER,
-    "forfeit": EndReason.SURRENDER,
-    "time_expired": EndReason.TIME_EXPIRED,
-    "timelimit": EndReason.TIME_EXPIRED,
-    "time_limit": EndReason.TIME_EXPIRED,
-    "map_change": EndReason.MAP_CHANGE,
-    "mapchange": EndReason.MAP_CHANGE,
-    "map_restart": EndReason.MAP_RESTART,
-    "maprestart": EndReason.MAP_RESTART,
-    "server_restart": EndReason.SERVER_RESTART,
-    "serverrestart": EndReason.SERVER_RESTART,
-    "shutdown": EndReason.SHUTDOWN,
-    "unknown": EndReason.UNKNOWN,
-    "": EndReason.UNKNOWN,
-}
-
-
-def normalise_end_reason(raw: str | None) -> EndReason:
-    """Map a raw end reason (any case, spaces or underscores) to the enum; idempotent."""
-    if raw is None:
-        return EndReason.UNKNOWN
-    token = re.sub(r"[\s\-]+", "_", raw.strip().casefold())
-    return _END_REASON_ALIASES.get(token, EndReason.UNKNOWN)
-
-
-def is_known_end_reason(raw: str | None) -> bool:
-    """True when ``raw`` is a recognised spelling (so an unrecognised one can be warned about)."""
-    if raw is None:
-        return False
-    return re.sub(r"[\s\-]+", "_", raw.strip().casefold()) in _END_REASON_ALIASES
-
-
-TEAM_UNKNOWN = 0
-TEAM_AXIS = 1
-TEAM_ALLIES = 2
-_SIDE_ALIASES: dict[str, int] = {
-    "0": TEAM_UNKNOWN,
-    "1": TEAM_AXIS,
-    "2": TEAM_ALLIES,
-    "axis": TEAM_AXIS,
-    "allies": TEAM_ALLIES,
-    "draw": TEAM_UNKNOWN,
-    "unknown": TEAM_UNKNOWN,
-    "": TEAM_UNKNOWN,
-}
-
-
-def normalise_side(raw: str | int | None) -> tuple[int, bool]:
-    """Side code 0 (unknown/draw), 1 (Axis), 2 (Allies) and whether the input was recognised."""
-    if raw is None:
-        return TEAM_UNKNOWN, True
-    token = str(raw).strip().casefold()
-    if token.startswith("+"):
-        token = token[1:]
-    if token in _SIDE_ALIASES:
-        return _SIDE_ALIASES[token], True
-    return TEAM_UNKNOWN, False
-
-
-def normalise_round(raw: int) -> int | None:
-    """Canonical round number: 1 or 2; ``0`` is how older Lua versions report R2.
-
-    Anything else (negative, 3+) is not a stopwatch round and returns ``None`` so the caller can
-    reject the event instead of storing an unlinkable row.
-    """
-    if raw == 0:
-        return 2
-    if raw in (1, 2):
-        return raw
-    return None
-
-
-def map_key(name: str) -> str:
-    """Comparison key for map names: case-folded, trimmed, inner whitespace collapsed."""
-    return " ".join(name.split()).casefold()
-
-
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def has_control_chars(text: str) -> bool:
-    return _CONTROL_RE.search(text) is not None
-
-
-def strip_control_chars(text: str) -> str:
-    """Remove C0/C1 control characters (and DEL); they are never part of a real player name."""
-    return _CONTROL_RE.sub("", text)
-
-
-def gaming_day_of(round_end_unix: int, tz: ZoneInfo, day_start_hour: int) -> date:
-    """The gaming day (partition) of an event: that of its round end, on the server's clock."""
-    return gaming_day_of_epoch(round_end_unix, tz, day_start_hour)
-
-
-# --------------------------------------------------------------------------------------- records
-
-
-class RosterPlayer(NamedTuple):
-    """One player on a side at round end. ``guid`` may be empty (bots, clients without cl_guid)."""
-
-    guid: str
-    name: str
-
-
-class LuaPause(NamedTuple):
-    """One closed pause as the Lua reports it (epoch seconds, ``seconds`` >= 1)."""
-
-    n: int
-    start_unix: int
-    end_unix: int
-    seconds: int
-
-
-@dataclass(frozen=True, slots=True)
-class SpawnStat:
-    """Per-player respawn figures for one round (only players with spawns or deaths)."""
-
-    guid: str
-    name: str
-    spawns: int
-    deaths: int
-    dead_seconds: int
-    avg_respawn_seconds: int
-    max_respawn_seconds: int
-
-
-class LuaRoundKey(NamedTuple):
-    """Identity of a real round end; both sources of the same round share it."""
-
-    map_key: str
-    round_number: int
-    round_start_unix: int
-    round_end_unix: int
-
-
-@dataclass(frozen=True, slots=True)
-class LuaRoundEnd:
-    """One normalised Lua round-end event, whichever source it came from.
-
-    Optional figures are ``None`` when the source did not carry them (as opposed to a sent zero),
-    so the merge can fill them from the other source. Side codes use 0 for "unknown".
-    """
-
-    source: str
-    map_name: str
-    map_key: str
-    round_number: int
-    round_start_unix: int
-    round_end_unix: int
-    actual_duration_seconds: int | None
-    total_pause_seconds: int | None
-    pause_count: int | None
-    pauses: tuple[LuaPause, ...]
-    end_reason: EndReason
-    end_reason_raw: str | None
-    winner_team: int
-    defender_team: int
-    timelimit_minutes: float | None
-    warmup_seconds: int | None
-    warmup_start_unix: int | None
-    surrender_team: int
-    surrender_caller_guid: str | None
-    surrender_caller_name: str | None
-    axis_score: int | None
-    allies_score: int | None
-    axis_players: tuple[RosterPlayer, ...]
-    allies_players: tuple[RosterPlayer, ...]
-    spawn_stats: tuple[SpawnStat, ...]
-    lua_version: str | None
-    message_id: str | None
-    warnings: tuple[str, ...]
-
-    @property
-    def key(self) -> LuaRoundKey:
-        return LuaRoundKey(
-            self.map_key, self.round_number, self.round_start_unix, self.round_end_unix
-        )
-
-
-class RejectReason(StrEnum):
-    """Stable codes for quarantined input; each quarantined event carries one plus a detail."""
-
-    MALFORMED_JSON = "malformed_json"
-    WRONG_TYPE = "wrong_type"
-    MISSING_FIELD = "missing_field"
-    INVALID_VALUE = "invalid_value"
-    INVALID_ROUND = "invalid_round"
-    INVALID_MAP_NAME = "invalid_map_name"
-    OVERSIZED_INPUT = "oversized_input"
-    OVERSIZED_ROSTER = "oversized_roster"
-
-
-@dataclass(frozen=True, slots=True)
-class LuaRejection:
-    """Input that could not become an event; the landed file stays, so nothing is lost."""
-
-    reason: RejectReason
-    detail: str
-
-
-@dataclass(frozen=True, slots=True)
-class IgnoredMessage:
-    """A valid webhook body that is not a round end (e.g. an objective live ping)."""
-
-    kind: str
-    detail: str
-
-
-class EventRejected(Exception):
-    """Raised inside the parsers to abort with a reason; becomes a ``LuaRejection`` at the edge."""
-
-    def __init__(self, reason: RejectReason, detail: str) -> None:
-        super().__init__(f"{reason.value}: {detail}")
-        self.reason = reason
-        self.detail = detail
-
-    def as_rejection(self) -> LuaRejection:
-        return LuaRejection(self.reason, self.detail)
-
-
-# ------------------------------------------------------------------------------------- the merge
-
-
-@dataclass(frozen=True, slots=True)
-class EventProvenance:
-    """Where an event came from: the landed file, its sha256, and when it landed (epoch s)."""
-
-    file_name: str
-    sha256: str
-    received_at: int
-
-
-@dataclass(frozen=True, slots=True)
-class LuaRoundTeam:
-    """One row of ``lua_round_teams``: a real round end after merging all its deliveries."""
-
-    map_key: str
-    round_number: int
-    round_start_unix: int
-    round_end_unix: int
-    map_name: str
-    actual_duration_seconds: int | None
-    total_pause_seconds: int | None
-    pause_count: int | None
-    pauses: tuple[LuaPause, ...]
-    end_reason: EndReason
-    end_reason_raw: str | None
-    winner_team: int
-    defender_team: int
-    timelimit_minutes: float | None
-    warmup_seconds: int | None
-    warmup_start_unix: int | None
-    surrender_team: int
-    surrender_caller_guid: str | None
-    surrender_caller_name: str | None
-    axis_score: int | None
-    allies_score: int | None
-    axis_players: tuple[RosterPlayer, ...]
-    allies_players: tuple[RosterPlayer, ...]
-    lua_version: str | None
-    sources: tuple[str, ...]
-    event_count: int
-    first_seen_at: int
-    last_update_at: int
-    primary_file: str
-    primary_sha256: str
-    spawn_source_file: str | None
-    warnings: tuple[str, ...]
-
-    @property
-    def key(self) -> LuaRoundKey:
-        return LuaRoundKey(
-            self.map_key, self.round_number, self.round_start_unix, self.round_end_unix
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class LuaSpawnRow:
-    """One row of ``lua_spawn_stats``: a player's respawn figures for one round end."""
-
-    map_key: str
-    round_number: int
-    round_start_unix: int
-    round_end_unix: int
-    map_name: str
-    player_guid: str
-    player_name: str
-    spawn_count: int
-    death_count: int
-    dead_seconds: int
-    avg_respawn_seconds: int
-    max_respawn_seconds: int
-    source: str
-    source_file: str
-
-
-@dataclass(frozen=True, slots=True)
-class MergeResult:
-    """Rows plus the counts a Dagster asset reports as metadata."""
-
-    teams: tuple[LuaRoundTeam, ...]
-    spawn_rows: tuple[LuaSpawnRow, ...]
-    duplicates_merged: int
-    events_by_source: dict[str, int]
-    rows_by_sources: dict[str, int]
-    """Rows keyed by which sources saw them: ``webhook``, ``gametime`` or ``webhook+gametime``."""
 
 
 def _source_rank(source: str) -> int:

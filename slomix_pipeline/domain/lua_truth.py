@@ -15,12 +15,9 @@ without a Lua row, the link reason code, never a bare "NO LUA DATA".
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from slomix_pipeline.domain import stopwatch as sw
-
-if TYPE_CHECKING:  # linking re-exports this module: import its types for annotations only
-    from slomix_pipeline.domain.linking import RoundLink
+from slomix_pipeline.domain.linking.records import RoundLink
 
 SOURCE_LUA = sw.SRC_LUA
 SOURCE_STATS = sw.SRC_HEADER
@@ -183,8 +180,8 @@ def _map_limit(facts: RoundFacts, lua: LuaFacts | None) -> tuple[int | None, str
 def effective_round(facts: RoundFacts, link: RoundLink, lua: LuaFacts | None) -> EffectiveRound:
     """Judge a round from its header and its linked Lua row (``lua`` None: not linked).
 
-    ``link`` is the round's :class:`~slomix_pipeline.domain.linking.RoundLink`; its reason code
-    becomes the duration reason and timing status of an unlinked round.
+    ``link`` is the round's :class:`~slomix_pipeline.domain.linking.records.RoundLink`; its
+    reason code becomes the duration reason and timing status of an unlinked round.
     """
     link_reason = link.reason
     linked = lua is not None and link.lua_round_id is not None

@@ -26,13 +26,13 @@ RULE_VERSIONS: dict[str, int] = {
     "round_identity": 1,  # domain/round_identity.py
     "r2_differential": 1,  # domain/differential.py: R2 rows hold R2-only values
     "pairing": 1,  # domain/pairing.py: R1/R2 pairing window
-    "lua_events": 1,  # domain/lua_events.py
+    "lua_events": 1,  # domain/lua_events.py (merge) + lua_records/values/end_reason.py
     "lua_truth": 1,  # domain/lua_truth.py + lua_cap.py: merged round ends
     "proximity": 1,  # domain/proximity.py
-    "linking": 1,  # domain/linking.py: stats round <-> Lua round end
+    "linking": 1,  # domain/linking/: stats round <-> Lua round end
     "sessions": 1,  # domain/sessions.py: session gap, membership
     "aggregates": 1,  # domain/aggregates.py + scoring.py + stopwatch.py
-    "gates": 1,  # domain/gates.py + gate_coverage.py: verdicts that block sessions
+    "gates": 1,  # domain/gates/ + gate_coverage.py: verdicts that block sessions
     "publish_render": 1,  # publish/render.py + embeds.py: what a Discord post says
     "proximity_sections": 1,  # formats/proximity_sections/ + domain/proximity_capabilities.py
     "endstats_parser": 1,  # formats/endstats.py

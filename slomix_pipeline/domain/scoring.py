@@ -45,7 +45,7 @@ DRAW = "draw"
 
 @dataclass(frozen=True, slots=True)
 class Half:
-    """One half as scoring sees it (effective values, see ``domain.linking.effective_round``).
+    """One half as scoring sees it (effective values, see ``domain.lua_truth.effective_round``).
 
     ``time_seconds`` is the stopwatch time of the half (the stats clock: the attackers' time, or
     the limit after a hold or surrender); ``limit_seconds`` the limit in force (R2: R1's time).

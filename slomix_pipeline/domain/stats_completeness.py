@@ -40,7 +40,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from slomix_pipeline.domain.gates import GateFailure, GateResult
+from slomix_pipeline.domain.gates.verdicts import GateFailure, GateResult
 
 __all__ = [
     "NOT_IN_ROUND",

@@ -19,13 +19,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from slomix_pipeline.domain.lua_events import (
-    SOURCE_GAMETIME,
-    EventRejected,
-    LuaRejection,
-    LuaRoundEnd,
-    RejectReason,
-)
+from slomix_pipeline.domain.lua_records import SOURCE_GAMETIME, LuaRoundEnd
+from slomix_pipeline.domain.lua_rejections import EventRejected, LuaRejection, RejectReason
 from slomix_pipeline.formats.webhook import (
     MAX_BODY_BYTES,
     RoundDraft,

@@ -45,7 +45,8 @@ from pathlib import Path
 
 from slomix_pipeline.config import Settings
 from slomix_pipeline.domain.gaming_day import gaming_day_of_epoch, gaming_day_of_local
-from slomix_pipeline.domain.lua_events import LuaRoundEnd, gaming_day_of
+from slomix_pipeline.domain.lua_records import LuaRoundEnd
+from slomix_pipeline.domain.lua_values import gaming_day_of
 from slomix_pipeline.formats.gametime import MAX_GAMETIME_BYTES, parse_gametime_file
 from slomix_pipeline.formats.lua_day_hint import round_end_hint
 from slomix_pipeline.formats.stats_file import classify_stats_filename

@@ -51,7 +51,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from slomix_pipeline.domain.lua_events import EventRejected, LuaRejection
+from slomix_pipeline.domain.lua_rejections import EventRejected, LuaRejection
 from slomix_pipeline.formats.webhook import (
     MAX_BODY_BYTES,
     is_stats_ready,

@@ -13,15 +13,13 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from slomix_pipeline.domain.gate_coverage import STATS_FILE_MISSING
-from slomix_pipeline.domain.gates import (
-    WS0_ORPHAN_R2,
-    WS1C_FILE_UNLINKED,
-    lua_label,
-)
+from slomix_pipeline.domain.gates.ws0_records import WS0_ORPHAN_R2
+from slomix_pipeline.domain.gates.ws1_records import lua_label
+from slomix_pipeline.domain.gates.ws1c_records import WS1C_FILE_UNLINKED
 from slomix_pipeline.domain.identity import round_key
 from slomix_pipeline.domain.maps import map_key
 from slomix_pipeline.formats.acknowledgements import Acknowledgement
-from slomix_pipeline.ingest.lua_events import match_id_of
+from slomix_pipeline.ingest.lua_identity import match_id_of
 from slomix_pipeline.sample_data.model import SimCorpus
 from slomix_pipeline.sample_data.proximity_files import proximity_truth
 

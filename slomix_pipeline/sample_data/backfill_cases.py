@@ -32,7 +32,7 @@ from datetime import date
 from pathlib import Path
 
 from slomix_pipeline.domain.identity import round_key
-from slomix_pipeline.domain.lua_events import map_key
+from slomix_pipeline.domain.lua_values import map_key
 from slomix_pipeline.landing.zone import (
     GAMETIMES_FOLDER,
     PROXIMITY_FOLDER,

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from slomix_pipeline.domain.identity import stable_id
-from slomix_pipeline.domain.lua_events import map_key
+from slomix_pipeline.domain.lua_values import map_key
 from slomix_pipeline.landing.zone import (
     GAMETIMES_FOLDER,
 )

@@ -36,7 +36,7 @@ from slomix_pipeline.defs.verdicts import INTEGRITY_GATES
 from slomix_pipeline.domain import gaming_day
 from slomix_pipeline.domain.gates import lua_label
 from slomix_pipeline.domain.maps import map_key
-from slomix_pipeline.ingest.lua_events import match_id_of
+from slomix_pipeline.ingest.lua_identity import match_id_of
 from slomix_pipeline.landing.zone import PROXIMITY_FOLDER, WEBHOOK_FOLDER
 from slomix_pipeline.runner import landed_stats_days, materialize_range, range_tags
 from slomix_pipeline.sample_data import generate_landing_zone

@@ -7,7 +7,8 @@ import random
 
 import pytest
 
-from slomix_pipeline.domain.linking import (
+from slomix_pipeline.domain.linking.link import link_rounds
+from slomix_pipeline.domain.linking.reasons import (
     AMBIGUOUS,
     LATE_PENDING,
     LINKED,
@@ -16,29 +17,32 @@ from slomix_pipeline.domain.linking import (
     METHOD_EXACT_START,
     NEVER_RECEIVED,
     PROXIMITY_NOT_LOADED,
+    UNLINKED_CANDIDATE,
+)
+from slomix_pipeline.domain.linking.records import (
+    LinkSettings,
+    LuaRoundRef,
+    ProximityRef,
+    RoundLink,
+    StatsRoundRef,
+)
+from slomix_pipeline.domain.lua_truth import (
+    SOURCE_DERIVED,
     SOURCE_LUA,
     SOURCE_NONE,
     SOURCE_STATS,
     SOURCE_STATS_CLOCK,
     SOURCE_STATS_DURATION,
     TIMING_DISCREPANCY,
-    UNLINKED_CANDIDATE,
     WHY_ABOVE_LIMIT,
     WHY_ENGINE_MEASURED,
     WHY_HEADER_MS_UNUSABLE,
-    LinkSettings,
     LuaFacts,
-    LuaRoundRef,
     PlayerTime,
-    ProximityRef,
     RoundFacts,
-    RoundLink,
-    StatsRoundRef,
     effective_player_time,
     effective_round,
-    link_rounds,
 )
-from slomix_pipeline.domain.lua_truth import SOURCE_DERIVED
 
 T0 = 1_770_750_000  # an evening in February 2026
 LATER = T0 + 86_400  # "now", long after every round: nothing is pending

@@ -10,20 +10,24 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from slomix_pipeline.domain.lua_events import (
+from slomix_pipeline.domain.lua_end_reason import (
+    EndReason,
+    is_known_end_reason,
+    normalise_end_reason,
+)
+from slomix_pipeline.domain.lua_events import merge_round_ends
+from slomix_pipeline.domain.lua_merged_rows import EventProvenance
+from slomix_pipeline.domain.lua_records import (
     SOURCE_GAMETIME,
     SOURCE_WEBHOOK,
-    EndReason,
-    EventProvenance,
     LuaPause,
     LuaRoundEnd,
     RosterPlayer,
     SpawnStat,
+)
+from slomix_pipeline.domain.lua_values import (
     gaming_day_of,
-    is_known_end_reason,
     map_key,
-    merge_round_ends,
-    normalise_end_reason,
     normalise_round,
     normalise_side,
     strip_control_chars,

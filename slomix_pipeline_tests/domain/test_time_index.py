@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from slomix_pipeline.domain.linking import StatsRoundRef
+from slomix_pipeline.domain.linking.records import StatsRoundRef
 from slomix_pipeline.domain.time_index import TimeIndex
 
 

@@ -20,7 +20,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from slomix_pipeline.domain.lua_events import LuaRejection, LuaRoundEnd
+from slomix_pipeline.domain.lua_records import LuaRoundEnd
+from slomix_pipeline.domain.lua_rejections import LuaRejection
 from slomix_pipeline.formats.acknowledgements import AcknowledgementsError, parse_acknowledgements
 from slomix_pipeline.formats.gametime import parse_gametime_file
 from slomix_pipeline.formats.limits import INT32_MAX, INT64_MAX

@@ -7,14 +7,9 @@ from typing import Any
 
 import pytest
 
-from slomix_pipeline.domain.lua_events import (
-    EndReason,
-    LuaRejection,
-    LuaRoundEnd,
-    RejectReason,
-    RosterPlayer,
-    SpawnStat,
-)
+from slomix_pipeline.domain.lua_end_reason import EndReason
+from slomix_pipeline.domain.lua_records import LuaRoundEnd, RosterPlayer, SpawnStat
+from slomix_pipeline.domain.lua_rejections import LuaRejection, RejectReason
 from slomix_pipeline.formats.gametime import parse_gametime_file, safe_map_name
 from slomix_pipeline.formats.webhook import parse_webhook_body
 

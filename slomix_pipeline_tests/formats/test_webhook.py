@@ -7,16 +7,9 @@ from typing import Any
 
 import pytest
 
-from slomix_pipeline.domain.lua_events import (
-    EndReason,
-    IgnoredMessage,
-    LuaPause,
-    LuaRejection,
-    LuaRoundEnd,
-    RejectReason,
-    RosterPlayer,
-    SpawnStat,
-)
+from slomix_pipeline.domain.lua_end_reason import EndReason
+from slomix_pipeline.domain.lua_records import LuaPause, LuaRoundEnd, RosterPlayer, SpawnStat
+from slomix_pipeline.domain.lua_rejections import IgnoredMessage, LuaRejection, RejectReason
 from slomix_pipeline.formats.webhook import MAX_BODY_BYTES, parse_webhook_body
 
 AXIS = [{"guid": "AB12CD34AB12CD34AB12CD34AB12CD34", "name": "vid"}, {"guid": "", "name": "bot"}]

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from slomix_pipeline.config import Settings, load_settings
-from slomix_pipeline.domain.linking import METHOD_END_TOLERANCE, METHOD_EXACT_START
+from slomix_pipeline.domain.linking.reasons import METHOD_END_TOLERANCE, METHOD_EXACT_START
 from slomix_pipeline.ingest.linking import link_days
 from slomix_pipeline.ingest.lua_events import build_lua_round_teams_days, ingest_lua_source_days
 from slomix_pipeline.ingest.proximity import ingest_proximity_days

@@ -16,18 +16,17 @@ import pytest
 from sqlalchemy import Engine, select
 
 from slomix_pipeline.config import Settings, load_settings
-from slomix_pipeline.domain.lua_events import LuaRoundEnd
+from slomix_pipeline.domain.lua_records import LuaRoundEnd
 from slomix_pipeline.formats.gametime import parse_gametime_file
 from slomix_pipeline.formats.webhook import parse_webhook_body
+from slomix_pipeline.ingest.lua_event_json import event_from_json, event_to_json
 from slomix_pipeline.ingest.lua_events import (
-    ARRIVAL_MARGIN_SECONDS,
     build_lua_round_teams_days,
-    event_from_json,
-    event_to_json,
     ingest_lua_source_days,
-    lua_round_id,
     plan_lua_source_days,
 )
+from slomix_pipeline.ingest.lua_identity import lua_round_id
+from slomix_pipeline.ingest.lua_plan import ARRIVAL_MARGIN_SECONDS
 from slomix_pipeline.landing.zone import (
     GAMETIMES_FOLDER,
     WEBHOOK_FOLDER,
@@ -374,7 +373,7 @@ def test_event_json_is_lossless_and_deterministic() -> None:
 
 def test_window_uses_the_latest_landing_evidence() -> None:
     """Files are skipped unread only when mtime, ctime and a gametime name stamp are all old."""
-    from slomix_pipeline.ingest.lua_events import _latest_evidence
+    from slomix_pipeline.ingest.lua_plan import _latest_evidence
     from slomix_pipeline.landing.zone import LandedFile
 
     old, new = 1_000_000_000, 1_800_000_000

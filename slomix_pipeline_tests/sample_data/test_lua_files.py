@@ -11,7 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from slomix_pipeline.domain.lua_events import IgnoredMessage, LuaRejection, LuaRoundEnd
+from slomix_pipeline.domain.lua_records import LuaRoundEnd
+from slomix_pipeline.domain.lua_rejections import IgnoredMessage, LuaRejection
 from slomix_pipeline.formats.gametime import parse_gametime_file
 from slomix_pipeline.formats.webhook import parse_webhook_body
 from slomix_pipeline.landing.receiver import create_app

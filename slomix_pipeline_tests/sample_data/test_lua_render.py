@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from slomix_pipeline.domain.lua_events import EndReason, LuaRoundEnd, RosterPlayer, SpawnStat
+from slomix_pipeline.domain.lua_end_reason import EndReason
+from slomix_pipeline.domain.lua_records import LuaRoundEnd, RosterPlayer, SpawnStat
 from slomix_pipeline.formats.gametime import parse_gametime_file
 from slomix_pipeline.formats.webhook import parse_webhook_body
 from slomix_pipeline.sample_data.lua_render import (

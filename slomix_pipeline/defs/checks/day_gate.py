@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 from slomix_pipeline.defs.checks.render import emit
 from slomix_pipeline.defs.partitions import gaming_days, partition_days
 from slomix_pipeline.defs.resources import GatesResource, WarehouseResource
-from slomix_pipeline.domain.gates import GateResult, Summarizer
+from slomix_pipeline.domain.gates.verdicts import GateResult, Summarizer
 
 Days = Sequence[date]
 """The gaming days of one check run (one partition or a range)."""

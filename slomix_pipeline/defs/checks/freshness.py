@@ -27,7 +27,8 @@ from slomix_pipeline.defs.checks.render import single_result
 from slomix_pipeline.defs.resources import GatesResource, WarehouseResource
 from slomix_pipeline.defs.sensors.settings import default_sensor_status
 from slomix_pipeline.domain import gaming_day
-from slomix_pipeline.domain.gates import ActiveHours, freshness_gate, parse_active_hours
+from slomix_pipeline.domain.gates.active_hours import ActiveHours, parse_active_hours
+from slomix_pipeline.domain.gates.freshness import freshness_gate
 from slomix_pipeline.settings_model import read_env
 from slomix_pipeline.warehouse.gate_reads import read_newest_round
 

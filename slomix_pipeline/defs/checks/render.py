@@ -33,7 +33,7 @@ from dagster._core.definitions.asset_checks.asset_check_evaluation import (
 
 from slomix_pipeline.defs.resources import GatesResource
 from slomix_pipeline.defs.tables import Listing, table
-from slomix_pipeline.domain.gates import (
+from slomix_pipeline.domain.gates.verdicts import (
     GateFailure,
     GateResult,
     Summarizer,

@@ -11,10 +11,9 @@ from sqlalchemy.engine import Connection
 
 from slomix_pipeline.defs.checks.day_gate import Days, Verdicts, day_gate_check
 from slomix_pipeline.defs.resources import GatesResource
-from slomix_pipeline.domain.gates import (
-    orphan_r2_gate,
+from slomix_pipeline.domain.gates.ws0_orphan_r2 import orphan_r2_gate, summarize_orphan_r2
+from slomix_pipeline.domain.gates.ws0_round_contract import (
     round_contract_gate,
-    summarize_orphan_r2,
     summarize_round_contract,
 )
 from slomix_pipeline.warehouse.gate_reads import read_contract_rounds, read_negative_values

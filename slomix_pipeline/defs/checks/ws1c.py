@@ -10,12 +10,11 @@ from sqlalchemy.engine import Connection
 
 from slomix_pipeline.defs.checks.day_gate import Days, Verdicts, day_gate_check
 from slomix_pipeline.defs.resources import GatesResource
-from slomix_pipeline.domain.gates import (
+from slomix_pipeline.domain.gates.ws1c_proximity_links import (
     proximity_link_gate,
     summarize_proximity_links,
-    summarize_unique_keys,
-    unique_keys_gate,
 )
+from slomix_pipeline.domain.gates.ws1c_unique_keys import summarize_unique_keys, unique_keys_gate
 from slomix_pipeline.warehouse.gate_reads import (
     read_duplicate_keys,
     read_proximity_files,

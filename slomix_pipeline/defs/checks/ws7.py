@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 
 from slomix_pipeline.defs.checks.day_gate import Days, Verdicts, day_gate_check
 from slomix_pipeline.defs.resources import GatesResource
-from slomix_pipeline.domain.gates import kill_assists_gate, summarize_kill_assists
+from slomix_pipeline.domain.gates.ws7_kill_assists import kill_assists_gate, summarize_kill_assists
 from slomix_pipeline.warehouse.gate_reads import SessionViews, read_session_views
 
 

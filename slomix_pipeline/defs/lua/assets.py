@@ -16,12 +16,9 @@ from slomix_pipeline.defs.day_metadata import finish
 from slomix_pipeline.defs.lua.metadata import round_teams_metadata, source_metadata
 from slomix_pipeline.defs.partitions import partition_days
 from slomix_pipeline.defs.resources import LandingZoneResource, WarehouseResource
-from slomix_pipeline.domain.lua_events import SOURCE_GAMETIME, SOURCE_WEBHOOK
-from slomix_pipeline.ingest.lua_events import (
-    LuaIngestReport,
-    build_lua_round_teams_days,
-    ingest_lua_source_days,
-)
+from slomix_pipeline.domain.lua_records import SOURCE_GAMETIME, SOURCE_WEBHOOK
+from slomix_pipeline.ingest.lua_events import build_lua_round_teams_days, ingest_lua_source_days
+from slomix_pipeline.ingest.lua_ingest_report import LuaIngestReport
 from slomix_pipeline.warehouse import schema_lua
 
 _GROUP = "lua"

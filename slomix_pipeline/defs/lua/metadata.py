@@ -9,7 +9,8 @@ from typing import Any
 import dagster as dg
 
 from slomix_pipeline.defs.tables import Listing, table
-from slomix_pipeline.ingest.lua_events import LuaBuildReport, LuaIngestReport
+from slomix_pipeline.ingest.lua_build_report import LuaBuildReport
+from slomix_pipeline.ingest.lua_ingest_report import LuaIngestReport
 
 _PREVIEW_ROWS = 40
 _LISTED_ROWS = 50

@@ -15,7 +15,7 @@ from typing import Any
 import dagster as dg
 
 from slomix_pipeline.defs.tables import table
-from slomix_pipeline.ingest.linking import LinkReport
+from slomix_pipeline.ingest.link_report import LinkReport
 from slomix_pipeline.ingest.sessions import SessionReport
 
 _PREVIEW_ROWS = 40

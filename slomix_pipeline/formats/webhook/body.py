@@ -6,12 +6,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from slomix_pipeline.domain.lua_events import (
-    SOURCE_WEBHOOK,
+from slomix_pipeline.domain.lua_records import SOURCE_WEBHOOK, LuaRoundEnd
+from slomix_pipeline.domain.lua_rejections import (
     EventRejected,
     IgnoredMessage,
     LuaRejection,
-    LuaRoundEnd,
     RejectReason,
 )
 from slomix_pipeline.formats.webhook.draft import RoundDraft, first_embed, read_embed

@@ -7,12 +7,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from slomix_pipeline.domain.lua_events import (
-    LuaPause,
-    RejectReason,
-    RosterPlayer,
-    SpawnStat,
-)
+from slomix_pipeline.domain.lua_records import LuaPause, RosterPlayer, SpawnStat
+from slomix_pipeline.domain.lua_rejections import RejectReason
 from slomix_pipeline.formats.webhook.fields import field_map, int_field, lookup, optional_int
 from slomix_pipeline.formats.webhook.lists import read_pauses, read_roster, read_spawn_stats
 from slomix_pipeline.formats.webhook.values import parse_float_text, reject

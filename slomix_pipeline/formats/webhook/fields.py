@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from slomix_pipeline.domain.lua_events import (
-    RejectReason,
-)
+from slomix_pipeline.domain.lua_rejections import RejectReason
 from slomix_pipeline.formats.webhook.values import parse_int_text, reject
 
 # Embed field names (case-folded), best first; later entries are pre-v1.2 / alternative names.

@@ -6,19 +6,18 @@ integer range become ``None`` plus a warning, so a garbled score never costs the
 
 from __future__ import annotations
 
-from slomix_pipeline.domain.lua_events import (
+from slomix_pipeline.domain.lua_end_reason import is_known_end_reason, normalise_end_reason
+from slomix_pipeline.domain.lua_records import LuaRoundEnd
+from slomix_pipeline.domain.lua_rejections import RejectReason
+from slomix_pipeline.domain.lua_values import (
     MAX_EPOCH,
     MAX_GUID_CHARS,
     MAX_MAP_CHARS,
     MAX_NAME_CHARS,
     MAX_PLAYERS,
     SHORT_ROUND_SECONDS,
-    LuaRoundEnd,
-    RejectReason,
     has_control_chars,
-    is_known_end_reason,
     map_key,
-    normalise_end_reason,
     normalise_round,
     normalise_side,
 )

@@ -9,16 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from slomix_pipeline.domain.lua_events import (
+from slomix_pipeline.domain.lua_records import LuaPause, RosterPlayer, SpawnStat
+from slomix_pipeline.domain.lua_rejections import EventRejected, RejectReason
+from slomix_pipeline.domain.lua_values import (
     MAX_GUID_CHARS,
     MAX_NAME_CHARS,
     MAX_PAUSES,
     MAX_PLAYERS,
-    EventRejected,
-    LuaPause,
-    RejectReason,
-    RosterPlayer,
-    SpawnStat,
 )
 from slomix_pipeline.formats.limits import (
     INT32_MAX,

@@ -11,12 +11,8 @@ import math
 import re
 from typing import Any
 
-from slomix_pipeline.domain.lua_events import (
-    EventRejected,
-    RejectReason,
-    has_control_chars,
-    strip_control_chars,
-)
+from slomix_pipeline.domain.lua_rejections import EventRejected, RejectReason
+from slomix_pipeline.domain.lua_values import has_control_chars, strip_control_chars
 from slomix_pipeline.formats.limits import (
     MAX_INT_DIGITS,
     MAX_JSON_DEPTH,
