@@ -520,6 +520,16 @@ def test_freshness_stale_and_no_files() -> None:
     assert none.reason_counts() == {g.FRESHNESS_NO_FILES: 1}
 
 
+def test_an_all_day_window_does_not_restart_at_midnight() -> None:
+    # A server quiet since 20:00 is late at 00:30 too: midnight is not a fresh start.
+    quiet = _fresh("2026-02-11T00:30:00", "2026-02-10T20:00:00", hours="00:00-24:00")
+    assert quiet.reason_counts() == {g.FRESHNESS_STALE: 1}
+    assert "active all day" in quiet.failures[0].detail
+    assert _fresh("2026-02-11T00:30:00", "2026-02-11T00:10:00", hours="00:00-24:00").passed
+    nothing = _fresh("2026-02-11T00:05:00", None, hours="00:00-00:00")
+    assert nothing.reason_counts() == {g.FRESHNESS_NO_FILES: 1}
+
+
 def test_parse_active_hours() -> None:
     assert g.parse_active_hours("00:00-24:00").window_start(datetime(2026, 2, 10, 3)) is not None
     all_day = g.parse_active_hours("00:00-00:00")

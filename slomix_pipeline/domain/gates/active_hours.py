@@ -20,6 +20,11 @@ class ActiveHours:
     start: time
     end: time
 
+    @property
+    def all_day(self) -> bool:
+        """``00:00-24:00`` (or any ``X-X``): always active, so no window ever restarts."""
+        return self.start == self.end
+
     def window_start(self, local: datetime) -> datetime | None:
         """Start of the window ``local`` is in (naive server-local time), or None if outside."""
         start_today = datetime.combine(local.date(), self.start)

@@ -53,9 +53,8 @@ def freshness_gate(
     }
     failures: list[GateFailure] = []
     if start is not None:
-        start_unix = int(start.replace(tzinfo=tz).timestamp())
-        since = max(start_unix, newest_file_unix or start_unix)
-        if now_unix - since > window_s:
+        late = _late(now_unix, newest_file_unix, start, active_hours, window_s, tz)
+        if late:
             if newest_file_unix is None:
                 failures.append(
                     GateFailure("stats files", FRESHNESS_NO_FILES, "no stats round stored at all")
@@ -66,7 +65,33 @@ def freshness_gate(
                         "stats files",
                         FRESHNESS_STALE,
                         f"newest round {newest_label} is {(now_unix - newest_file_unix) // 60} "
-                        f"min old; active since {start:%H:%M}, window {window_s // 60} min",
+                        f"min old; active {_since_text(start, active_hours)}, "
+                        f"window {window_s // 60} min",
                     )
                 )
     return gate_result(failures, coverage, summarize_freshness)
+
+
+def _late(
+    now_unix: int,
+    newest_file_unix: int | None,
+    start: datetime,
+    active_hours: ActiveHours,
+    window_s: int,
+    tz: ZoneInfo,
+) -> bool:
+    """Whether more than ``window_s`` of active time has passed without a new file.
+
+    A daily window restarts the clock at its start (yesterday's last file says nothing about
+    tonight). An all-day window never restarts: midnight is not a fresh start, so a server
+    that went quiet at 20:00 is late at 00:30 too.
+    """
+    if active_hours.all_day:
+        return newest_file_unix is None or now_unix - newest_file_unix > window_s
+    start_unix = int(start.replace(tzinfo=tz).timestamp())
+    since = max(start_unix, newest_file_unix or start_unix)
+    return now_unix - since > window_s
+
+
+def _since_text(start: datetime, active_hours: ActiveHours) -> str:
+    return "all day" if active_hours.all_day else f"since {start:%H:%M}"
