@@ -15,6 +15,7 @@ from slomix_pipeline.defs.checks.render import emit
 from slomix_pipeline.defs.partitions import gaming_days, partition_days
 from slomix_pipeline.defs.resources import GatesResource, WarehouseResource
 from slomix_pipeline.domain.gates import kill_assists_gate, summarize_kill_assists
+from slomix_pipeline.ingest.day_chunks import day_chunks
 from slomix_pipeline.warehouse.gate_reads import SessionViews, read_session_views
 
 
@@ -36,10 +37,15 @@ def ws7_kill_assists(
     gates: GatesResource,
 ) -> Iterator[dg.AssetCheckResult | dg.AssetCheckEvaluation]:
     days = partition_days(context)
-    with warehouse.get_engine().connect() as conn:
-        views = read_session_views(conn, days)
     results = {}
-    for day in days:
-        v = views.get(day, SessionViews())
-        results[day] = kill_assists_gate(v.sessions, v.session_rounds, v.totals, v.graphs, v.rounds)
+    with warehouse.get_engine().connect() as conn:
+        # a chunk's player rows at a time: the whole history's three views at once held
+        # every session, graph and round row of seven years (issue 13)
+        for chunk in day_chunks(days):
+            views = read_session_views(conn, chunk)
+            for day in chunk:
+                v = views.get(day, SessionViews())
+                results[day] = kill_assists_gate(
+                    v.sessions, v.session_rounds, v.totals, v.graphs, v.rounds
+                )
     yield from emit(context, results, summarize_kill_assists, gates=gates)
