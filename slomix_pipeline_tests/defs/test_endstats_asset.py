@@ -57,9 +57,7 @@ def test_range_run_reports_and_check_passes_per_day(
         )
     assert result.success
     # each day's materialization carries that day's rows, not the range's report
-    per_day = {
-        m.partition: m.metadata for m in result.asset_materializations_for_node("endstats")
-    }
+    per_day = {m.partition: m.metadata for m in result.asset_materializations_for_node("endstats")}
     assert set(per_day) == {d.isoformat() for d in days}
     assert all(m["day"].text == day for day, m in per_day.items())
     assert sum(m["day_rows/endstats_files"].value for m in per_day.values()) == files
