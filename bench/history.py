@@ -4,6 +4,7 @@
     .venv/bin/python bench/history.py --rounds 1000   # one size only
     .venv/bin/python bench/history.py --rounds 10000 --timeout 300   # cap a slow (old) run
     .venv/bin/python bench/history.py --rounds 10000 --rss-steps     # peak RSS per step
+    .venv/bin/python bench/history.py --rounds 1000 --events         # events by type and asset
 
 For each size it generates a history with the sample generator (stats, Lua gametimes, webhook
 drops; proximity in the 1,000-round case only, as issue 13 asks), creates a fresh PostgreSQL
@@ -21,7 +22,9 @@ apart (11 nights every 4 weeks, 2.75 a week: a community that plays a few evenin
 Printed per rebuild: wall time, CPU (user + system of the child and everything it waited for),
 peak RSS (the largest resident set of any of those processes, ``ru_maxrss`` of the children),
 events written (rows of ``event_logs`` added) and instance growth (``pg_database_size`` of the
-instance database before/after; bytes per rebuild). PostgreSQL's own server CPU is not counted.
+instance database before/after; bytes per rebuild). PostgreSQL's own CPU is printed apart
+("+ PostgreSQL"): the backends of the two databases, sampled from ``/proc``
+(``bench/history_server.py``).
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from history_rss import StepRssSampler  # noqa: E402
+from history_server import ServerCpuSampler, event_breakdown  # noqa: E402
 
 ROUNDS_PER_NIGHT = 10
 NIGHT_GAPS = (2, 3, 2, 2, 3, 2, 3, 2, 2, 3, 4)  # 11 nights in 28 days
@@ -57,11 +61,12 @@ class Rebuild:
     exit_code: int | None
     wall: float
     cpu: float
-    peak_rss_mb: float
+    server_cpu: float
     events: int
     instance_bytes_before: int
     instance_bytes_after: int
     output_tail: str
+    peak_rss_mb: float
 
 
 def _create_database(admin_url: str, prefix: str) -> tuple[str, str]:
@@ -98,6 +103,21 @@ def _instance_figures(url: str) -> tuple[int, int]:
     return int(size), int(events)
 
 
+def _last_event_id(url: str) -> int:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        exists = conn.execute(text("SELECT to_regclass('event_logs') IS NOT NULL")).scalar_one()
+        last = (
+            conn.execute(text("SELECT coalesce(max(id), 0) FROM event_logs")).scalar_one()
+            if exists
+            else 0
+        )
+    engine.dispose()
+    return int(last)
+
+
 def _children_usage() -> tuple[float, float]:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
@@ -132,9 +152,12 @@ def rebuild(
     timeout: float,
     profile: Path | None,
     rss_steps: bool = False,
+    server: tuple[str, list[str]] | None = None,
+    breakdown: bool = False,
 ) -> Rebuild:
     """One ``slomix-pipeline materialize`` child; figures measured around it."""
     size_before, events_before = _instance_figures(instance_url)
+    last_id = _last_event_id(instance_url)
     # RUSAGE_CHILDREN only grows: run each rebuild from a fresh helper process so its figures
     # are its own (the helper waits for the CLI, so the CLI's usage is folded into the helper's).
     probe = (
@@ -175,16 +198,22 @@ def rebuild(
         text=True,
     )
     sampler = StepRssSampler(proc.pid, instance_url) if rss_steps else None
+    server_cpu = ServerCpuSampler(*server) if server else None
     stdout, stderr = proc.communicate()
     if proc.returncode != 0:
         raise subprocess.CalledProcessError(proc.returncode, proc.args, stdout, stderr)
     import json
 
     code, wall, cpu, rss, out = json.loads(stdout.strip().splitlines()[-1])
+    pg_cpu = server_cpu.stop() if server_cpu is not None else 0.0
     if sampler is not None:
         print(sampler.stop())
+    if breakdown:
+        print(event_breakdown(instance_url, last_id))
     size_after, events_after = _instance_figures(instance_url)
-    return Rebuild(code, wall, cpu, rss, events_after - events_before, size_before, size_after, out)
+    return Rebuild(
+        code, wall, cpu, pg_cpu, events_after - events_before, size_before, size_after, out, rss
+    )
 
 
 def run_size(
@@ -195,6 +224,7 @@ def run_size(
     cache: Path | None,
     profile: Path | None = None,
     rss_steps: bool = False,
+    breakdown: bool = False,
 ) -> bool:
     with tempfile.TemporaryDirectory(prefix="slomix-history-") as tmp:
         zone = (cache or Path(tmp)) / f"zone-{rounds}"
@@ -229,13 +259,17 @@ def run_size(
         try:
             for n in range(1, runs + 1):
                 spy = profile / f"rebuild-{rounds}-{n}.txt" if profile else None
-                r = rebuild(env, instance_url, Path(tmp), timeout, spy, rss_steps)
+                server = (admin_url, [warehouse_db, instance_db])
+                r = rebuild(
+                    env, instance_url, Path(tmp), timeout, spy, rss_steps, server, breakdown
+                )
                 growth = r.instance_bytes_after - r.instance_bytes_before
                 status = {0: "SUCCESS", None: f"TIMED OUT at {timeout:.0f} s"}.get(
                     r.exit_code, f"exit {r.exit_code}"
                 )
                 print(
-                    f"  rebuild {n}: {status}; wall {r.wall:.1f} s, CPU {r.cpu:.1f} s, "
+                    f"  rebuild {n}: {status}; wall {r.wall:.1f} s, CPU {r.cpu:.1f} s "
+                    f"(+ PostgreSQL {r.server_cpu:.1f} s), "
                     f"peak RSS {r.peak_rss_mb:.0f} MB, events written {r.events:,}, "
                     f"instance {r.instance_bytes_before / 1e6:.1f} -> "
                     f"{r.instance_bytes_after / 1e6:.1f} MB (+{growth / 1e6:.1f} MB, "
@@ -262,6 +296,9 @@ def main() -> int:
     parser.add_argument(
         "--rss-steps", action="store_true", help="sample the run's RSS per step (peak per step)"
     )
+    parser.add_argument(
+        "--events", action="store_true", help="events written by type and asset, with bytes"
+    )
     args = parser.parse_args()
     ok = True
     for rounds in args.rounds or [1000, 10000]:
@@ -274,6 +311,7 @@ def main() -> int:
                 args.cache,
                 args.profile,
                 args.rss_steps,
+                args.events,
             )
             and ok
         )

@@ -162,14 +162,15 @@ def _execute_streaming(
         repository_load_data=repository_load_data,
         asset_selection=frozenset(asset_selection),
     )
-    from slomix_pipeline.memory_trim import release_freed_memory
+    from slomix_pipeline.memory_trim import frozen_loaded_objects, release_freed_memory
 
     fold = VerdictFold()
-    for event in execute_run_iterator(loaded, run, instance):
-        if event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
-            fold.add(event.asset_check_evaluation_data)
-        elif event.event_type in _STEP_ENDS:  # steps run in this process: keep RSS flat
-            release_freed_memory()
+    with frozen_loaded_objects():  # each step's collection walks only what the steps allocated
+        for event in execute_run_iterator(loaded, run, instance):
+            if event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
+                fold.add(event.asset_check_evaluation_data)
+            elif event.event_type in _STEP_ENDS:  # steps run in this process: keep RSS flat
+                release_freed_memory()
     finished = instance.get_run_by_id(run.run_id)
     success = finished is not None and finished.status == dg.DagsterRunStatus.SUCCESS
     return run.run_id, success, fold.verdicts()

@@ -49,6 +49,12 @@ def touched_players(
     return set(reads.canonical_of(conn, guids).values()) | dirty
 
 
+def clear_players(conn: Connection, tables: Sequence[Any]) -> None:
+    """Empty the career tables before everyone is recomputed (a first run, new seasons)."""
+    for table in tables:
+        conn.execute(delete(table))
+
+
 def replace_players(
     conn: Connection,
     rows_by_table: Sequence[tuple[Any, Sequence[dict[str, Any]]]],

@@ -77,7 +77,8 @@ class _Parsed:
 
 @dataclass(slots=True)
 class EndstatsIngestReport:
-    """What one run did (input for asset metadata and tests)."""
+    """What one run did (input for asset metadata and tests): counts only, so a whole-history
+    run holds one chunk's ledger rows, not every file's (issue 13)."""
 
     days: list[date]
     files: int = 0
@@ -90,7 +91,6 @@ class EndstatsIngestReport:
     rows_written: dict[str, int] = field(default_factory=dict)
     reasons: Counter[str] = field(default_factory=Counter)
     guid_statuses: Counter[str] = field(default_factory=Counter)
-    ledger: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _read_rounds(conn: Connection, days: Sequence[date]) -> tuple[list[RoundRef], dict[int, date]]:
@@ -366,7 +366,6 @@ def _ingest_chunk(
         vs_rows.extend(versus)
         report.guid_statuses.update(statuses)
         ledger.append(_ledger_row(f))
-    report.ledger.extend(ledger)
     slices = [TableSlice(t, days) for t in schema_endstats.ENDSTATS_TABLES]
     rows_by_table = {
         schema_endstats.endstats_files.name: ledger,

@@ -237,6 +237,13 @@ def players_among(conn: Connection, only: Collection[str] | None) -> list[dict[s
     return [dict(r._mapping) for r in conn.execute(query)]
 
 
+def mapped_canonicals(conn: Connection) -> list[str]:
+    """Every canonical player the GUID map resolves to, sorted (a careers run for everyone)."""
+    m = ds.player_guid_map
+    query = select(m.c.canonical_guid).where(m.c.canonical_guid.is_not(None)).distinct()
+    return sorted(conn.execute(query).scalars())
+
+
 def canonical_of(conn: Connection, guids: Collection[str]) -> dict[str, str]:
     """``player_guid_map`` for ``guids`` only: GUID -> canonical key (resolved ones)."""
     m = ds.player_guid_map
@@ -244,13 +251,44 @@ def canonical_of(conn: Connection, guids: Collection[str]) -> dict[str, str]:
     return {g: c for g, c in conn.execute(query) if c is not None}
 
 
-def session_guid_sums(conn: Connection) -> list[Any]:
-    """Per stats GUID of ``session_player_stats``: sessions, rounds and summed counters (the
-    gate folds them through the map itself, independently of the career build)."""
+def session_guid_sums(conn: Connection, guids: Collection[str]) -> list[Any]:
+    """Per stats GUID of ``guids`` in ``session_player_stats``: sessions, rounds and summed
+    counters over their whole history (the careers gate folds them through the map itself,
+    independently of the career build)."""
     s = ss.session_player_stats
-    query = select(
-        s.c.player_guid, func.sum(s.c.rounds_played).label("rounds_played"), *_sums(s)
-    ).group_by(s.c.player_guid)
+    query = (
+        select(s.c.player_guid, func.sum(s.c.rounds_played).label("rounds_played"), *_sums(s))
+        .where(s.c.player_guid.in_(sorted(guids)))
+        .group_by(s.c.player_guid)
+    )
+    return list(conn.execute(query))
+
+
+def guid_map_among(conn: Connection, guids: Collection[str]) -> dict[str, str | None]:
+    """``player_guid_map`` rows of ``guids``: GUID -> canonical key (None: unresolved)."""
+    m = ds.player_guid_map
+    query = select(m.c.guid, m.c.canonical_guid).where(m.c.guid.in_(sorted(guids)))
+    return {guid: canonical for guid, canonical in conn.execute(query)}
+
+
+def members_of(conn: Connection, canonicals: Collection[str]) -> dict[str, str]:
+    """Every GUID mapped to one of ``canonicals``: GUID -> canonical key."""
+    m = ds.player_guid_map
+    query = select(m.c.guid, m.c.canonical_guid).where(m.c.canonical_guid.in_(sorted(canonicals)))
+    return {guid: canonical for guid, canonical in conn.execute(query)}
+
+
+def player_keys_among(conn: Connection, canonicals: Collection[str]) -> set[str]:
+    """The canonical keys of ``canonicals`` that have a ``players`` row."""
+    t = ds.players
+    query = select(t.c.canonical_guid).where(t.c.canonical_guid.in_(sorted(canonicals)))
+    return set(conn.execute(query).scalars())
+
+
+def season_rows_among(conn: Connection, canonicals: Collection[str], season: str) -> list[Any]:
+    """The ``player_season_stats`` rows of ``season`` for ``canonicals``."""
+    t = ds.player_season_stats
+    query = select(t).where(t.c.season == season, t.c.canonical_guid.in_(sorted(canonicals)))
     return list(conn.execute(query))
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
+from sqlalchemy import select
 
 from slomix_pipeline.config import load_settings
 from slomix_pipeline.defs.endstats.assets import endstats
@@ -55,10 +56,16 @@ def test_range_run_reports_and_check_passes_per_day(
             tags=range_tags(days[0], days[-1]),
         )
     assert result.success
-    meta = result.asset_materializations_for_node("endstats")[0].metadata
-    assert meta["files"].value == meta["files_linked"].value == files
-    assert meta["files_unlinked"].value == 0
-    assert meta["rows_written"].value["round_awards"] > 300
+    # each day's materialization carries that day's rows, not the range's report
+    per_day = {m.partition: m.metadata for m in result.asset_materializations_for_node("endstats")}
+    assert set(per_day) == {d.isoformat() for d in days}
+    assert all(m["day"].text == day for day, m in per_day.items())
+    assert sum(m["day_rows/endstats_files"].value for m in per_day.values()) == files
+    assert sum(m["day_rows/round_awards"].value for m in per_day.values()) > 300
+    assert all("files_linked" not in m for m in per_day.values())
+    with open_warehouse(warehouse_url).connect() as conn:
+        statuses = conn.execute(select(schema_endstats.endstats_files.c.status)).scalars().all()
+    assert statuses.count("linked") == files
     evaluations = {e.partition: e for e in result.get_asset_check_evaluations()}
     # A range run records one verdict per day and none for the range (docs/gates.md).
     assert set(evaluations) == {d.isoformat() for d in days}

@@ -191,3 +191,66 @@ def test_links_with_player_rows_in_one_day_chunks_equal_one_chunk(
     assert _snapshot(engine, tables) == expected
     assert chunked.rows_written == whole.rows_written
     assert chunked.players_clamped == whole.players_clamped
+
+
+def _built_sessions(zone, warehouse_url: str):  # type: ignore[no-untyped-def]
+    """A warehouse with the zone's sessions (stats, Lua, links, sessions): engine, days."""
+    from slomix_pipeline.ingest import sessions
+    from slomix_pipeline.ingest.linking import link_days
+
+    settings = load_settings({"SLOMIX_DATA_DIR": str(zone)})
+    days = landed_stats_days(zone, settings)
+    engine = open_warehouse(warehouse_url)
+    stats_files.ingest_stats_days(engine, zone, days, settings)
+    for source in sorted(lua_events.SOURCE_FOLDERS):
+        lua_events.ingest_lua_source_days(engine, zone, days, settings, source)
+    lua_events.build_lua_round_teams_days(engine, days)
+    link_days(engine, days, settings)
+    sessions.build_sessions_days(engine, days, settings)
+    return engine, days
+
+
+def test_ws7_views_read_by_day_equal_one_read(zone, warehouse_url: str) -> None:
+    """The WS7 check reads its range by chunk: each day's views must not depend on the others."""
+    from slomix_pipeline.warehouse.gate_reads import read_session_views
+
+    engine, days = _built_sessions(zone, warehouse_url)
+    with engine.connect() as conn:
+        whole = read_session_views(conn, days)
+        assert any(v.rounds for v in whole.values()), "the sample zone has sessions"
+        for day in days:
+            assert _views(read_session_views(conn, [day]).get(day)) == _views(whole.get(day)), day
+
+
+def _views(views) -> dict[str, list[str]] | None:  # type: ignore[no-untyped-def]
+    """A day's WS7 views, row order aside (SQL gives no order without ORDER BY)."""
+    if views is None:
+        return None
+    return {
+        "sessions": sorted(map(repr, views.sessions.items())),
+        **{
+            name: sorted(map(repr, getattr(views, name)))
+            for name in ("session_rounds", "totals", "graphs", "rounds")
+        },
+    }
+
+
+def test_careers_in_groups_of_one_player_equal_one_group(
+    zone, warehouse_url: str, monkeypatch
+) -> None:
+    from slomix_pipeline.ingest import careers
+    from slomix_pipeline.ingest.datasets import build_identity
+    from slomix_pipeline.warehouse import schema_datasets as ds
+
+    engine, days = _built_sessions(zone, warehouse_url)
+    build_identity(engine, (), days)
+    whole = careers.build_careers(engine, (), None)  # everyone, in one group
+    expected = _snapshot(engine, ds.CAREER_TABLES)
+    players = len({r[1] for r in expected[ds.player_season_stats.name]})
+    assert players > careers.PLAYERS_PER_CHUNK // 8 and whole.touched_players is None
+    monkeypatch.setattr(careers, "PLAYERS_PER_CHUNK", 1)
+    for run_days in (None, days):  # everyone again, then the players the days touch
+        grouped = careers.build_careers(engine, (), run_days)
+        assert _snapshot(engine, ds.CAREER_TABLES) == expected
+        assert grouped.written == whole.written
+        assert sum(grouped.rewritten.values()) == sum(whole.rewritten.values())

@@ -36,13 +36,8 @@ _RECOUNT = (
     "only when a rebuilt day removed a key's first or last appearance (never on tonight's "
     "live re-runs): that key's ledger rows, one per day it was seen"
 )
-_GATE = (
-    "TODO(issue 13): the datasets gates recheck every player's career against all session "
-    "rows; bound them to the players of the checked days (as careers are)"
-)
-
 ALLOWED: dict[tuple[str, str], str] = {
-    # careers (ingest/datasets.build_careers): per touched player, over their whole history
+    # careers (ingest/careers.build_careers): per touched player, over their whole history
     **{
         (f"slomix_pipeline.warehouse.dataset_reads.{fn}", table): _CAREER
         for fn, tables in {
@@ -92,8 +87,8 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("slomix_pipeline.ingest.identity_ledger._rebuild", "player_identity_days"): _LEDGER_FIRST,
     ("slomix_pipeline.ingest.identity_ledger._rebuild", "player_identity_keys"): _LEDGER_FIRST,
     ("slomix_pipeline.ingest.identity_ledger._recount", "player_identity_days"): _RECOUNT,
-    # the datasets gates (defs/datasets/checks.py)
-    ("slomix_pipeline.warehouse.dataset_reads.session_guid_sums", "session_player_stats"): _GATE,
+    # the careers gate (defs/datasets/checks.py): the checked days' players, whole careers
+    ("slomix_pipeline.warehouse.dataset_reads.session_guid_sums", "session_player_stats"): _CAREER,
 }
 
 HISTORY_WIDE_WRITERS: dict[str, str] = {

@@ -11,15 +11,21 @@ from sqlalchemy.engine import Connection
 from slomix_pipeline.defs.checks.day_gate import Days, Verdicts, day_gate_check
 from slomix_pipeline.defs.resources import GatesResource
 from slomix_pipeline.domain.gates.ws7_kill_assists import kill_assists_gate, summarize_kill_assists
+from slomix_pipeline.ingest.day_chunks import day_chunks
 from slomix_pipeline.warehouse.gate_reads import SessionViews, read_session_views
 
 
 def _judge_kill_assists(conn: Connection, days: Days, _gates: GatesResource) -> Verdicts:
-    views = read_session_views(conn, days)
     results = {}
-    for day in days:
-        v = views.get(day, SessionViews())
-        results[day] = kill_assists_gate(v.sessions, v.session_rounds, v.totals, v.graphs, v.rounds)
+    # a chunk's player rows at a time: the whole history's three views at once held every
+    # session, graph and round row of seven years (issue 13)
+    for chunk in day_chunks(days):
+        views = read_session_views(conn, chunk)
+        for day in chunk:
+            v = views.get(day, SessionViews())
+            results[day] = kill_assists_gate(
+                v.sessions, v.session_rounds, v.totals, v.graphs, v.rounds
+            )
     return results
 
 

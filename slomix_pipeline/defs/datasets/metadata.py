@@ -43,9 +43,13 @@ def column_schema(tables: Sequence[Table]) -> dg.TableSchema:
 
 
 def table_metadata(tables: Sequence[Table], written: Mapping[str, int]) -> dict[str, Any]:
-    """``dagster/column_schema``, ``dagster/row_count`` (of the first table) and rows per table."""
+    """``dagster/row_count`` (of the first table) and rows per table.
+
+    The column schema is the asset's definition metadata (``_common`` in ``assets.py``, the
+    catalog), not repeated here: a range run copies this metadata onto every day, and the
+    careers schema alone was 21 KB per day (53 MB of event log for a seven-year rebuild).
+    """
     return {
-        "dagster/column_schema": column_schema(tables),
         "dagster/row_count": int(written.get(tables[0].name, 0)),
         **{f"rows/{name}": int(count) for name, count in written.items()},
     }

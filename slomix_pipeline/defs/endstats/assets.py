@@ -2,8 +2,10 @@
 ``round_vs_stats`` and the ledger ``endstats_files``.
 
 All the work happens in :mod:`slomix_pipeline.ingest.endstats`; this function wires resources and
-reports. It depends on ``raw_stats_files`` because every file is linked to a ``rounds`` row and
-its names are resolved against that round's ``player_comprehensive_stats`` rows.
+reports (each day's rows per table on its partition, the range's report in the run log:
+``defs/day_metadata.py``). It depends on ``raw_stats_files`` because every file is linked to a
+``rounds`` row and its names are resolved against that round's ``player_comprehensive_stats``
+rows.
 """
 
 # No ``from __future__ import annotations`` here: Dagster inspects the annotations as written.
@@ -11,9 +13,11 @@ import dagster as dg
 
 from slomix_pipeline.config import load_settings
 from slomix_pipeline.defs.conditions import live_update_condition
+from slomix_pipeline.defs.day_metadata import finish
 from slomix_pipeline.defs.partitions import gaming_days, partition_days
 from slomix_pipeline.defs.resources import LandingZoneResource, WarehouseResource
 from slomix_pipeline.ingest.endstats import EndstatsIngestReport, ingest_endstats_days
+from slomix_pipeline.warehouse import schema_endstats
 
 
 def endstats_metadata(report: EndstatsIngestReport) -> dict:
@@ -54,9 +58,10 @@ def endstats(
     warehouse: WarehouseResource,
     landing: LandingZoneResource,
 ) -> dg.MaterializeResult:
-    report = ingest_endstats_days(
-        warehouse.get_engine(), landing.path(), partition_days(context), load_settings()
-    )
+    engine, days = warehouse.get_engine(), partition_days(context)
+    report = ingest_endstats_days(engine, landing.path(), days, load_settings())
     if report.unlinked:
         context.log.warning(f"{report.unlinked} endstats file(s) not linked to a stats round")
-    return dg.MaterializeResult(metadata=endstats_metadata(report))
+    # per day: that day's rows (a range's report copied onto each day listed every day of it)
+    tables = schema_endstats.ENDSTATS_TABLES
+    return finish(context, engine, days, tables, report=endstats_metadata(report))
