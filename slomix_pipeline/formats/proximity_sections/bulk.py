@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from slomix_pipeline.formats.proximity_sections.specs import SectionSpec
+from slomix_pipeline.formats.proximity_sections.spec_model import SectionSpec
 
 __all__ = ["BULK_MIN_ROWS", "read_bulk"]
 

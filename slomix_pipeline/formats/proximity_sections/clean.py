@@ -24,7 +24,7 @@ from typing import Any, overload
 import numpy as np
 
 from slomix_pipeline.formats.proximity_sections.bulk import _flags
-from slomix_pipeline.formats.proximity_sections.specs import SectionSpec
+from slomix_pipeline.formats.proximity_sections.spec_model import SectionSpec
 
 __all__ = ["LAZY_MIN_ROWS", "LazyRows", "read_flags", "typed_column"]
 

@@ -27,7 +27,7 @@ from slomix_pipeline.formats.proximity_sections.clean import (
     typed_column,
 )
 from slomix_pipeline.formats.proximity_sections.raw import raw_texts
-from slomix_pipeline.formats.proximity_sections.specs import SectionSpec
+from slomix_pipeline.formats.proximity_sections.spec_model import SectionSpec
 
 __all__ = ["ParsedSection", "SectionLines", "flag_ranges", "parse_section"]
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 import functools
 import re
 
-from slomix_pipeline.formats.proximity_sections.specs import SectionSpec
+from slomix_pipeline.formats.proximity_sections.spec_model import SectionSpec
 
 __all__ = ["RAW_QUOTE", "raw_pattern", "raw_texts"]
 

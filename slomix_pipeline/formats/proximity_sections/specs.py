@@ -2,14 +2,16 @@
 minimum field count (fields have only ever been appended), the upstream natural key and the
 plausible ranges that are *flagged*, never clamped (``proximity-v5-v6.md`` §0–§5).
 
-Field kinds: ``i`` integer, ``I`` integer written as a decimal (``int(float())``, e.g. objective
-coordinates), ``f`` finite float, ``s`` text (may be empty), ``o`` optional text (empty -> NULL),
-``oi``/``of`` optional integer/float, ``b`` ``1``/``0`` boolean.
+The field kinds and the spec's shape are in :mod:`.spec_model`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from slomix_pipeline.formats.proximity_sections.spec_model import (
+    FieldSpec,
+    SectionSpec,
+    section_spec,
+)
 
 __all__ = [
     "CAPABILITY_FLAGS",
@@ -21,66 +23,11 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class FieldSpec:
-    name: str
-    kind: str
-
-
-@dataclass(frozen=True, slots=True)
-class SectionSpec:
-    """How one section is read and stored."""
-
-    marker: str
-    table: str
-    flag: str | None  # the capability flag gating it; None = never gated
-    since: str  # tracker version that introduced it
-    fields: tuple[FieldSpec, ...]
-    min_fields: int
-    natural_key: tuple[str, ...]  # upstream key after the round scope (not unique here)
-    ranges: tuple[tuple[str, float, float], ...] = ()
-    names: tuple[str, ...] = ()  # the field names (filled by the factory; read per row)
-
-
-def _f(text: str) -> tuple[FieldSpec, ...]:
-    """``"name:kind name:kind ..."`` -> field specs."""
-    out = []
-    for item in text.split():
-        name, _, kind = item.partition(":")
-        out.append(FieldSpec(name, kind))
-    return tuple(out)
-
-
-def _spec(
-    marker: str,
-    table: str,
-    flag: str | None,
-    since: str,
-    fields: str,
-    key: str,
-    *,
-    min_fields: int | None = None,
-    ranges: tuple[tuple[str, float, float], ...] = (),
-) -> SectionSpec:
-    parsed = _f(fields)
-    return SectionSpec(
-        marker,
-        table,
-        flag,
-        since,
-        parsed,
-        min_fields if min_fields is not None else len(parsed),
-        tuple(key.split()),
-        ranges,
-        tuple(f.name for f in parsed),
-    )
-
-
 _NONNEG = 0.0
 _BIG = float("inf")
 
 V4_EXTRA_SECTIONS: tuple[SectionSpec, ...] = (
-    _spec(
+    section_spec(
         "KILL_HEATMAP",
         "proximity_kill_heatmap",
         "heatmap_generation",
@@ -89,7 +36,7 @@ V4_EXTRA_SECTIONS: tuple[SectionSpec, ...] = (
         "grid_x grid_y",
         ranges=(("axis_kills", _NONNEG, _BIG), ("allies_kills", _NONNEG, _BIG)),
     ),
-    _spec(
+    section_spec(
         "MOVEMENT_HEATMAP",
         "proximity_movement_heatmap",
         "heatmap_generation",
@@ -98,7 +45,7 @@ V4_EXTRA_SECTIONS: tuple[SectionSpec, ...] = (
         "grid_x grid_y",
         ranges=(("traversal", 0, _BIG), ("combat", 0, _BIG), ("escape", 0, _BIG)),
     ),
-    _spec(
+    section_spec(
         "OBJECTIVE_FOCUS",
         "proximity_objective_focus",
         None,
@@ -111,7 +58,7 @@ V4_EXTRA_SECTIONS: tuple[SectionSpec, ...] = (
 )
 
 LATER_SECTIONS: tuple[SectionSpec, ...] = (
-    _spec(
+    section_spec(
         "REACTION_METRICS",
         "proximity_reaction_metric",
         "reaction_tracking",
@@ -127,7 +74,7 @@ LATER_SECTIONS: tuple[SectionSpec, ...] = (
             ("duration", 0, _BIG),
         ),
     ),
-    _spec(
+    section_spec(
         "SPAWN_TIMING",
         "proximity_spawn_timing",
         "spawn_timing",
@@ -139,7 +86,7 @@ LATER_SECTIONS: tuple[SectionSpec, ...] = (
         min_fields=10,  # the 2026-03-29 tracker appended the two reinforcement fields
         ranges=(("spawn_timing_score", 0, 1), ("time_to_next_spawn", 0, _BIG)),
     ),
-    _spec(
+    section_spec(
         "TEAM_COHESION",
         "proximity_team_cohesion",
         "team_cohesion",
@@ -149,7 +96,7 @@ LATER_SECTIONS: tuple[SectionSpec, ...] = (
         "team sample_time",
         ranges=(("alive_count", 2, 64), ("dispersion", 0, _BIG), ("max_spread", 0, _BIG)),
     ),
-    _spec(
+    section_spec(
         "CROSSFIRE_OPPORTUNITIES",
         "proximity_crossfire_opportunity",
         "crossfire_opportunities",
@@ -159,7 +106,7 @@ LATER_SECTIONS: tuple[SectionSpec, ...] = (
         "target_guid event_time teammate1_guid teammate2_guid",
         ranges=(("angular_separation", 45, 180), ("damage_within_window", 0, _BIG)),
     ),
-    _spec(
+    section_spec(
         "FOCUS_FIRE",
         "proximity_focus_fire",
         "focus_fire",
@@ -169,7 +116,7 @@ LATER_SECTIONS: tuple[SectionSpec, ...] = (
         "engagement_id",
         ranges=(("attacker_count", 2, 64), ("focus_score", 0, 1)),
     ),
-    _spec(
+    section_spec(
         "TEAM_PUSHES",
         "proximity_team_push",
         "team_push_detection",
@@ -180,7 +127,7 @@ LATER_SECTIONS: tuple[SectionSpec, ...] = (
         # Unbounded in the file (max seen 2.16); upstream clamped it, here it is flagged.
         ranges=(("push_quality", 0, 1), ("alignment_score", -1, 1), ("avg_speed", 0, _BIG)),
     ),
-    _spec(
+    section_spec(
         "TRADE_KILLS",
         "proximity_lua_trade_kill",
         "trade_kills",
@@ -191,7 +138,7 @@ LATER_SECTIONS: tuple[SectionSpec, ...] = (
         "original_victim_guid original_kill_time trader_guid",
         ranges=(("delta_ms", 0, 3000),),
     ),
-    _spec(
+    section_spec(
         "REVIVES",
         "proximity_revive",
         None,
@@ -201,7 +148,7 @@ LATER_SECTIONS: tuple[SectionSpec, ...] = (
         "medic_guid revived_guid revive_time",
         ranges=(("distance_to_enemy", 0, _BIG),),
     ),
-    _spec(
+    section_spec(
         "WEAPON_ACCURACY",
         "proximity_weapon_accuracy",
         None,
@@ -211,7 +158,7 @@ LATER_SECTIONS: tuple[SectionSpec, ...] = (
         # Negative counts and hits > shots are flagged (upstream dropped/clamped them).
         ranges=(("shots_fired", 0, _BIG), ("hits", 0, _BIG), ("kills", 0, _BIG)),
     ),
-    _spec(
+    section_spec(
         "KILL_OUTCOME",
         "proximity_kill_outcome",
         "kill_outcome_tracking",
@@ -222,7 +169,7 @@ LATER_SECTIONS: tuple[SectionSpec, ...] = (
         "kill_time victim_guid",
         ranges=(("delta_ms", 0, _BIG), ("effective_denied_ms", 0, _BIG)),
     ),
-    _spec(
+    section_spec(
         "HIT_REGIONS",
         "proximity_hit_region",
         "hit_region_tracking",
@@ -232,7 +179,7 @@ LATER_SECTIONS: tuple[SectionSpec, ...] = (
         "attacker_guid victim_guid event_time weapon_id",
         ranges=(("hit_region", 0, 3), ("damage", 0, _BIG)),
     ),
-    _spec(
+    section_spec(
         "COMBAT_POSITIONS",
         "proximity_combat_position",
         "combat_positions",
@@ -245,7 +192,7 @@ LATER_SECTIONS: tuple[SectionSpec, ...] = (
         min_fields=18,  # killer_health, axis_alive, allies_alive appended 2026-03-29
         ranges=(("killer_health", -1000, 1000), ("axis_alive", 0, 64), ("allies_alive", 0, 64)),
     ),
-    _spec(
+    section_spec(
         "SHOT_FIRED",
         "proximity_shot_fired",
         "shot_fired",
@@ -254,7 +201,7 @@ LATER_SECTIONS: tuple[SectionSpec, ...] = (
         "event_time guid weapon_id",
         ranges=(("view_pitch", -90, 90),),
     ),
-    _spec(
+    section_spec(
         "AIM_LOCK",
         "proximity_aim_lock",
         "aim_lock",
@@ -264,7 +211,7 @@ LATER_SECTIONS: tuple[SectionSpec, ...] = (
         "start_time guid target_guid",
         ranges=(("avg_err_deg", 0, 10), ("samples", 2, _BIG), ("duration_ms", 400, _BIG)),
     ),
-    _spec(
+    section_spec(
         "SPAWN_SELECT",
         "proximity_spawn_select",
         "spawn_select",
@@ -272,7 +219,7 @@ LATER_SECTIONS: tuple[SectionSpec, ...] = (
         "event_time:i guid:s player_name:s team:s spawn_index:i last_spawn_time:i",
         "event_time guid",
     ),
-    _spec(
+    section_spec(
         "SKILL_SNAPSHOT",
         "proximity_skill_snapshot",
         "skill_snapshot",
@@ -293,7 +240,7 @@ LATER_SECTIONS: tuple[SectionSpec, ...] = (
             )
         ),
     ),
-    _spec(
+    section_spec(
         "COMM_EVENTS",
         "proximity_comm_event",
         "comm_events",
@@ -301,7 +248,7 @@ LATER_SECTIONS: tuple[SectionSpec, ...] = (
         "event_time:i guid:s player_name:s team:s cmd:s arg:o",
         "event_time guid cmd",
     ),
-    _spec(
+    section_spec(
         "CARRIER_EVENTS",
         "proximity_carrier_event",
         "carrier_tracking",
@@ -313,7 +260,7 @@ LATER_SECTIONS: tuple[SectionSpec, ...] = (
         "carrier_guid pickup_time",
         ranges=(("efficiency", 0, 1), ("duration_ms", 0, _BIG)),
     ),
-    _spec(
+    section_spec(
         "CARRIER_KILLS",
         "proximity_carrier_kill",
         "carrier_tracking",
@@ -322,7 +269,7 @@ LATER_SECTIONS: tuple[SectionSpec, ...] = (
         "killer_team:s means_of_death:i carrier_distance_at_kill:f flag_team:s",
         "carrier_guid kill_time",
     ),
-    _spec(
+    section_spec(
         "CARRIER_RETURNS",
         "proximity_carrier_return",
         "carrier_returns",
@@ -332,7 +279,7 @@ LATER_SECTIONS: tuple[SectionSpec, ...] = (
         "returner_guid return_time",
         ranges=(("return_delay_ms", 0, 35000),),
     ),
-    _spec(
+    section_spec(
         "VEHICLE_PROGRESS",
         "proximity_vehicle_progress",
         "vehicle_tracking",
@@ -342,7 +289,7 @@ LATER_SECTIONS: tuple[SectionSpec, ...] = (
         "vehicle_name",
         ranges=(("total_distance", 0, _BIG), ("destroyed_count", 0, _BIG)),
     ),
-    _spec(
+    section_spec(
         "ESCORT_CREDIT",
         "proximity_escort_credit",
         "vehicle_tracking",
@@ -351,7 +298,7 @@ LATER_SECTIONS: tuple[SectionSpec, ...] = (
         "proximity_time_ms:i total_escort_distance:f credit_distance:f samples:i",
         "player_guid vehicle_name",
     ),
-    _spec(
+    section_spec(
         "CONSTRUCTION_EVENTS",
         "proximity_construction_event",
         "construction_tracking",
@@ -360,7 +307,7 @@ LATER_SECTIONS: tuple[SectionSpec, ...] = (
         "player_x:i player_y:i player_z:i",
         "player_guid event_time event_type",
     ),
-    _spec(
+    section_spec(
         "OBJECTIVE_RUNS",
         "proximity_objective_run",
         "objective_run_tracking",
