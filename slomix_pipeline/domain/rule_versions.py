@@ -28,7 +28,7 @@ RULE_VERSIONS: dict[str, int] = {
     "pairing": 1,  # domain/pairing.py: R1/R2 pairing window
     "lua_events": 1,  # domain/lua_events.py (merge) + lua_records/values/end_reason.py
     "lua_truth": 1,  # domain/lua_truth.py + lua_cap.py: merged round ends
-    "proximity": 1,  # domain/proximity.py
+    "proximity": 1,  # domain/proximity/: one module per derivation
     "linking": 1,  # domain/linking/: stats round <-> Lua round end
     "sessions": 1,  # domain/sessions.py: session gap, membership
     "aggregates": 1,  # domain/aggregates.py + scoring.py + stopwatch.py

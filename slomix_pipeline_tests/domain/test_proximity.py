@@ -485,7 +485,7 @@ def test_team_support_in_small_chunks_equals_one_pass(
     monkeypatch: pytest.MonkeyPatch, chunk: int
 ) -> None:
     """Bounding the (point, teammate) pairs per pass (memory) changes no figure."""
-    from slomix_pipeline.domain import proximity as domain
+    from slomix_pipeline.domain.proximity import support as domain
 
     rendered = render_proximity_round(demo_spec())
     parsed = parse_proximity_file(rendered.name, rendered.data)
