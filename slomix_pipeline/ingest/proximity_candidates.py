@@ -27,7 +27,7 @@ from slomix_pipeline.domain.lua_events import SOURCE_GAMETIME, SOURCE_WEBHOOK, m
 from slomix_pipeline.domain.maps import map_key
 from slomix_pipeline.domain.round_identity import RoundCandidate
 from slomix_pipeline.ingest.lua_events import plan_lua_source_days
-from slomix_pipeline.ingest.proximity import (
+from slomix_pipeline.ingest.proximity_rounds import (
     LUA_CANDIDATE,
     RoundCandidates,
     StatsRoundRef,

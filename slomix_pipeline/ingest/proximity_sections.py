@@ -1,9 +1,9 @@
 """Warehouse rows of one parsed proximity file's sections: the v4 heatmaps and objective focus,
 every later section, the section capabilities and the per-player figures.
 
-Called by :func:`slomix_pipeline.ingest.proximity.process_proximity_file` once the file's round
-is resolved and linked, so these rows carry the same scope and ``round_id`` as the four derived
-tables and are written (and replaced) by the same batches and transaction.
+Called by :func:`slomix_pipeline.ingest.proximity_file.process_proximity_file` once the file's
+round is resolved and linked, so these rows carry the same scope and ``round_id`` as the four
+derived tables and are written (and replaced) by the same batches and transaction.
 """
 
 from __future__ import annotations
