@@ -50,8 +50,12 @@ ALLOWED: dict[tuple[str, str], str] = {
                 "map_summaries",
                 "gaming_sessions",
             ],
-            "round_rows": ["session_round_graphs", "gaming_sessions"],
-            "session_rows": ["session_player_stats", "gaming_sessions"],
+            # round_rows and session_rows (per round / per session) share this query builder
+            "_kills_and_damage": [
+                "session_round_graphs",
+                "session_player_stats",
+                "gaming_sessions",
+            ],
             "award_counts": ["round_awards", "session_rounds"],
         }.items()
         for table in tables

@@ -1,0 +1,136 @@
+"""WS1 reads: the rounds and Lua round ends of a window of days, for the link gate."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, select
+
+from slomix_pipeline.domain.gates import (
+    LinkedRound,
+    LuaRoundEnd,
+    lua_label,
+)
+from slomix_pipeline.warehouse import schema, schema_lua, schema_proximity, schema_sessions
+from slomix_pipeline.warehouse.gate_reads.common import in_days
+
+
+@dataclass(slots=True)
+class LinkWindow:
+    """Rounds and Lua round ends of a window of days, each filed under its own gaming day."""
+
+    rounds: dict[date, list[LinkedRound]] = field(default_factory=lambda: defaultdict(list))
+    lua: dict[date, list[LuaRoundEnd]] = field(default_factory=lambda: defaultdict(list))
+
+    def split(
+        self, day: date, margin: int = 1
+    ) -> tuple[list[LinkedRound], list[LuaRoundEnd], list[LinkedRound], list[LuaRoundEnd]]:
+        """``day``'s own rounds and Lua rows, then the rows of its ``margin`` neighbour days.
+
+        The context is what a single-day run of ``day`` reads (the day and its neighbours), so
+        a range run judges each day exactly as a one-day run would, in time linear in the range
+        (every other day of the window as context made a seven-year range quadratic).
+        """
+        near = [day + timedelta(days=k) for k in range(-margin, margin + 1) if k]
+        other_rounds = [r for d in near for r in self.rounds.get(d, ())]
+        other_lua = [x for d in near for x in self.lua.get(d, ())]
+        return list(self.rounds.get(day, [])), list(self.lua.get(day, [])), other_rounds, other_lua
+
+
+def _alt_time(local: datetime, ambiguous: bool, first: int, tz: ZoneInfo) -> int | None:
+    if not ambiguous:
+        return None
+    second = int(local.replace(tzinfo=tz, fold=1).timestamp())
+    return second if second != first else None
+
+
+def read_link_window(conn: Connection, days: Sequence[date], tz: ZoneInfo) -> LinkWindow:
+    """Rounds with their ``round_links`` row and proximity start; Lua rows with their link.
+
+    ``days`` should already include the neighbours a link may reach (the caller decides).
+    """
+    out = LinkWindow()
+    r, rl, pf = schema.rounds, schema_sessions.round_links, schema_proximity.proximity_files
+    query = (
+        select(
+            r.c.gaming_day,
+            r.c.id,
+            r.c.round_key,
+            r.c.map_key,
+            r.c.round_number,
+            r.c.file_time_unix,
+            r.c.file_time_local,
+            r.c.file_time_ambiguous,
+            rl.c.lua_round_id,
+            rl.c.link_reason,
+            pf.c.round_start_unix,
+        )
+        .select_from(
+            r.outerjoin(rl, rl.c.round_id == r.c.id).outerjoin(
+                pf, pf.c.source_file == rl.c.proximity_file
+            )
+        )
+        .where(in_days(r, days))
+    )
+    for row in conn.execute(query):
+        out.rounds[row.gaming_day].append(
+            LinkedRound(
+                round_id=row.id,
+                round_key=row.round_key,
+                map_key=row.map_key,
+                round_number=row.round_number,
+                file_time_unix=row.file_time_unix,
+                lua_round_id=row.lua_round_id,
+                link_reason=row.link_reason,
+                alt_file_time_unix=_alt_time(
+                    row.file_time_local, row.file_time_ambiguous, row.file_time_unix, tz
+                ),
+                round_start_unix=row.round_start_unix,
+            )
+        )
+    lt, ll = schema_lua.lua_round_teams, schema_sessions.lua_round_links
+    query = (
+        select(
+            lt.c.gaming_day,
+            lt.c.id,
+            lt.c.match_id,
+            lt.c.map_key,
+            lt.c.round_number,
+            lt.c.round_start_unix,
+            lt.c.round_end_unix,
+            lt.c.end_reason,
+            lt.c.winner_team,
+            lt.c.defender_team,
+            lt.c.actual_duration_seconds,
+            lt.c.timelimit_minutes,
+            lt.c.lua_warmup_seconds,
+            ll.c.round_id,
+            ll.c.link_reason,
+        )
+        .select_from(lt.outerjoin(ll, ll.c.lua_round_id == lt.c.id))
+        .where(in_days(lt, days))
+    )
+    for row in conn.execute(query):
+        out.lua[row.gaming_day].append(
+            LuaRoundEnd(
+                lua_round_id=row.id,
+                label=lua_label(row.match_id, row.map_key, row.round_number),
+                map_key=row.map_key,
+                round_number=row.round_number,
+                round_start_unix=row.round_start_unix,
+                round_end_unix=row.round_end_unix,
+                end_reason=row.end_reason,
+                winner_team=row.winner_team,
+                defender_team=row.defender_team,
+                round_id=row.round_id,
+                link_reason=row.link_reason,
+                actual_duration_seconds=row.actual_duration_seconds,
+                timelimit_minutes=row.timelimit_minutes,
+                warmup_seconds=row.lua_warmup_seconds,
+            )
+        )
+    return out
