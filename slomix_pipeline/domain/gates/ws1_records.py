@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from slomix_pipeline.domain.linking.reasons import DEFAULT_TOLERANCE_S as DEFAULT_TOLERANCE_S
 from slomix_pipeline.domain.lua_end_reason import EndReason
 
 WS1_LINK_ROW_MISSING = "link_row_missing"
@@ -25,7 +26,6 @@ WS1_START_MISMATCH = "link_start_mismatch"
 WS1_ENUM_INVALID = "lua_enum_invalid"
 
 END_REASONS: frozenset[str] = frozenset(e.value for e in EndReason)
-DEFAULT_TOLERANCE_S = 30
 DEFAULT_GRACE_S = 15 * 60
 
 
