@@ -22,7 +22,7 @@ from slomix_pipeline.defs.resources import GatesResource
 from slomix_pipeline.domain import gaming_day
 from slomix_pipeline.domain.gate_coverage import lua_coverage_gate, summarize_lua_coverage
 from slomix_pipeline.domain.gates.ws1_lua_links import lua_link_gate, summarize_lua_links
-from slomix_pipeline.domain.gates.ws1_records import DEFAULT_TOLERANCE_S
+from slomix_pipeline.domain.linking.reasons import DEFAULT_TOLERANCE_S
 from slomix_pipeline.ingest.linking import neighbour_days
 from slomix_pipeline.settings_model import read_env
 from slomix_pipeline.warehouse.gate_reads import read_link_window

@@ -74,7 +74,6 @@ from slomix_pipeline.domain.gates.ws1_lua_links import (
 )
 from slomix_pipeline.domain.gates.ws1_records import (
     DEFAULT_GRACE_S,
-    DEFAULT_TOLERANCE_S,
     END_REASONS,
     WS1_ENUM_INVALID,
     WS1_LINK_DANGLING,
@@ -124,6 +123,7 @@ from slomix_pipeline.domain.gates.ws7_records import (
     PlayerValues,
     SessionRoundRef,
 )
+from slomix_pipeline.domain.linking.reasons import DEFAULT_TOLERANCE_S
 
 __all__ = [
     "DEFAULT_GRACE_S",

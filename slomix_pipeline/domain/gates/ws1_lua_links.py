@@ -25,7 +25,6 @@ from slomix_pipeline.domain.gates.ws1_link_checks import (
 )
 from slomix_pipeline.domain.gates.ws1_records import (
     DEFAULT_GRACE_S,
-    DEFAULT_TOLERANCE_S,
     WS1_LINK_DANGLING,
     WS1_LINK_DISAGREEMENT,
     WS1_LINK_ROW_MISSING,
@@ -33,6 +32,7 @@ from slomix_pipeline.domain.gates.ws1_records import (
     LinkedRound,
     LuaRoundEnd,
 )
+from slomix_pipeline.domain.linking.reasons import DEFAULT_TOLERANCE_S
 
 
 def summarize_lua_links(coverage: Mapping[str, Any], failures: Sequence[GateFailure]) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from slomix_pipeline.domain.linking.reasons import DEFAULT_TOLERANCE_S as DEFAULT_TOLERANCE_S
 from slomix_pipeline.domain.lua_end_reason import EndReason
 
 WS1_LINK_ROW_MISSING = "link_row_missing"
