@@ -15,17 +15,23 @@ to it. The season ``all-time`` of ``player_season_stats`` is the career.
 from __future__ import annotations
 
 from sqlalchemy import (
-    BigInteger,
-    Boolean,
     Column,
-    Date,
-    Float,
-    Integer,
     PrimaryKeyConstraint,
     Table,
     Text,
 )
 
+from slomix_pipeline.warehouse.columns import (
+    bigint,
+    bigint_null,
+    boolean,
+    date,
+    floating,
+    gaming_day,
+    integer,
+    text,
+    text_null,
+)
 from slomix_pipeline.warehouse.schema import metadata
 from slomix_pipeline.warehouse.schema_sessions import player_value_columns
 
@@ -33,33 +39,33 @@ player_guid_map = Table(
     "player_guid_map",
     metadata,
     Column("guid", Text, primary_key=True, comment="stats key or 32-char GUID as found"),
-    Column("kind", Text, nullable=False, comment="stats | full"),
-    Column("canonical_guid", Text, nullable=True, comment="NULL: collision or unmatched"),
-    Column("resolution", Text, nullable=False, comment="self|merged|prefix|collision|unmatched"),
-    Column("note", Text, nullable=True),
+    text("kind", "stats | full"),
+    text_null("canonical_guid", "NULL: collision or unmatched"),
+    text("resolution", "self|merged|prefix|collision|unmatched"),
+    text_null("note"),
 )
 
 players = Table(
     "players",
     metadata,
     Column("canonical_guid", Text, primary_key=True),
-    Column("display_name", Text, nullable=False, comment="the name of the most rounds"),
-    Column("is_bot", Boolean, nullable=False),
-    Column("first_seen_day", Date, nullable=False),
-    Column("last_seen_day", Date, nullable=False),
-    Column("stats_guids", Text, nullable=False, comment="JSON list of merged stats keys"),
-    Column("full_guids", Text, nullable=False, comment="JSON list of 32-char GUIDs"),
-    Column("name_count", Integer, nullable=False),
+    text("display_name", "the name of the most rounds"),
+    boolean("is_bot"),
+    date("first_seen_day"),
+    date("last_seen_day"),
+    text("stats_guids", "JSON list of merged stats keys"),
+    text("full_guids", "JSON list of 32-char GUIDs"),
+    integer("name_count"),
 )
 
 player_names = Table(
     "player_names",
     metadata,
-    Column("canonical_guid", Text, nullable=False),
-    Column("player_name", Text, nullable=False),
-    Column("first_seen_day", Date, nullable=False),
-    Column("last_seen_day", Date, nullable=False),
-    Column("rounds", Integer, nullable=False),
+    text("canonical_guid"),
+    text("player_name"),
+    date("first_seen_day"),
+    date("last_seen_day"),
+    integer("rounds"),
     PrimaryKeyConstraint("canonical_guid", "player_name", name="pk_player_names"),
 )
 
@@ -67,33 +73,33 @@ player_names = Table(
 def _totals() -> list[Column]:
     """Rounds played, the summed counters and rates, and the map results of a career row."""
     return [
-        Column("rounds_played", Integer, nullable=False),
+        integer("rounds_played"),
         *player_value_columns(objectives_comment=None),
-        Column("maps_won", Integer, nullable=False),
-        Column("maps_lost", Integer, nullable=False),
-        Column("maps_drawn", Integer, nullable=False),
+        integer("maps_won"),
+        integer("maps_lost"),
+        integer("maps_drawn"),
     ]
 
 
 player_season_stats = Table(
     "player_season_stats",
     metadata,
-    Column("season", Text, nullable=False, comment="operator season name | all-time"),
-    Column("canonical_guid", Text, nullable=False),
-    Column("display_name", Text, nullable=False),
-    Column("is_bot", Boolean, nullable=False),
-    Column("sessions", Integer, nullable=False),
+    text("season", "operator season name | all-time"),
+    text("canonical_guid"),
+    text("display_name"),
+    boolean("is_bot"),
+    integer("sessions"),
     *_totals(),
-    Column("first_day", Date, nullable=False),
-    Column("last_day", Date, nullable=False),
+    date("first_day"),
+    date("last_day"),
     PrimaryKeyConstraint("season", "canonical_guid", name="pk_player_season_stats"),
 )
 
 player_map_stats = Table(
     "player_map_stats",
     metadata,
-    Column("canonical_guid", Text, nullable=False),
-    Column("map_name", Text, nullable=False),
+    text("canonical_guid"),
+    text("map_name"),
     *_totals(),
     PrimaryKeyConstraint("canonical_guid", "map_name", name="pk_player_map_stats"),
 )
@@ -101,38 +107,38 @@ player_map_stats = Table(
 player_weapon_stats = Table(
     "player_weapon_stats",
     metadata,
-    Column("canonical_guid", Text, nullable=False),
-    Column("weapon_name", Text, nullable=False),
-    Column("rounds_played", Integer, nullable=False),
-    Column("kills", BigInteger, nullable=False),
-    Column("deaths", BigInteger, nullable=False),
-    Column("shots", BigInteger, nullable=False),
-    Column("hits", BigInteger, nullable=False),
-    Column("headshots", BigInteger, nullable=False),
-    Column("accuracy", Float, nullable=False, comment="hits * 100 / shots"),
+    text("canonical_guid"),
+    text("weapon_name"),
+    integer("rounds_played"),
+    bigint("kills"),
+    bigint("deaths"),
+    bigint("shots"),
+    bigint("hits"),
+    bigint("headshots"),
+    floating("accuracy", "hits * 100 / shots"),
     PrimaryKeyConstraint("canonical_guid", "weapon_name", name="pk_player_weapon_stats"),
 )
 
 player_records = Table(
     "player_records",
     metadata,
-    Column("canonical_guid", Text, nullable=False),
-    Column("record", Text, nullable=False, comment="see docs/datasets.md"),
-    Column("value", Float, nullable=False),
-    Column("gaming_day", Date, nullable=False, comment="day it was set"),
-    Column("session_id", BigInteger, nullable=False),
-    Column("round_id", BigInteger, nullable=True, comment="the round that set it"),
+    text("canonical_guid"),
+    text("record", "see docs/datasets.md"),
+    floating("value"),
+    gaming_day("day it was set"),
+    bigint("session_id"),
+    bigint_null("round_id", "the round that set it"),
     PrimaryKeyConstraint("canonical_guid", "record", name="pk_player_records"),
 )
 
 session_award_tallies = Table(
     "session_award_tallies",
     metadata,
-    Column("session_id", BigInteger, nullable=False),
-    Column("canonical_guid", Text, nullable=False),
-    Column("award_name", Text, nullable=False),
-    Column("gaming_day", Date, nullable=False, comment="day of the session"),
-    Column("awards", Integer, nullable=False),
+    bigint("session_id"),
+    text("canonical_guid"),
+    text("award_name"),
+    gaming_day("day of the session"),
+    integer("awards"),
     PrimaryKeyConstraint(
         "session_id", "canonical_guid", "award_name", name="pk_session_award_tallies"
     ),
@@ -141,23 +147,23 @@ session_award_tallies = Table(
 player_award_tallies = Table(
     "player_award_tallies",
     metadata,
-    Column("canonical_guid", Text, nullable=False),
-    Column("award_name", Text, nullable=False),
-    Column("awards", Integer, nullable=False),
-    Column("sessions", Integer, nullable=False),
+    text("canonical_guid"),
+    text("award_name"),
+    integer("awards"),
+    integer("sessions"),
     PrimaryKeyConstraint("canonical_guid", "award_name", name="pk_player_award_tallies"),
 )
 
 season_leaderboards = Table(
     "season_leaderboards",
     metadata,
-    Column("season", Text, nullable=False),
-    Column("metric", Text, nullable=False),
-    Column("rank", Integer, nullable=False),
-    Column("canonical_guid", Text, nullable=False),
-    Column("display_name", Text, nullable=False),
-    Column("value", Float, nullable=False),
-    Column("rounds_played", Integer, nullable=False),
+    text("season"),
+    text("metric"),
+    integer("rank"),
+    text("canonical_guid"),
+    text("display_name"),
+    floating("value"),
+    integer("rounds_played"),
     PrimaryKeyConstraint("season", "metric", "rank", name="pk_season_leaderboards"),
 )
 
@@ -165,8 +171,8 @@ season_leaderboards = Table(
 dataset_day_players = Table(
     "dataset_day_players",
     metadata,
-    Column("gaming_day", Date, nullable=False),
-    Column("player_guid", Text, nullable=False, comment="stats key with session rows that day"),
+    gaming_day(),
+    text("player_guid", "stats key with session rows that day"),
     PrimaryKeyConstraint("gaming_day", "player_guid", name="pk_dataset_day_players"),
 )
 
@@ -180,7 +186,7 @@ dataset_state = Table(
     "dataset_state",
     metadata,
     Column("key", Text, primary_key=True),
-    Column("value", Text, nullable=False),
+    text("value"),
 )
 
 IDENTITY_TABLES: tuple[Table, ...] = (player_guid_map, players, player_names)

@@ -9,19 +9,25 @@ day, updated from the difference between a day's old and new contribution
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Date, Index, Integer, PrimaryKeyConstraint, Table, Text
+from sqlalchemy import Index, PrimaryKeyConstraint, Table
 
+from slomix_pipeline.warehouse.columns import (
+    date,
+    gaming_day,
+    integer,
+    text,
+)
 from slomix_pipeline.warehouse.schema import metadata
 
 player_identity_days = Table(
     "player_identity_days",
     metadata,
-    Column("gaming_day", Date, nullable=False),
-    Column("kind", Text, nullable=False, comment="stats (8-char key and name) | full (32-char)"),
-    Column("guid", Text, nullable=False),
-    Column("player_name", Text, nullable=False, comment="'' for full GUIDs"),
-    Column("rounds", Integer, nullable=False, comment="stats rows that day; 1 for a full GUID"),
-    Column("bot_rounds", Integer, nullable=False, comment="of which flagged as a bot"),
+    gaming_day(),
+    text("kind", "stats (8-char key and name) | full (32-char)"),
+    text("guid"),
+    text("player_name", "'' for full GUIDs"),
+    integer("rounds", "stats rows that day; 1 for a full GUID"),
+    integer("bot_rounds", "of which flagged as a bot"),
     PrimaryKeyConstraint(
         "gaming_day", "kind", "guid", "player_name", name="pk_player_identity_days"
     ),
@@ -31,12 +37,12 @@ player_identity_days = Table(
 player_identity_keys = Table(
     "player_identity_keys",
     metadata,
-    Column("guid", Text, nullable=False),
-    Column("kind", Text, nullable=False),
-    Column("player_name", Text, nullable=False),
-    Column("first_day", Date, nullable=False),
-    Column("last_day", Date, nullable=False),
-    Column("rounds", Integer, nullable=False, comment="stats rows; days seen for a full GUID"),
-    Column("bot_rounds", Integer, nullable=False),
+    text("guid"),
+    text("kind"),
+    text("player_name"),
+    date("first_day"),
+    date("last_day"),
+    integer("rounds", "stats rows; days seen for a full GUID"),
+    integer("bot_rounds"),
     PrimaryKeyConstraint("guid", "kind", "player_name", name="pk_player_identity_keys"),
 )

@@ -28,22 +28,25 @@ are found through ``proximity_files`` (indexed by ``round_id``) and the primary 
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    BigInteger,
-    Boolean,
-    Column,
-    Date,
-    Float,
-    Index,
-    Integer,
-    PrimaryKeyConstraint,
-    Table,
-    Text,
-)
+from sqlalchemy import BigInteger, Boolean, Float, Index, PrimaryKeyConstraint, Table, Text
 from sqlalchemy.types import TypeEngine
 
 from slomix_pipeline.domain.proximity_capabilities import PLAYER_FIGURES
 from slomix_pipeline.formats.proximity_sections import SECTION_SPECS, SectionSpec
+from slomix_pipeline.warehouse.columns import (
+    bigint_null,
+    boolean,
+    boolean_null,
+    column,
+    gaming_day,
+    integer,
+    integer_null,
+    linked_file_columns,
+    many,
+    round_scope_columns,
+    text,
+    text_null,
+)
 from slomix_pipeline.warehouse.schema import metadata
 
 __all__ = [
@@ -66,23 +69,8 @@ _TYPES: dict[str, type[TypeEngine]] = {
 _NULLABLE = frozenset({"o", "oi", "of"})
 
 
-def _common() -> list[Column]:
-    return [
-        Column("source_file", Text, nullable=False),
-        Column("source_sha256", Text, nullable=False),
-        Column("gaming_day", Date, nullable=False),
-        Column("round_id", BigInteger, nullable=True, comment="rounds.id of the linked round"),
-    ]
-
-
-def _scope() -> list[Column]:
-    return [
-        Column("round_key", Text, nullable=True),
-        Column("map_name", Text, nullable=True),
-        Column("round_number", BigInteger, nullable=True, comment="resolved round"),
-        Column("round_start_unix", BigInteger, nullable=True),
-        Column("round_end_unix", BigInteger, nullable=True),
-    ]
+_LINKED_ROUND = "rounds.id of the linked round"
+_RESOLVED_ROUND = "resolved round"
 
 
 def _section_table(spec: SectionSpec) -> Table:
@@ -90,13 +78,13 @@ def _section_table(spec: SectionSpec) -> Table:
     return Table(
         name,
         metadata,
-        Column("source_file", Text, nullable=False),
-        Column("gaming_day", Date, nullable=False),
-        Column("round_id", BigInteger, nullable=True, comment="rounds.id of the linked round"),
-        Column("round_number", BigInteger, nullable=True, comment="resolved round"),
-        Column("source_line", Integer, nullable=False),
-        *(Column(f.name, _TYPES[f.kind], nullable=f.kind in _NULLABLE) for f in spec.fields),
-        Column("out_of_range", Text, nullable=True, comment="flagged fields, values kept"),
+        text("source_file"),
+        gaming_day(),
+        bigint_null("round_id", _LINKED_ROUND),
+        bigint_null("round_number", _RESOLVED_ROUND),
+        integer("source_line"),
+        *(column(f.name, type_=_TYPES[f.kind], nullable=f.kind in _NULLABLE) for f in spec.fields),
+        text_null("out_of_range", "flagged fields, values kept"),
         PrimaryKeyConstraint("source_file", "source_line", name=f"pk_{name}"),
         Index(f"ix_{name}_day", "gaming_day"),
     )
@@ -108,19 +96,19 @@ SECTION_TABLE_OF: dict[str, Table] = {m: _section_table(s) for m, s in SECTION_S
 proximity_section_capability = Table(
     "proximity_section_capability",
     metadata,
-    *_common(),
-    Column("kind", Text, nullable=False, comment="section | unknown_section | flag"),
-    Column("name", Text, nullable=False, comment="section marker or flag name"),
-    *_scope(),
-    Column("flag", Text, nullable=True, comment="the gating capability flag"),
-    Column("declared", Boolean, nullable=True, comment="value in the 6.11 declaration"),
-    Column("state", Text, nullable=False, comment="enabled | disabled | unknown | not_understood"),
-    Column("evidence", Text, nullable=False, comment="declared | rows | ungated | none | ..."),
-    Column("present", Boolean, nullable=False, comment="the marker is in the file"),
-    Column("rows_in_file", Integer, nullable=True),
-    Column("broken_rows", Integer, nullable=False),
-    Column("out_of_range_rows", Integer, nullable=False),
-    Column("conflict", Boolean, nullable=False, comment="declared off but rows present"),
+    *linked_file_columns(round_=_LINKED_ROUND),
+    text("kind", "section | unknown_section | flag"),
+    text("name", "section marker or flag name"),
+    *round_scope_columns(number=_RESOLVED_ROUND),
+    text_null("flag", "the gating capability flag"),
+    boolean_null("declared", "value in the 6.11 declaration"),
+    text("state", "enabled | disabled | unknown | not_understood"),
+    text("evidence", "declared | rows | ungated | none | ..."),
+    boolean("present", "the marker is in the file"),
+    integer_null("rows_in_file"),
+    integer("broken_rows"),
+    integer("out_of_range_rows"),
+    boolean("conflict", "declared off but rows present"),
     PrimaryKeyConstraint("source_file", "kind", "name", name="pk_proximity_section_capability"),
     Index("ix_proximity_section_capability_day", "gaming_day"),
 )
@@ -128,10 +116,10 @@ proximity_section_capability = Table(
 proximity_player_sections = Table(
     "proximity_player_sections",
     metadata,
-    *_common(),
-    Column("player_guid", Text, nullable=False),
-    *_scope(),
-    *(Column(name, BigInteger, nullable=True) for name in PLAYER_FIGURES),
+    *linked_file_columns(round_=_LINKED_ROUND),
+    text("player_guid"),
+    *round_scope_columns(number=_RESOLVED_ROUND),
+    *many(bigint_null, *PLAYER_FIGURES),
     PrimaryKeyConstraint("source_file", "player_guid", name="pk_proximity_player_sections"),
     Index("ix_proximity_player_sections_day", "gaming_day"),
     Index("ix_proximity_player_sections_round", "round_id"),

@@ -17,25 +17,31 @@ The token of a webhook is never stored: rows are keyed by the webhook's numeric 
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Date, Index, Integer, PrimaryKeyConstraint, Table, Text
+from sqlalchemy import Index, PrimaryKeyConstraint, Table
 
+from slomix_pipeline.warehouse.columns import (
+    gaming_day,
+    integer,
+    text,
+    text_null,
+)
 from slomix_pipeline.warehouse.schema import metadata
 
 discord_posts = Table(
     "discord_posts",
     metadata,
-    Column("webhook_id", Text, nullable=False, comment="numeric webhook id (never the token)"),
-    Column("post_key", Text, nullable=False, comment="round:<id> | map:<id> | session:<id>"),
-    Column("part", Integer, nullable=False, comment="message index within the post (0-based)"),
-    Column("kind", Text, nullable=False, comment="round | map | session"),
-    Column("gaming_day", Date, nullable=False),
-    Column("nonce", Text, nullable=False, comment="deterministic; shown in the footer"),
-    Column("state", Text, nullable=False, comment="sending|posted|uncertain|failed|gone|deleted"),
-    Column("message_id", Text, nullable=True),
-    Column("content_sha256", Text, nullable=True, comment="content Discord shows (posted)"),
-    Column("sending_sha256", Text, nullable=True, comment="content of the request in flight"),
-    Column("attempts", Integer, nullable=False),
-    Column("last_error", Text, nullable=True),
+    text("webhook_id", "numeric webhook id (never the token)"),
+    text("post_key", "round:<id> | map:<id> | session:<id>"),
+    integer("part", "message index within the post (0-based)"),
+    text("kind", "round | map | session"),
+    gaming_day(),
+    text("nonce", "deterministic; shown in the footer"),
+    text("state", "sending|posted|uncertain|failed|gone|deleted"),
+    text_null("message_id"),
+    text_null("content_sha256", "content Discord shows (posted)"),
+    text_null("sending_sha256", "content of the request in flight"),
+    integer("attempts"),
+    text_null("last_error"),
     PrimaryKeyConstraint("webhook_id", "post_key", "part", name="pk_discord_posts"),
     Index("ix_discord_posts_day", "gaming_day"),
 )
