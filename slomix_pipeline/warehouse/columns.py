@@ -18,6 +18,29 @@ from functools import partial
 from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, Float, Integer, Text
 from sqlalchemy.types import TypeEngine
 
+__all__ = [
+    "bigint",
+    "bigint_null",
+    "boolean",
+    "boolean_null",
+    "column",
+    "date",
+    "floating",
+    "floating_null",
+    "gaming_day",
+    "id_key",
+    "integer",
+    "integer_null",
+    "linked_file_columns",
+    "many",
+    "provenance_columns",
+    "round_scope_columns",
+    "round_time_columns",
+    "text",
+    "text_null",
+    "timestamp",
+]
+
 
 def column(
     name: str, comment: str | None = None, *, type_: type[TypeEngine], nullable: bool

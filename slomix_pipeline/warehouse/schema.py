@@ -15,33 +15,15 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from sqlalchemy import Column, Index, MetaData, PrimaryKeyConstraint, Table, Text
+from sqlalchemy import Column, Index, Table, Text
 
 from slomix_pipeline.domain.stats_records import PlayerRoundStats
-from slomix_pipeline.warehouse.columns import (
-    bigint,
-    bigint_null,
-    boolean,
-    boolean_null,
-    date,
-    floating,
-    gaming_day,
-    id_key,
-    integer,
-    integer_null,
-    many,
-    provenance_columns,
-    text,
-    text_null,
-    timestamp,
-)
+from slomix_pipeline.warehouse.columns import *
+from slomix_pipeline.warehouse.tables import metadata as metadata
+from slomix_pipeline.warehouse.tables import primary_key, table
 
-metadata = MetaData()
-
-
-processed_files = Table(
+processed_files = table(
     "processed_files",
-    metadata,
     text("source", "stats | gametime | webhook | proximity"),
     text("file_name"),
     text("kind", "stats | endstats | weapon_dump | unknown | ..."),
@@ -53,13 +35,12 @@ processed_files = Table(
     text_null("reason"),
     text_null("warnings"),
     bigint_null("round_id"),
-    PrimaryKeyConstraint("source", "file_name", name="pk_processed_files"),
+    primary_key("source", "file_name"),
     Index("ix_processed_files_day", "source", "gaming_day"),
 )
 
-rounds = Table(
+rounds = table(
     "rounds",
-    metadata,
     id_key("id"),
     Column("round_key", Text, nullable=False, unique=True),
     text("match_id"),
@@ -129,9 +110,8 @@ _PLAYER_INT_METRICS = _metric_names("int")
 _PLAYER_FLOAT_METRICS = _metric_names("float")
 PLAYER_METRICS: tuple[str, ...] = _PLAYER_INT_METRICS + _PLAYER_FLOAT_METRICS
 
-player_comprehensive_stats = Table(
+player_comprehensive_stats = table(
     "player_comprehensive_stats",
-    metadata,
     bigint("round_id"),
     text("player_guid"),
     gaming_day(),
@@ -151,14 +131,13 @@ player_comprehensive_stats = Table(
     text_null("counter_reset_fields"),
     boolean("joined_in_r2"),
     *provenance_columns(),
-    PrimaryKeyConstraint("round_id", "player_guid", name="pk_player_comprehensive_stats"),
+    primary_key("round_id", "player_guid"),
     Index("ix_player_stats_day", "gaming_day"),
     Index("ix_player_stats_guid", "player_guid"),
 )
 
-weapon_comprehensive_stats = Table(
+weapon_comprehensive_stats = table(
     "weapon_comprehensive_stats",
-    metadata,
     bigint("round_id"),
     text("player_guid"),
     text("weapon_name"),
@@ -175,9 +154,7 @@ weapon_comprehensive_stats = Table(
     bigint("headshots"),
     floating("accuracy"),
     *provenance_columns(),
-    PrimaryKeyConstraint(
-        "round_id", "player_guid", "weapon_name", name="pk_weapon_comprehensive_stats"
-    ),
+    primary_key("round_id", "player_guid", "weapon_name"),
     Index("ix_weapon_stats_day", "gaming_day"),
 )
 

@@ -16,28 +16,16 @@ from __future__ import annotations
 
 from sqlalchemy import (
     Column,
-    PrimaryKeyConstraint,
     Table,
     Text,
 )
 
-from slomix_pipeline.warehouse.columns import (
-    bigint,
-    bigint_null,
-    boolean,
-    date,
-    floating,
-    gaming_day,
-    integer,
-    text,
-    text_null,
-)
-from slomix_pipeline.warehouse.schema import metadata
+from slomix_pipeline.warehouse.columns import *
 from slomix_pipeline.warehouse.schema_sessions import player_value_columns
+from slomix_pipeline.warehouse.tables import primary_key, table
 
-player_guid_map = Table(
+player_guid_map = table(
     "player_guid_map",
-    metadata,
     Column("guid", Text, primary_key=True, comment="stats key or 32-char GUID as found"),
     text("kind", "stats | full"),
     text_null("canonical_guid", "NULL: collision or unmatched"),
@@ -45,9 +33,8 @@ player_guid_map = Table(
     text_null("note"),
 )
 
-players = Table(
+players = table(
     "players",
-    metadata,
     Column("canonical_guid", Text, primary_key=True),
     text("display_name", "the name of the most rounds"),
     boolean("is_bot"),
@@ -58,15 +45,14 @@ players = Table(
     integer("name_count"),
 )
 
-player_names = Table(
+player_names = table(
     "player_names",
-    metadata,
     text("canonical_guid"),
     text("player_name"),
     date("first_seen_day"),
     date("last_seen_day"),
     integer("rounds"),
-    PrimaryKeyConstraint("canonical_guid", "player_name", name="pk_player_names"),
+    primary_key("canonical_guid", "player_name"),
 )
 
 
@@ -81,9 +67,8 @@ def _totals() -> list[Column]:
     ]
 
 
-player_season_stats = Table(
+player_season_stats = table(
     "player_season_stats",
-    metadata,
     text("season", "operator season name | all-time"),
     text("canonical_guid"),
     text("display_name"),
@@ -92,21 +77,19 @@ player_season_stats = Table(
     *_totals(),
     date("first_day"),
     date("last_day"),
-    PrimaryKeyConstraint("season", "canonical_guid", name="pk_player_season_stats"),
+    primary_key("season", "canonical_guid"),
 )
 
-player_map_stats = Table(
+player_map_stats = table(
     "player_map_stats",
-    metadata,
     text("canonical_guid"),
     text("map_name"),
     *_totals(),
-    PrimaryKeyConstraint("canonical_guid", "map_name", name="pk_player_map_stats"),
+    primary_key("canonical_guid", "map_name"),
 )
 
-player_weapon_stats = Table(
+player_weapon_stats = table(
     "player_weapon_stats",
-    metadata,
     text("canonical_guid"),
     text("weapon_name"),
     integer("rounds_played"),
@@ -116,47 +99,41 @@ player_weapon_stats = Table(
     bigint("hits"),
     bigint("headshots"),
     floating("accuracy", "hits * 100 / shots"),
-    PrimaryKeyConstraint("canonical_guid", "weapon_name", name="pk_player_weapon_stats"),
+    primary_key("canonical_guid", "weapon_name"),
 )
 
-player_records = Table(
+player_records = table(
     "player_records",
-    metadata,
     text("canonical_guid"),
     text("record", "see docs/datasets.md"),
     floating("value"),
     gaming_day("day it was set"),
     bigint("session_id"),
     bigint_null("round_id", "the round that set it"),
-    PrimaryKeyConstraint("canonical_guid", "record", name="pk_player_records"),
+    primary_key("canonical_guid", "record"),
 )
 
-session_award_tallies = Table(
+session_award_tallies = table(
     "session_award_tallies",
-    metadata,
     bigint("session_id"),
     text("canonical_guid"),
     text("award_name"),
     gaming_day("day of the session"),
     integer("awards"),
-    PrimaryKeyConstraint(
-        "session_id", "canonical_guid", "award_name", name="pk_session_award_tallies"
-    ),
+    primary_key("session_id", "canonical_guid", "award_name"),
 )
 
-player_award_tallies = Table(
+player_award_tallies = table(
     "player_award_tallies",
-    metadata,
     text("canonical_guid"),
     text("award_name"),
     integer("awards"),
     integer("sessions"),
-    PrimaryKeyConstraint("canonical_guid", "award_name", name="pk_player_award_tallies"),
+    primary_key("canonical_guid", "award_name"),
 )
 
-season_leaderboards = Table(
+season_leaderboards = table(
     "season_leaderboards",
-    metadata,
     text("season"),
     text("metric"),
     integer("rank"),
@@ -164,27 +141,24 @@ season_leaderboards = Table(
     text("display_name"),
     floating("value"),
     integer("rounds_played"),
-    PrimaryKeyConstraint("season", "metric", "rank", name="pk_season_leaderboards"),
+    primary_key("season", "metric", "rank"),
 )
 
 # Bookkeeping of the incremental update (docs/datasets.md, "How it stays correct").
-dataset_day_players = Table(
+dataset_day_players = table(
     "dataset_day_players",
-    metadata,
     gaming_day(),
     text("player_guid", "stats key with session rows that day"),
-    PrimaryKeyConstraint("gaming_day", "player_guid", name="pk_dataset_day_players"),
+    primary_key("gaming_day", "player_guid"),
 )
 
-dataset_dirty_players = Table(
+dataset_dirty_players = table(
     "dataset_dirty_players",
-    metadata,
     Column("canonical_guid", Text, primary_key=True, comment="identity changed; careers pending"),
 )
 
-dataset_state = Table(
+dataset_state = table(
     "dataset_state",
-    metadata,
     Column("key", Text, primary_key=True),
     text("value"),
 )

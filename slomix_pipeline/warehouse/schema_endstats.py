@@ -27,21 +27,11 @@ from __future__ import annotations
 from sqlalchemy import (
     Column,
     Index,
-    PrimaryKeyConstraint,
     Table,
 )
 
-from slomix_pipeline.warehouse.columns import (
-    bigint,
-    bigint_null,
-    floating_null,
-    gaming_day,
-    integer,
-    integer_null,
-    text,
-    text_null,
-)
-from slomix_pipeline.warehouse.schema import metadata
+from slomix_pipeline.warehouse.columns import *
+from slomix_pipeline.warehouse.tables import primary_key, table
 
 
 def _file_columns() -> list[Column]:
@@ -58,9 +48,8 @@ def _file_columns() -> list[Column]:
     ]
 
 
-round_awards = Table(
+round_awards = table(
     "round_awards",
-    metadata,
     *_file_columns(),
     integer("award_order", "position in the award table"),
     text("award_name", "decoded label"),
@@ -74,16 +63,15 @@ round_awards = Table(
     text("award_value", "value text as written"),
     floating_null("award_value_numeric"),
     floating_null("award_value_secondary", "e.g. minutes, seconds"),
-    PrimaryKeyConstraint("source_file", "source_line", name="pk_round_awards"),
+    primary_key("source_file", "source_line"),
     Index("ix_round_awards_day", "gaming_day"),
     Index("ix_round_awards_round", "round_id"),
     Index("ix_round_awards_guid", "player_guid"),
     Index("ix_round_awards_name", "award_name"),
 )
 
-round_vs_stats = Table(
+round_vs_stats = table(
     "round_vs_stats",
-    metadata,
     *_file_columns(),
     text("player_name", "the opponent"),
     text_null("player_guid"),
@@ -94,15 +82,14 @@ round_vs_stats = Table(
     text_null("subject_guid", "8-char GUID"),
     text_null("subject_guid_full", "VS_HEADER GUID as written"),
     text("subject_guid_status"),
-    PrimaryKeyConstraint("source_file", "source_line", name="pk_round_vs_stats"),
+    primary_key("source_file", "source_line"),
     Index("ix_round_vs_stats_day", "gaming_day"),
     Index("ix_round_vs_stats_round", "round_id"),
     Index("ix_round_vs_stats_subject", "subject_guid", "round_id"),
 )
 
-endstats_files = Table(
+endstats_files = table(
     "endstats_files",
-    metadata,
     text("source_file"),
     text("source_sha256"),
     gaming_day(),
@@ -123,7 +110,7 @@ endstats_files = Table(
     integer("rejected_lines"),
     text_null("rejected_details", "line:reason; ..."),
     text_null("notes"),
-    PrimaryKeyConstraint("source_file", name="pk_endstats_files"),
+    primary_key("source_file"),
     Index("ix_endstats_files_day", "gaming_day"),
     Index("ix_endstats_files_round", "round_id"),
 )

@@ -9,34 +9,25 @@ day, updated from the difference between a day's old and new contribution
 
 from __future__ import annotations
 
-from sqlalchemy import Index, PrimaryKeyConstraint, Table
+from sqlalchemy import Index
 
-from slomix_pipeline.warehouse.columns import (
-    date,
-    gaming_day,
-    integer,
-    text,
-)
-from slomix_pipeline.warehouse.schema import metadata
+from slomix_pipeline.warehouse.columns import *
+from slomix_pipeline.warehouse.tables import primary_key, table
 
-player_identity_days = Table(
+player_identity_days = table(
     "player_identity_days",
-    metadata,
     gaming_day(),
     text("kind", "stats (8-char key and name) | full (32-char)"),
     text("guid"),
     text("player_name", "'' for full GUIDs"),
     integer("rounds", "stats rows that day; 1 for a full GUID"),
     integer("bot_rounds", "of which flagged as a bot"),
-    PrimaryKeyConstraint(
-        "gaming_day", "kind", "guid", "player_name", name="pk_player_identity_days"
-    ),
+    primary_key("gaming_day", "kind", "guid", "player_name"),
     Index("ix_player_identity_days_guid", "guid"),
 )
 
-player_identity_keys = Table(
+player_identity_keys = table(
     "player_identity_keys",
-    metadata,
     text("guid"),
     text("kind"),
     text("player_name"),
@@ -44,5 +35,5 @@ player_identity_keys = Table(
     date("last_day"),
     integer("rounds", "stats rows; days seen for a full GUID"),
     integer("bot_rounds"),
-    PrimaryKeyConstraint("guid", "kind", "player_name", name="pk_player_identity_keys"),
+    primary_key("guid", "kind", "player_name"),
 )

@@ -17,24 +17,12 @@ from __future__ import annotations
 from sqlalchemy import (
     Column,
     Index,
-    PrimaryKeyConstraint,
     Table,
     UniqueConstraint,
 )
 
-from slomix_pipeline.warehouse.columns import (
-    bigint,
-    bigint_null,
-    floating_null,
-    gaming_day,
-    id_key,
-    integer,
-    integer_null,
-    provenance_columns,
-    text,
-    text_null,
-)
-from slomix_pipeline.warehouse.schema import metadata
+from slomix_pipeline.warehouse.columns import *
+from slomix_pipeline.warehouse.tables import primary_key, table
 
 
 def _identity() -> list[Column]:
@@ -48,9 +36,8 @@ def _identity() -> list[Column]:
     ]
 
 
-lua_events = Table(
+lua_events = table(
     "lua_events",
-    metadata,
     text("source", "webhook | gametime"),
     *provenance_columns(),
     bigint("received_at", "landed file mtime, epoch s"),
@@ -59,14 +46,13 @@ lua_events = Table(
     text("match_id", "round end, server clock %Y-%m-%d-%H%M%S"),
     *_identity(),
     text("event_json", "the normalised event, deterministic JSON"),
-    PrimaryKeyConstraint("source", "source_file", name="pk_lua_events"),
+    primary_key("source", "source_file"),
     Index("ix_lua_events_day", "gaming_day"),
     Index("ix_lua_events_round", "lua_round_id"),
 )
 
-lua_round_teams = Table(
+lua_round_teams = table(
     "lua_round_teams",
-    metadata,
     id_key("id"),
     gaming_day(),
     text("match_id", "round end, server clock; never join on it"),
@@ -108,9 +94,8 @@ lua_round_teams = Table(
     Index("ix_lua_round_teams_end", "map_key", "round_number", "round_end_unix"),
 )
 
-lua_spawn_stats = Table(
+lua_spawn_stats = table(
     "lua_spawn_stats",
-    metadata,
     bigint("lua_round_id", "= lua_round_teams.id"),
     text("player_guid"),
     gaming_day(),
@@ -124,7 +109,7 @@ lua_spawn_stats = Table(
     integer("max_respawn_seconds"),
     text("source", "the delivery the spawn figures came from"),
     *provenance_columns(),
-    PrimaryKeyConstraint("lua_round_id", "player_guid", name="pk_lua_spawn_stats"),
+    primary_key("lua_round_id", "player_guid"),
     Index("ix_lua_spawn_stats_day", "gaming_day"),
     Index("ix_lua_spawn_stats_guid", "player_guid"),
 )

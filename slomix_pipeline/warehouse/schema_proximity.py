@@ -20,27 +20,11 @@ round number that was stored, the decision's reason code, time difference and ma
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Index, PrimaryKeyConstraint, Table
+from sqlalchemy import Column, Index, Table
 
 from slomix_pipeline.warehouse import schema_proximity_sections as _sections
-from slomix_pipeline.warehouse.columns import (
-    bigint,
-    bigint_null,
-    boolean,
-    boolean_null,
-    floating,
-    floating_null,
-    gaming_day,
-    integer,
-    integer_null,
-    linked_file_columns,
-    provenance_columns,
-    round_scope_columns,
-    round_time_columns,
-    text,
-    text_null,
-)
-from slomix_pipeline.warehouse.schema import metadata
+from slomix_pipeline.warehouse.columns import *
+from slomix_pipeline.warehouse.tables import primary_key, table
 
 
 def _warehouse_columns() -> list[Column]:
@@ -63,9 +47,8 @@ def _scope_columns() -> list[Column]:
 
 _NO_CROSSFIRE = "NULL when the file declares crossfire_detection:0 (not measured)"
 
-combat_engagement = Table(
+combat_engagement = table(
     "combat_engagement",
-    metadata,
     *_warehouse_columns(),
     bigint("engagement_id", "tracker id, unique per file"),
     integer("source_line"),
@@ -97,15 +80,14 @@ combat_engagement = Table(
     text("position_path", "time,x,y,z,event|... as written"),
     text("attackers", "JSON array of enemy attackers"),
     text_null("friendly_attackers", "JSON array of removed teammates"),
-    PrimaryKeyConstraint("source_file", "engagement_id", name="pk_combat_engagement"),
+    primary_key("source_file", "engagement_id"),
     Index("ix_combat_engagement_day", "gaming_day"),
     Index("ix_combat_engagement_round", "round_id"),
     Index("ix_combat_engagement_target", "target_guid"),
 )
 
-player_track = Table(
+player_track = table(
     "player_track",
-    metadata,
     *_warehouse_columns(),
     integer("source_line", "one life per PLAYER_TRACKS line"),
     *_scope_columns(),
@@ -130,15 +112,14 @@ player_track = Table(
     floating_null("stance_crouching_sec"),
     floating_null("stance_prone_sec"),
     text("path", "time,x,y,z,health,speed,...|... as written"),
-    PrimaryKeyConstraint("source_file", "source_line", name="pk_player_track"),
+    primary_key("source_file", "source_line"),
     Index("ix_player_track_day", "gaming_day"),
     Index("ix_player_track_round", "round_id"),
     Index("ix_player_track_guid", "player_guid"),
 )
 
-proximity_trade_event = Table(
+proximity_trade_event = table(
     "proximity_trade_event",
-    metadata,
     *_warehouse_columns(),
     bigint("engagement_id", "the killing engagement"),
     *_scope_columns(),
@@ -160,14 +141,13 @@ proximity_trade_event = Table(
     floating_null("nearest_teammate_dist"),
     boolean("is_isolation_death"),
     boolean("is_traded"),
-    PrimaryKeyConstraint("source_file", "engagement_id", name="pk_proximity_trade_event"),
+    primary_key("source_file", "engagement_id"),
     Index("ix_proximity_trade_event_day", "gaming_day"),
     Index("ix_proximity_trade_event_round", "round_id"),
 )
 
-proximity_support_summary = Table(
+proximity_support_summary = table(
     "proximity_support_summary",
-    metadata,
     *_warehouse_columns(),
     *_scope_columns(),
     integer_null(
@@ -179,15 +159,14 @@ proximity_support_summary = Table(
     floating("support_dist"),
     integer("combat_recent_ms"),
     integer("pos_delta_ms"),
-    PrimaryKeyConstraint("source_file", name="pk_proximity_support_summary"),
+    primary_key("source_file"),
     Index("ix_proximity_support_summary_day", "gaming_day"),
 )
 
 _NOT_CAPTURED = "NULL unless the ENGAGEMENTS section was captured (state enabled)"
 
-proximity_files = Table(
+proximity_files = table(
     "proximity_files",
-    metadata,
     *provenance_columns(),
     gaming_day(),
     text("day_source", "round_end_unix | filename | mtime"),
@@ -221,7 +200,7 @@ proximity_files = Table(
     text_null("broken_line_details", "line:reason; ..."),
     text_null("ignored_sections", "name(rows); ..."),
     text_null("notes"),
-    PrimaryKeyConstraint("source_file", name="pk_proximity_files"),
+    primary_key("source_file"),
     Index("ix_proximity_files_day", "gaming_day"),
     Index("ix_proximity_files_round", "map_key", "resolved_round_number", "round_end_unix"),
 )

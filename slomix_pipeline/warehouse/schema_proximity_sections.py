@@ -28,26 +28,13 @@ are found through ``proximity_files`` (indexed by ``round_id``) and the primary 
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Float, Index, PrimaryKeyConstraint, Table, Text
+from sqlalchemy import BigInteger, Boolean, Float, Index, Table, Text
 from sqlalchemy.types import TypeEngine
 
 from slomix_pipeline.domain.proximity_capabilities import PLAYER_FIGURES
 from slomix_pipeline.formats.proximity_sections import SECTION_SPECS, SectionSpec
-from slomix_pipeline.warehouse.columns import (
-    bigint_null,
-    boolean,
-    boolean_null,
-    column,
-    gaming_day,
-    integer,
-    integer_null,
-    linked_file_columns,
-    many,
-    round_scope_columns,
-    text,
-    text_null,
-)
-from slomix_pipeline.warehouse.schema import metadata
+from slomix_pipeline.warehouse.columns import *
+from slomix_pipeline.warehouse.tables import primary_key, table
 
 __all__ = [
     "SECTION_TABLES",
@@ -75,9 +62,8 @@ _RESOLVED_ROUND = "resolved round"
 
 def _section_table(spec: SectionSpec) -> Table:
     name = spec.table
-    return Table(
+    return table(
         name,
-        metadata,
         text("source_file"),
         gaming_day(),
         bigint_null("round_id", _LINKED_ROUND),
@@ -85,7 +71,7 @@ def _section_table(spec: SectionSpec) -> Table:
         integer("source_line"),
         *(column(f.name, type_=_TYPES[f.kind], nullable=f.kind in _NULLABLE) for f in spec.fields),
         text_null("out_of_range", "flagged fields, values kept"),
-        PrimaryKeyConstraint("source_file", "source_line", name=f"pk_{name}"),
+        primary_key("source_file", "source_line"),
         Index(f"ix_{name}_day", "gaming_day"),
     )
 
@@ -93,9 +79,8 @@ def _section_table(spec: SectionSpec) -> Table:
 SECTION_TABLE_OF: dict[str, Table] = {m: _section_table(s) for m, s in SECTION_SPECS.items()}
 """Section marker -> its table."""
 
-proximity_section_capability = Table(
+proximity_section_capability = table(
     "proximity_section_capability",
-    metadata,
     *linked_file_columns(round_=_LINKED_ROUND),
     text("kind", "section | unknown_section | flag"),
     text("name", "section marker or flag name"),
@@ -109,18 +94,17 @@ proximity_section_capability = Table(
     integer("broken_rows"),
     integer("out_of_range_rows"),
     boolean("conflict", "declared off but rows present"),
-    PrimaryKeyConstraint("source_file", "kind", "name", name="pk_proximity_section_capability"),
+    primary_key("source_file", "kind", "name"),
     Index("ix_proximity_section_capability_day", "gaming_day"),
 )
 
-proximity_player_sections = Table(
+proximity_player_sections = table(
     "proximity_player_sections",
-    metadata,
     *linked_file_columns(round_=_LINKED_ROUND),
     text("player_guid"),
     *round_scope_columns(number=_RESOLVED_ROUND),
     *many(bigint_null, *PLAYER_FIGURES),
-    PrimaryKeyConstraint("source_file", "player_guid", name="pk_proximity_player_sections"),
+    primary_key("source_file", "player_guid"),
     Index("ix_proximity_player_sections_day", "gaming_day"),
     Index("ix_proximity_player_sections_round", "round_id"),
 )

@@ -17,19 +17,13 @@ The token of a webhook is never stored: rows are keyed by the webhook's numeric 
 
 from __future__ import annotations
 
-from sqlalchemy import Index, PrimaryKeyConstraint, Table
+from sqlalchemy import Index, Table
 
-from slomix_pipeline.warehouse.columns import (
-    gaming_day,
-    integer,
-    text,
-    text_null,
-)
-from slomix_pipeline.warehouse.schema import metadata
+from slomix_pipeline.warehouse.columns import *
+from slomix_pipeline.warehouse.tables import primary_key, table
 
-discord_posts = Table(
+discord_posts = table(
     "discord_posts",
-    metadata,
     text("webhook_id", "numeric webhook id (never the token)"),
     text("post_key", "round:<id> | map:<id> | session:<id>"),
     integer("part", "message index within the post (0-based)"),
@@ -42,7 +36,7 @@ discord_posts = Table(
     text_null("sending_sha256", "content of the request in flight"),
     integer("attempts"),
     text_null("last_error"),
-    PrimaryKeyConstraint("webhook_id", "post_key", "part", name="pk_discord_posts"),
+    primary_key("webhook_id", "post_key", "part"),
     Index("ix_discord_posts_day", "gaming_day"),
 )
 

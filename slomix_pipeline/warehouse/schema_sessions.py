@@ -33,27 +33,11 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from sqlalchemy import Column, Index, PrimaryKeyConstraint, Table, Text
+from sqlalchemy import Column, Index, Table, Text
 
 from slomix_pipeline.domain.aggregates import Counters
-from slomix_pipeline.warehouse.columns import (
-    bigint,
-    bigint_null,
-    boolean,
-    boolean_null,
-    date,
-    floating,
-    gaming_day,
-    id_key,
-    integer,
-    integer_null,
-    many,
-    provenance_columns,
-    text,
-    text_null,
-    timestamp,
-)
-from slomix_pipeline.warehouse.schema import metadata
+from slomix_pipeline.warehouse.columns import *
+from slomix_pipeline.warehouse.tables import primary_key, table
 
 COUNTER_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Counters))
 """Summable per-player counters (the fields of ``domain.aggregates.Counters``)."""
@@ -76,9 +60,8 @@ def player_value_columns(objectives_comment: str | None = OBJECTIVES_COMMENT) ->
     ]
 
 
-round_links = Table(
+round_links = table(
     "round_links",
-    metadata,
     id_key("round_id"),
     gaming_day(),
     text("round_key"),
@@ -125,9 +108,8 @@ round_links = Table(
     Index("ix_round_links_lua", "lua_round_id"),
 )
 
-lua_round_links = Table(
+lua_round_links = table(
     "lua_round_links",
-    metadata,
     id_key("lua_round_id"),
     gaming_day(),
     text("map_key"),
@@ -145,9 +127,8 @@ lua_round_links = Table(
     Index("ix_lua_round_links_round", "round_id"),
 )
 
-linked_player_rounds = Table(
+linked_player_rounds = table(
     "linked_player_rounds",
-    metadata,
     bigint("round_id"),
     text("player_guid"),
     gaming_day(),
@@ -157,13 +138,12 @@ linked_player_rounds = Table(
     floating("dpm"),
     boolean("time_clamped"),
     *provenance_columns(),
-    PrimaryKeyConstraint("round_id", "player_guid", name="pk_linked_player_rounds"),
+    primary_key("round_id", "player_guid"),
     Index("ix_linked_player_rounds_day", "gaming_day"),
 )
 
-gaming_sessions = Table(
+gaming_sessions = table(
     "gaming_sessions",
-    metadata,
     id_key("session_id"),
     gaming_day("gaming day of the first round"),
     Column("session_key", Text, nullable=False, unique=True),
@@ -193,9 +173,8 @@ gaming_sessions = Table(
     Index("ix_gaming_sessions_day", "gaming_day"),
 )
 
-session_rounds = Table(
+session_rounds = table(
     "session_rounds",
-    metadata,
     bigint("session_id"),
     bigint("round_id"),
     gaming_day("the session's day"),
@@ -211,14 +190,13 @@ session_rounds = Table(
     integer_null("team_a_side"),
     text_null("link_reason", "from round_links (None: not linked yet)"),
     *provenance_columns(),
-    PrimaryKeyConstraint("session_id", "round_id", name="pk_session_rounds"),
+    primary_key("session_id", "round_id"),
     Index("ix_session_rounds_day", "gaming_day"),
     Index("ix_session_rounds_round", "round_id"),
 )
 
-session_player_stats = Table(
+session_player_stats = table(
     "session_player_stats",
-    metadata,
     bigint("session_id"),
     text("player_guid"),
     gaming_day(),
@@ -229,13 +207,12 @@ session_player_stats = Table(
     integer("rounds_played"),
     *player_value_columns(),
     text("inputs_digest"),
-    PrimaryKeyConstraint("session_id", "player_guid", name="pk_session_player_stats"),
+    primary_key("session_id", "player_guid"),
     Index("ix_session_player_stats_day", "gaming_day"),
 )
 
-map_summaries = Table(
+map_summaries = table(
     "map_summaries",
-    metadata,
     id_key("map_play_id"),
     bigint("session_id"),
     gaming_day(),
@@ -269,9 +246,8 @@ map_summaries = Table(
     Index("ix_map_summaries_session", "session_id"),
 )
 
-session_round_graphs = Table(
+session_round_graphs = table(
     "session_round_graphs",
-    metadata,
     bigint("session_id"),
     bigint("round_id"),
     text("player_guid"),
@@ -286,7 +262,7 @@ session_round_graphs = Table(
     boolean("time_clamped"),
     *player_value_columns(),
     *provenance_columns(),
-    PrimaryKeyConstraint("session_id", "round_id", "player_guid", name="pk_session_round_graphs"),
+    primary_key("session_id", "round_id", "player_guid"),
     Index("ix_session_round_graphs_day", "gaming_day"),
     Index("ix_session_round_graphs_session", "session_id"),
 )
