@@ -8,15 +8,14 @@ Discord; :mod:`slomix_pipeline.publish.publisher` sequences the calls.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
-from sqlalchemy import Engine, and_, delete, insert, select, text, update
+from sqlalchemy import Engine, and_, delete, insert, select, update
 
+from slomix_pipeline.warehouse.run_lock import run_lock
 from slomix_pipeline.warehouse.schema_publish import discord_posts as t
 
 SENDING, POSTED, UNCERTAIN, FAILED, GONE, DELETED = (
@@ -168,27 +167,7 @@ def exclusive(engine: Engine) -> Iterator[None]:
     by hand while the first is posting would otherwise read the same empty ledger rows).
     PostgreSQL: a session advisory lock; SQLite: an exclusive ``flock`` next to the file.
     """
-    if engine.dialect.name == "postgresql":
-        with engine.connect() as conn:
-            got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": _PUBLISH_LOCK_KEY})
-            if not got.scalar():
-                raise PublishBusy("another publishing run is in progress (advisory lock held)")
-            try:
-                yield
-            finally:
-                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _PUBLISH_LOCK_KEY})
-                conn.commit()
-        return
-    database = engine.url.database
-    if not database or database == ":memory:":
+    with run_lock(engine, _PUBLISH_LOCK_KEY, ".publish.lock", wait=False) as got:
+        if not got:
+            raise PublishBusy("another publishing run is in progress (lock held)")
         yield
-        return
-    with open(Path(database).with_suffix(".publish.lock"), "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise PublishBusy("another publishing run is in progress (lock file held)") from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -7,17 +7,16 @@ pinned to psycopg2 because SQLAlchemy 2.1 would otherwise pick psycopg 3, which 
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import NullPool
+
+from slomix_pipeline.warehouse.run_lock import run_lock
 
 _ENGINES: dict[str, Engine] = {}
 _LOCK = threading.Lock()
@@ -62,32 +61,6 @@ def _enable_sqlite_pragmas(engine: Engine) -> None:
         cursor.close()
 
 
-@contextlib.contextmanager
-def _migration_lock(engine: Engine) -> Iterator[None]:
-    """Serialise concurrent upgraders (several run workers may start at once)."""
-    if engine.dialect.name == "postgresql":
-        with engine.connect() as conn:
-            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _MIGRATION_LOCK_KEY})
-            try:
-                yield
-            finally:
-                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _MIGRATION_LOCK_KEY})
-                conn.commit()
-        return
-    database = engine.url.database
-    if engine.dialect.name == "sqlite" and database and database != ":memory:":
-        lock_path = Path(database).with_suffix(".migrate.lock")
-        lock_path.parent.mkdir(parents=True, exist_ok=True)
-        with open(lock_path, "a+") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
-        return
-    yield
-
-
 def _transactional_sqlite(engine: Engine) -> Engine:
     """An engine on the same SQLite file whose transactions include DDL.
 
@@ -119,7 +92,7 @@ def upgrade_to_head(engine: Engine) -> None:
     Atomic on both backends: PostgreSQL DDL is transactional, and on SQLite the upgrade runs on
     :func:`_transactional_sqlite`, so a kill at any point leaves the previous revision intact.
     """
-    with _migration_lock(engine):
+    with run_lock(engine, _MIGRATION_LOCK_KEY, ".migrate.lock", wait=True):
         if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
             migrator = _transactional_sqlite(engine)
             try:

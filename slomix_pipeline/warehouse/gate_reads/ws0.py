@@ -15,50 +15,40 @@ from slomix_pipeline.domain.gates import (
 )
 from slomix_pipeline.warehouse import schema
 from slomix_pipeline.warehouse.gate_reads.common import in_days, split_reasons
+from slomix_pipeline.warehouse.query_parts import by_day, columns, values
 from slomix_pipeline.warehouse.schema import PLAYER_METRICS
 
 _WEAPON_VALUES = ("hits", "shots", "kills", "deaths", "headshots", "accuracy")
 
 
+_CONTRACT_FIELDS = (
+    "round_key",
+    "round_number",
+    "defender_team",
+    "winner_team",
+    "score_confidence",
+    "round_stopwatch_state",
+    "time_limit_seconds",
+    "actual_time_seconds",
+    "is_orphan_r2",
+    "source_file",
+    "r1_file_name",
+    "end_reason",
+)
+"""The ``ContractRound`` fields stored as ``rounds`` columns of the same name."""
+
+
 def read_contract_rounds(conn: Connection, days: Sequence[date]) -> dict[date, list[ContractRound]]:
     """The contract columns of every ``rounds`` row of ``days``."""
     t = schema.rounds
-    query = select(
-        t.c.gaming_day,
-        t.c.round_key,
-        t.c.round_number,
-        t.c.defender_team,
-        t.c.winner_team,
-        t.c.score_confidence,
-        t.c.round_stopwatch_state,
-        t.c.time_limit_seconds,
-        t.c.actual_time_seconds,
-        t.c.side_reasons,
-        t.c.is_orphan_r2,
-        t.c.source_file,
-        t.c.r1_file_name,
-        t.c.end_reason,
-    ).where(in_days(t, days))
-    out: dict[date, list[ContractRound]] = defaultdict(list)
-    for r in conn.execute(query):
-        out[r.gaming_day].append(
-            ContractRound(
-                round_key=r.round_key,
-                round_number=r.round_number,
-                defender_team=r.defender_team,
-                winner_team=r.winner_team,
-                score_confidence=r.score_confidence,
-                round_stopwatch_state=r.round_stopwatch_state,
-                time_limit_seconds=r.time_limit_seconds,
-                actual_time_seconds=r.actual_time_seconds,
-                side_reasons=split_reasons(r.side_reasons),
-                is_orphan_r2=r.is_orphan_r2,
-                source_file=r.source_file,
-                r1_file_name=r.r1_file_name,
-                end_reason=r.end_reason,
-            )
-        )
-    return out
+    query = select(t.c.gaming_day, t.c.side_reasons, *columns(t, _CONTRACT_FIELDS))
+    return by_day(
+        conn,
+        query.where(in_days(t, days)),
+        lambda r: ContractRound(
+            **values(r, _CONTRACT_FIELDS), side_reasons=split_reasons(r.side_reasons)
+        ),
+    )
 
 
 @dataclass(slots=True)

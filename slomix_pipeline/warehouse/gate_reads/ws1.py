@@ -6,9 +6,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Row, select
 
 from slomix_pipeline.domain.gates import (
     LinkedRound,
@@ -17,6 +18,7 @@ from slomix_pipeline.domain.gates import (
 )
 from slomix_pipeline.warehouse import schema, schema_lua, schema_proximity, schema_sessions
 from slomix_pipeline.warehouse.gate_reads.common import in_days
+from slomix_pipeline.warehouse.query_parts import by_day, columns, values
 
 
 @dataclass(slots=True)
@@ -48,21 +50,35 @@ def _alt_time(local: datetime, ambiguous: bool, first: int, tz: ZoneInfo) -> int
     return second if second != first else None
 
 
+_ROUND_FIELDS = ("round_key", "map_key", "round_number", "file_time_unix")
+"""``LinkedRound`` fields that are ``rounds`` columns of the same name."""
+_LINK_FIELDS = ("round_id", *_ROUND_FIELDS, "lua_round_id", "link_reason", "round_start_unix")
+_LUA_FIELDS = (
+    "map_key",
+    "round_number",
+    "round_start_unix",
+    "round_end_unix",
+    "end_reason",
+    "winner_team",
+    "defender_team",
+    "actual_duration_seconds",
+    "timelimit_minutes",
+)
+"""``LuaRoundEnd`` fields that are ``lua_round_teams`` columns of the same name."""
+_LUA_END_FIELDS = ("lua_round_id", *_LUA_FIELDS, "warmup_seconds", "round_id", "link_reason")
+
+
 def read_link_window(conn: Connection, days: Sequence[date], tz: ZoneInfo) -> LinkWindow:
     """Rounds with their ``round_links`` row and proximity start; Lua rows with their link.
 
     ``days`` should already include the neighbours a link may reach (the caller decides).
     """
-    out = LinkWindow()
     r, rl, pf = schema.rounds, schema_sessions.round_links, schema_proximity.proximity_files
     query = (
         select(
             r.c.gaming_day,
-            r.c.id,
-            r.c.round_key,
-            r.c.map_key,
-            r.c.round_number,
-            r.c.file_time_unix,
+            r.c.id.label("round_id"),
+            *columns(r, _ROUND_FIELDS),
             r.c.file_time_local,
             r.c.file_time_ambiguous,
             rl.c.lua_round_id,
@@ -76,61 +92,31 @@ def read_link_window(conn: Connection, days: Sequence[date], tz: ZoneInfo) -> Li
         )
         .where(in_days(r, days))
     )
-    for row in conn.execute(query):
-        out.rounds[row.gaming_day].append(
-            LinkedRound(
-                round_id=row.id,
-                round_key=row.round_key,
-                map_key=row.map_key,
-                round_number=row.round_number,
-                file_time_unix=row.file_time_unix,
-                lua_round_id=row.lua_round_id,
-                link_reason=row.link_reason,
-                alt_file_time_unix=_alt_time(
-                    row.file_time_local, row.file_time_ambiguous, row.file_time_unix, tz
-                ),
-                round_start_unix=row.round_start_unix,
-            )
-        )
+
+    def linked_round(row: Row[Any]) -> LinkedRound:
+        local, ambiguous = row.file_time_local, row.file_time_ambiguous
+        alt = _alt_time(local, ambiguous, row.file_time_unix, tz)
+        return LinkedRound(**values(row, _LINK_FIELDS), alt_file_time_unix=alt)
+
     lt, ll = schema_lua.lua_round_teams, schema_sessions.lua_round_links
-    query = (
+    lua_query = (
         select(
             lt.c.gaming_day,
-            lt.c.id,
+            lt.c.id.label("lua_round_id"),
             lt.c.match_id,
-            lt.c.map_key,
-            lt.c.round_number,
-            lt.c.round_start_unix,
-            lt.c.round_end_unix,
-            lt.c.end_reason,
-            lt.c.winner_team,
-            lt.c.defender_team,
-            lt.c.actual_duration_seconds,
-            lt.c.timelimit_minutes,
-            lt.c.lua_warmup_seconds,
+            *columns(lt, _LUA_FIELDS),
+            lt.c.lua_warmup_seconds.label("warmup_seconds"),
             ll.c.round_id,
             ll.c.link_reason,
         )
         .select_from(lt.outerjoin(ll, ll.c.lua_round_id == lt.c.id))
         .where(in_days(lt, days))
     )
-    for row in conn.execute(query):
-        out.lua[row.gaming_day].append(
-            LuaRoundEnd(
-                lua_round_id=row.id,
-                label=lua_label(row.match_id, row.map_key, row.round_number),
-                map_key=row.map_key,
-                round_number=row.round_number,
-                round_start_unix=row.round_start_unix,
-                round_end_unix=row.round_end_unix,
-                end_reason=row.end_reason,
-                winner_team=row.winner_team,
-                defender_team=row.defender_team,
-                round_id=row.round_id,
-                link_reason=row.link_reason,
-                actual_duration_seconds=row.actual_duration_seconds,
-                timelimit_minutes=row.timelimit_minutes,
-                warmup_seconds=row.lua_warmup_seconds,
-            )
-        )
-    return out
+
+    def lua_round_end(row: Row[Any]) -> LuaRoundEnd:
+        label = lua_label(row.match_id, row.map_key, row.round_number)
+        return LuaRoundEnd(**values(row, _LUA_END_FIELDS), label=label)
+
+    return LinkWindow(
+        rounds=by_day(conn, query, linked_round), lua=by_day(conn, lua_query, lua_round_end)
+    )

@@ -18,6 +18,10 @@ from slomix_pipeline.domain.gates import (
 )
 from slomix_pipeline.warehouse import schema, schema_proximity
 from slomix_pipeline.warehouse.gate_reads.common import in_days
+from slomix_pipeline.warehouse.query_parts import by_day, columns, values
+
+_FILE_FIELDS = ("source_file", "round_id", "identity_reason", "sprint_signal", "player_tracks")
+"""``ProximityFileLink`` fields that are ``proximity_files`` columns of the same name."""
 
 
 def read_proximity_files(
@@ -26,31 +30,17 @@ def read_proximity_files(
     """Every ``proximity_files`` row of ``days`` with whether its linked round still exists."""
     pf, r = schema_proximity.proximity_files, schema.rounds
     query = (
-        select(
-            pf.c.gaming_day,
-            pf.c.source_file,
-            pf.c.round_id,
-            r.c.id.label("stored_round"),
-            pf.c.identity_reason,
-            pf.c.sprint_signal,
-            pf.c.player_tracks,
-        )
+        select(pf.c.gaming_day, *columns(pf, _FILE_FIELDS), r.c.id.label("stored_round"))
         .select_from(pf.outerjoin(r, r.c.id == pf.c.round_id))
         .where(in_days(pf, days))
     )
-    out: dict[date, list[ProximityFileLink]] = defaultdict(list)
-    for row in conn.execute(query):
-        out[row.gaming_day].append(
-            ProximityFileLink(
-                source_file=row.source_file,
-                round_id=row.round_id,
-                round_exists=row.stored_round is not None,
-                identity_reason=row.identity_reason,
-                sprint_signal=row.sprint_signal,
-                player_tracks=row.player_tracks,
-            )
-        )
-    return out
+    return by_day(
+        conn,
+        query,
+        lambda row: ProximityFileLink(
+            **values(row, _FILE_FIELDS), round_exists=row.stored_round is not None
+        ),
+    )
 
 
 def read_sprint_distributions(
