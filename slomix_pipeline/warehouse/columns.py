@@ -52,22 +52,21 @@ def column(
     return Column(name, type_, nullable=nullable, comment=comment)
 
 
-def _builder(type_: type[TypeEngine], nullable: bool) -> partial[Column]:
-    return partial(column, type_=type_, nullable=nullable)
+def _builders(type_: type[TypeEngine]) -> tuple[partial[Column], partial[Column]]:
+    """The NOT NULL and the nullable builder of one column type."""
+    return (
+        partial(column, type_=type_, nullable=False),
+        partial(column, type_=type_, nullable=True),
+    )
 
 
-text = _builder(Text, False)
-text_null = _builder(Text, True)
-bigint = _builder(BigInteger, False)
-bigint_null = _builder(BigInteger, True)
-integer = _builder(Integer, False)
-integer_null = _builder(Integer, True)
-floating = _builder(Float, False)
-floating_null = _builder(Float, True)
-boolean = _builder(Boolean, False)
-boolean_null = _builder(Boolean, True)
-date = _builder(Date, False)
-timestamp = _builder(DateTime, False)
+text, text_null = _builders(Text)
+bigint, bigint_null = _builders(BigInteger)
+integer, integer_null = _builders(Integer)
+floating, floating_null = _builders(Float)
+boolean, boolean_null = _builders(Boolean)
+date = _builders(Date)[0]  # the warehouse has no nullable dates or times
+timestamp = _builders(DateTime)[0]
 
 
 def many(builder: partial[Column], *names: str) -> list[Column]:

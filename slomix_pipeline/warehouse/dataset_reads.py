@@ -58,8 +58,9 @@ def among(column: Any, only: Collection[str] | None) -> Any:
     return literal(True) if only is None else column.in_(sorted(only))
 
 
-def _sums(table: Any) -> list[Any]:
-    return [func.sum(table.c[name]).label(name) for name in COUNTER_COLUMNS]
+def _sums(table: Any, names: Sequence[str] = COUNTER_COLUMNS) -> list[Any]:
+    """``sum(name) AS name`` for each of ``names`` (the session counters by default)."""
+    return [func.sum(table.c[name]).label(name) for name in names]
 
 
 def season_sums(
@@ -86,34 +87,29 @@ def season_sums(
 def map_sums(conn: Connection, only: Collection[str] | None = None) -> list[Any]:
     """Per canonical player and map: counted rounds and summed counters."""
     g, m = ss.session_round_graphs, ds.player_guid_map
+    keys = (m.c.canonical_guid, g.c.map_name)
     query = (
-        select(
-            m.c.canonical_guid,
-            g.c.map_name,
-            func.count().label("rounds_played"),
-            *_sums(g),
-        )
+        select(*keys, func.count().label("rounds_played"), *_sums(g))
         .join(m, m.c.guid == g.c.player_guid)
         .where(among(m.c.canonical_guid, only))
-        .group_by(m.c.canonical_guid, g.c.map_name)
+        .group_by(*keys)
     )
     return list(conn.execute(query))
+
+
+_WEAPON_COUNTERS = ("kills", "deaths", "shots", "hits", "headshots")
 
 
 def weapon_sums(conn: Connection, only: Collection[str] | None = None) -> list[Any]:
     """Per canonical player and weapon, over the counted rounds (those with a graph row)."""
     w, g, m = schema.weapon_comprehensive_stats, ss.session_round_graphs, ds.player_guid_map
+    keys = (m.c.canonical_guid, w.c.weapon_name)
     query = (
-        select(
-            m.c.canonical_guid,
-            w.c.weapon_name,
-            func.count().label("rounds_played"),
-            *(func.sum(w.c[n]).label(n) for n in ("kills", "deaths", "shots", "hits", "headshots")),
-        )
+        select(*keys, func.count().label("rounds_played"), *_sums(w, _WEAPON_COUNTERS))
         .join(g, and_(g.c.round_id == w.c.round_id, g.c.player_guid == w.c.player_guid))
         .join(m, m.c.guid == w.c.player_guid)
         .where(among(m.c.canonical_guid, only))
-        .group_by(m.c.canonical_guid, w.c.weapon_name)
+        .group_by(*keys)
     )
     return list(conn.execute(query))
 
@@ -207,19 +203,14 @@ def session_rows(conn: Connection, only: Collection[str] | None = None) -> Itera
 def award_counts(conn: Connection, only: Collection[str] | None = None) -> list[Any]:
     """Awarded endstats lines per session, canonical player and award (counted rounds only)."""
     a, sr, m = schema_endstats.round_awards, ss.session_rounds, ds.player_guid_map
+    keys = (sr.c.session_id, m.c.canonical_guid, a.c.award_name, sr.c.gaming_day)
     query = (
-        select(
-            sr.c.session_id,
-            m.c.canonical_guid,
-            a.c.award_name,
-            sr.c.gaming_day,
-            func.count().label("awards"),
-        )
+        select(*keys, func.count().label("awards"))
         .join(sr, and_(sr.c.round_id == a.c.round_id, sr.c.counted.is_(True)))
         .join(m, m.c.guid == a.c.player_guid)
         .where(among(m.c.canonical_guid, only))
         .where(a.c.award_status == "awarded")
-        .group_by(sr.c.session_id, m.c.canonical_guid, a.c.award_name, sr.c.gaming_day)
+        .group_by(*keys)
     )
     return list(conn.execute(query))
 

@@ -154,7 +154,11 @@ weapon_comprehensive_stats = table(
     bigint("headshots"),
     floating("accuracy"),
     *provenance_columns(),
-    primary_key("round_id", "player_guid", "weapon_name"),
+    primary_key(
+        "round_id",
+        "player_guid",
+        "weapon_name",
+    ),
     Index("ix_weapon_stats_day", "gaming_day"),
 )
 

@@ -61,9 +61,7 @@ def _totals() -> list[Column]:
     return [
         integer("rounds_played"),
         *player_value_columns(objectives_comment=None),
-        integer("maps_won"),
-        integer("maps_lost"),
-        integer("maps_drawn"),
+        *many(integer, "maps_won", "maps_lost", "maps_drawn"),
     ]
 
 
@@ -120,7 +118,11 @@ session_award_tallies = table(
     text("award_name"),
     gaming_day("day of the session"),
     integer("awards"),
-    primary_key("session_id", "canonical_guid", "award_name"),
+    primary_key(
+        "session_id",
+        "canonical_guid",
+        "award_name",
+    ),
 )
 
 player_award_tallies = table(
@@ -141,7 +143,11 @@ season_leaderboards = table(
     text("display_name"),
     floating("value"),
     integer("rounds_played"),
-    primary_key("season", "metric", "rank"),
+    primary_key(
+        "season",
+        "metric",
+        "rank",
+    ),
 )
 
 # Bookkeeping of the incremental update (docs/datasets.md, "How it stays correct").

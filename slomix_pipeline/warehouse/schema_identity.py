@@ -22,7 +22,12 @@ player_identity_days = table(
     text("player_name", "'' for full GUIDs"),
     integer("rounds", "stats rows that day; 1 for a full GUID"),
     integer("bot_rounds", "of which flagged as a bot"),
-    primary_key("gaming_day", "kind", "guid", "player_name"),
+    primary_key(
+        "gaming_day",
+        "kind",
+        "guid",
+        "player_name",
+    ),
     Index("ix_player_identity_days_guid", "guid"),
 )
 
@@ -35,5 +40,9 @@ player_identity_keys = table(
     date("last_day"),
     integer("rounds", "stats rows; days seen for a full GUID"),
     integer("bot_rounds"),
-    primary_key("guid", "kind", "player_name"),
+    primary_key(
+        "guid",
+        "kind",
+        "player_name",
+    ),
 )

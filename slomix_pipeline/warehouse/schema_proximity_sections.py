@@ -94,7 +94,11 @@ proximity_section_capability = table(
     integer("broken_rows"),
     integer("out_of_range_rows"),
     boolean("conflict", "declared off but rows present"),
-    primary_key("source_file", "kind", "name"),
+    primary_key(
+        "source_file",
+        "kind",
+        "name",
+    ),
     Index("ix_proximity_section_capability_day", "gaming_day"),
 )
 

@@ -36,7 +36,11 @@ discord_posts = table(
     text_null("sending_sha256", "content of the request in flight"),
     integer("attempts"),
     text_null("last_error"),
-    primary_key("webhook_id", "post_key", "part"),
+    primary_key(
+        "webhook_id",
+        "post_key",
+        "part",
+    ),
     Index("ix_discord_posts_day", "gaming_day"),
 )
 

@@ -262,12 +262,15 @@ session_round_graphs = table(
     boolean("time_clamped"),
     *player_value_columns(),
     *provenance_columns(),
-    primary_key("session_id", "round_id", "player_guid"),
+    primary_key(
+        "session_id",
+        "round_id",
+        "player_guid",
+    ),
     Index("ix_session_round_graphs_day", "gaming_day"),
     Index("ix_session_round_graphs_session", "session_id"),
 )
 
-LINK_TABLES: tuple[Table, ...] = (round_links, lua_round_links, linked_player_rounds)
 SESSION_TABLES: tuple[Table, ...] = (
     gaming_sessions,
     session_rounds,
@@ -275,3 +278,4 @@ SESSION_TABLES: tuple[Table, ...] = (
     map_summaries,
     session_round_graphs,
 )
+LINK_TABLES: tuple[Table, ...] = (round_links, lua_round_links, linked_player_rounds)
