@@ -1,11 +1,14 @@
 """Column builders shared by every warehouse schema module.
 
-Why: the warehouse has ~50 tables and ~900 columns, and nearly every column is one of a dozen
+Why: the warehouse has 68 tables and ~1,300 columns, and nearly every column is one of a dozen
 kinds (a NOT NULL text, a nullable big integer, ...). Spelling each one as
 ``Column(name, Type, nullable=..., comment=...)`` buried a table's list of names under repeated
 keywords and made whole groups (the round scope, the provenance pair) recur in five modules. With
 one builder per kind, a table reads as its list of names; with one function per recurring group,
 each group is written once.
+
+The schema modules star-import this module (its ``__all__``: builders only), so that a column
+list reads ``text("map_key")``, ``bigint_null("round_id", "rounds.id when linked")``, ...
 
 The builders produce exactly the columns the long form did (``scripts/schema_ddl.py --against``
 proves the DDL unchanged), so a table's shape is still fixed by its Alembic migration.

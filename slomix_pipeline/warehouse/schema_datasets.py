@@ -14,11 +14,7 @@ to it. The season ``all-time`` of ``player_season_stats`` is the career.
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    Column,
-    Table,
-    Text,
-)
+from sqlalchemy import Column, Table, Text
 
 from slomix_pipeline.warehouse.columns import *
 from slomix_pipeline.warehouse.schema_sessions import player_value_columns

@@ -24,11 +24,7 @@ link decision and reason, the split partner it was merged with, counts and rejec
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    Column,
-    Index,
-    Table,
-)
+from sqlalchemy import Column, Index, Table
 
 from slomix_pipeline.warehouse.columns import *
 from slomix_pipeline.warehouse.tables import primary_key, table

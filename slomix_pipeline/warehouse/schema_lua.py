@@ -14,12 +14,7 @@ Identity of a round end is ``(map_key, round_number, round_start_unix, round_end
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    Column,
-    Index,
-    Table,
-    UniqueConstraint,
-)
+from sqlalchemy import Column, Index, Table, UniqueConstraint
 
 from slomix_pipeline.warehouse.columns import *
 from slomix_pipeline.warehouse.tables import primary_key, table
@@ -31,8 +26,7 @@ def _identity() -> list[Column]:
         text("map_key", "case-folded, whitespace-collapsed map"),
         text("map_name", "map name as the Lua sent it"),
         integer("round_number", "1 or 2 (a raw 0 is stored as 2)"),
-        bigint("round_start_unix"),
-        bigint("round_end_unix"),
+        *round_time_columns(nullable=False),
     ]
 
 
