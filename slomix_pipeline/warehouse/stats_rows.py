@@ -28,7 +28,10 @@ from slomix_pipeline.warehouse.schema import PLAYER_METRICS
 
 @dataclass(frozen=True, slots=True)
 class StoredRound:
-    """A round ready to be written: the stats plus the identities derived from its natural key."""
+    """A round ready to be written: the stats plus the identities derived from its natural key.
+
+    Made by :meth:`build` only, which sets every field (hence no defaults).
+    """
 
     stats: RoundStats
     sha256: str
@@ -38,9 +41,9 @@ class StoredRound:
     gaming_day: date
     file_time_unix: int
     file_time_ambiguous: bool
-    pairing_reason: str | None = None
-    pairing_confirmed: bool | None = None
-    r1_limit_seconds: int | None = None
+    pairing_reason: str | None
+    pairing_confirmed: bool | None
+    r1_limit_seconds: int | None
 
     @classmethod
     def build(
