@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
+from slomix_pipeline.formats.round_file_name import parse_round_file_name, round_file_name_re
+
 __all__ = [
     "AWARD_CATALOGUE",
     "LUA",
@@ -127,9 +129,7 @@ REJECT_REASONS: tuple[str, ...] = (
     "award_after_versus",  # an award line after a VS block started (the writer never does)
 )
 
-_FILENAME_RE = re.compile(
-    r"^(?P<ts>\d{4}-\d{2}-\d{2}-\d{6})-(?P<map>.+)-round-(?P<round>\d+)-endstats\.txt$"
-)
+_FILENAME_RE = round_file_name_re("-endstats.txt")
 _NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?")
 _MAX_VALUE = 1e15  # far beyond any award; keeps every backend's float exact and finite
 _COUNT_RE = re.compile(r"\d{1,9}$")  # at most 9 digits: fits every backend's 32-bit integer
@@ -206,15 +206,8 @@ class EndstatsFile:
 
 def parse_endstats_filename(name: str) -> EndstatsFileName | None:
     """Parse ``YYYY-MM-DD-HHMMSS-<map>-round-<N>-endstats.txt``; ``None`` if it differs."""
-    base = name.rsplit("/", 1)[-1]
-    match = _FILENAME_RE.match(base)
-    if match is None:
-        return None
-    try:
-        written = datetime.strptime(match["ts"], "%Y-%m-%d-%H%M%S")
-    except ValueError:
-        return None
-    return EndstatsFileName(written, match["map"], int(match["round"]))
+    parts = parse_round_file_name(_FILENAME_RE, name)
+    return None if parts is None else EndstatsFileName(*parts)
 
 
 class _BadLine(ValueError):
