@@ -12,8 +12,10 @@ built once by the simulator and must be treated as read-only.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 # Weapon id (= bit number = emit order in the stats file) -> the stored ``WS_*`` name: the one
 # table the parser reads, so the writer and the parser cannot disagree.
@@ -24,6 +26,17 @@ ALLIES = 2
 
 WeaponTuple = tuple[int, int, int, int, int]
 """(hits, shots, kills, deaths, headshots): the order the stats file writes them in."""
+
+
+def weapon_totals(weapons: Mapping[Any, WeaponTuple]) -> tuple[int, ...]:
+    """Each column of the weapon tuples summed: (hits, shots, kills, deaths, headshots)."""
+    return tuple(sum(w[column] for w in weapons.values()) for column in range(5))
+
+
+def _weapon_sum(column: int, doc: str) -> property:
+    """A read-only total of one WeaponTuple column over ``weapons``, so it cannot disagree."""
+    return property(lambda self: sum(w[column] for w in self.weapons.values()), doc=doc)
+
 
 END_OBJECTIVE = "objective"
 END_TIME_EXPIRED = "time_expired"
@@ -110,26 +123,11 @@ class SimPlayerRound:
         """Hashable despite the ``weapons`` dict (hashes a subset of the compared fields)."""
         return hash((self.player, self.team, tuple(self.weapons.items()), self.damage_given))
 
-    @property
-    def kills(self) -> int:
-        return sum(w[2] for w in self.weapons.values())
-
-    @property
-    def deaths(self) -> int:
-        return sum(w[3] for w in self.weapons.values())
-
-    @property
-    def headshots(self) -> int:
-        """Headshot *hits* summed over weapons (not headshot kills, which is TAB 14)."""
-        return sum(w[4] for w in self.weapons.values())
-
-    @property
-    def shots(self) -> int:
-        return sum(w[1] for w in self.weapons.values())
-
-    @property
-    def hits(self) -> int:
-        return sum(w[0] for w in self.weapons.values())
+    hits = _weapon_sum(0, "Hits summed over weapons.")
+    shots = _weapon_sum(1, "Shots summed over weapons.")
+    kills = _weapon_sum(2, "Kills summed over weapons.")
+    deaths = _weapon_sum(3, "Deaths summed over weapons.")
+    headshots = _weapon_sum(4, "Headshot *hits* summed over weapons (not TAB 14 headshot kills).")
 
     @property
     def time_played_seconds(self) -> int:
