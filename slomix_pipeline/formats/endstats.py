@@ -27,10 +27,13 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import NamedTuple
 
-from slomix_pipeline.formats.round_file_name import parse_round_file_name, round_file_name_re
+from slomix_pipeline.formats.round_file_name import (
+    RoundFileName,
+    parse_round_file_name,
+    round_file_name_re,
+)
 
 __all__ = [
     "AWARD_CATALOGUE",
@@ -177,13 +180,8 @@ class VersusRow:
     deaths: int
 
 
-@dataclass(frozen=True, slots=True)
-class EndstatsFileName:
-    """What the file name says: the server-local *write* time, map and round number."""
-
-    written_local: datetime
-    map_name: str
-    round_number: int
+EndstatsFileName = RoundFileName
+"""What the side-car's file name says (the shape every round file name shares)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,8 +204,7 @@ class EndstatsFile:
 
 def parse_endstats_filename(name: str) -> EndstatsFileName | None:
     """Parse ``YYYY-MM-DD-HHMMSS-<map>-round-<N>-endstats.txt``; ``None`` if it differs."""
-    parts = parse_round_file_name(_FILENAME_RE, name)
-    return None if parts is None else EndstatsFileName(*parts)
+    return parse_round_file_name(_FILENAME_RE, name)
 
 
 class _BadLine(ValueError):

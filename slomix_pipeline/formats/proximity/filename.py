@@ -13,5 +13,4 @@ def parse_proximity_filename(name: str) -> ProximityFileName | None:
 
     The timestamp is the server's local wall clock at *write* time (round end), not the start.
     """
-    parts = parse_round_file_name(_FILENAME_RE, name)
-    return None if parts is None else ProximityFileName(*parts)
+    return parse_round_file_name(_FILENAME_RE, name)
