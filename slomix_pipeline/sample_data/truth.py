@@ -22,7 +22,7 @@ expectations (sessions, planted edge cases) in ``corpus_features``.
 
 from __future__ import annotations
 
-from slomix_pipeline.formats.stats.layout import EXTENDED_FIELD_NAMES, FLOAT_FIELD_INDICES
+from slomix_pipeline.formats.stats.layout import EXTENDED_FIELD_NAMES
 from slomix_pipeline.sample_data.clock import gaming_day
 from slomix_pipeline.sample_data.file_names import (
     endstats_file_name,
@@ -30,6 +30,7 @@ from slomix_pipeline.sample_data.file_names import (
     stats_file_name,
 )
 from slomix_pipeline.sample_data.model import (
+    TAB_COUNTERS,
     WEAPON_NAMES,
     SimCorpus,
     SimMapPlay,
@@ -61,12 +62,9 @@ _STORED_NAME = {
     "multikill_6x": "mega_kills",
     "repairs_constructions": "constructions",
 }
-# (TAB index, stored name) of the integer counters the truth takes from the values as written;
-# bullets_fired is stated like the other totals, from the weapons (their shots).
+# (TAB index, stored name) of the counters the truth takes from the values as written.
 _TAB_COUNTERS: tuple[tuple[int, str], ...] = tuple(
-    (tab, _STORED_NAME.get(name, name))
-    for tab, name in enumerate(EXTENDED_FIELD_NAMES)
-    if tab not in FLOAT_FIELD_INDICES and name != "bullets_fired"
+    (EXTENDED_FIELD_NAMES.index(name), _STORED_NAME.get(name, name)) for name in TAB_COUNTERS
 )
 
 
