@@ -17,8 +17,8 @@ from dataclasses import dataclass, make_dataclass
 from datetime import date, datetime
 from typing import Any
 
-# Weapon id (= bit number = emit order in the stats file) -> the stored ``WS_*`` name: the one
-# table the parser reads, so the writer and the parser cannot disagree.
+# The stats layout's tables, the ones the parser reads, so the writer and the parser cannot
+# disagree: the TAB fields, and weapon id (= bit number = emit order) -> the stored ``WS_*`` name.
 from slomix_pipeline.formats.stats.layout import EXTENDED_FIELD_NAMES, FLOAT_FIELD_INDICES
 from slomix_pipeline.formats.stats.layout import WEAPON_NAMES as WEAPON_NAMES
 
@@ -29,14 +29,18 @@ WeaponTuple = tuple[int, int, int, int, int]
 """(hits, shots, kills, deaths, headshots): the order the stats file writes them in."""
 
 
+def _column_total(weapons: Mapping[Any, WeaponTuple], column: int) -> int:
+    return sum(w[column] for w in weapons.values())
+
+
 def weapon_totals(weapons: Mapping[Any, WeaponTuple]) -> tuple[int, ...]:
     """Each column of the weapon tuples summed: (hits, shots, kills, deaths, headshots)."""
-    return tuple(sum(w[column] for w in weapons.values()) for column in range(5))
+    return tuple(_column_total(weapons, column) for column in range(5))
 
 
 def _weapon_sum(column: int, doc: str) -> property:
     """A read-only total of one WeaponTuple column over ``weapons``, so it cannot disagree."""
-    return property(lambda self: sum(w[column] for w in self.weapons.values()), doc=doc)
+    return property(lambda self: _column_total(self.weapons, column), doc=doc)
 
 
 END_OBJECTIVE = "objective"
