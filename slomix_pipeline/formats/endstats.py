@@ -27,8 +27,13 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import NamedTuple
+
+from slomix_pipeline.formats.round_file_name import (
+    RoundFileName,
+    parse_round_file_name,
+    round_file_name_re,
+)
 
 __all__ = [
     "AWARD_CATALOGUE",
@@ -127,9 +132,7 @@ REJECT_REASONS: tuple[str, ...] = (
     "award_after_versus",  # an award line after a VS block started (the writer never does)
 )
 
-_FILENAME_RE = re.compile(
-    r"^(?P<ts>\d{4}-\d{2}-\d{2}-\d{6})-(?P<map>.+)-round-(?P<round>\d+)-endstats\.txt$"
-)
+_FILENAME_RE = round_file_name_re("-endstats.txt")
 _NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?")
 _MAX_VALUE = 1e15  # far beyond any award; keeps every backend's float exact and finite
 _COUNT_RE = re.compile(r"\d{1,9}$")  # at most 9 digits: fits every backend's 32-bit integer
@@ -177,13 +180,8 @@ class VersusRow:
     deaths: int
 
 
-@dataclass(frozen=True, slots=True)
-class EndstatsFileName:
-    """What the file name says: the server-local *write* time, map and round number."""
-
-    written_local: datetime
-    map_name: str
-    round_number: int
+EndstatsFileName = RoundFileName
+"""What the side-car's file name says (the shape every round file name shares)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,15 +204,7 @@ class EndstatsFile:
 
 def parse_endstats_filename(name: str) -> EndstatsFileName | None:
     """Parse ``YYYY-MM-DD-HHMMSS-<map>-round-<N>-endstats.txt``; ``None`` if it differs."""
-    base = name.rsplit("/", 1)[-1]
-    match = _FILENAME_RE.match(base)
-    if match is None:
-        return None
-    try:
-        written = datetime.strptime(match["ts"], "%Y-%m-%d-%H%M%S")
-    except ValueError:
-        return None
-    return EndstatsFileName(written, match["map"], int(match["round"]))
+    return parse_round_file_name(_FILENAME_RE, name)
 
 
 class _BadLine(ValueError):

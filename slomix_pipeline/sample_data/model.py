@@ -12,11 +12,14 @@ built once by the simulator and must be treated as read-only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, make_dataclass
 from datetime import date, datetime
+from typing import Any
 
-# Weapon id (= bit number = emit order in the stats file) -> the stored ``WS_*`` name: the one
-# table the parser reads, so the writer and the parser cannot disagree.
+# The stats layout's tables, the ones the parser reads, so the writer and the parser cannot
+# disagree: the TAB fields, and weapon id (= bit number = emit order) -> the stored ``WS_*`` name.
+from slomix_pipeline.formats.stats.layout import EXTENDED_FIELD_NAMES, FLOAT_FIELD_INDICES
 from slomix_pipeline.formats.stats.layout import WEAPON_NAMES as WEAPON_NAMES
 
 AXIS = 1
@@ -24,6 +27,21 @@ ALLIES = 2
 
 WeaponTuple = tuple[int, int, int, int, int]
 """(hits, shots, kills, deaths, headshots): the order the stats file writes them in."""
+
+
+def _column_total(weapons: Mapping[Any, WeaponTuple], column: int) -> int:
+    return sum(w[column] for w in weapons.values())
+
+
+def weapon_totals(weapons: Mapping[Any, WeaponTuple]) -> tuple[int, ...]:
+    """Each column of the weapon tuples summed: (hits, shots, kills, deaths, headshots)."""
+    return tuple(_column_total(weapons, column) for column in range(5))
+
+
+def _weapon_sum(column: int, doc: str) -> property:
+    """A read-only total of one WeaponTuple column over ``weapons``, so it cannot disagree."""
+    return property(lambda self: _column_total(self.weapons, column), doc=doc)
+
 
 END_OBJECTIVE = "objective"
 END_TIME_EXPIRED = "time_expired"
@@ -50,11 +68,32 @@ class SimPlayer:
         return self.guid32[:8]
 
 
+TAB_COUNTERS: tuple[str, ...] = tuple(
+    name
+    for tab, name in enumerate(EXTENDED_FIELD_NAMES)
+    if tab not in FLOAT_FIELD_INDICES and name != "bullets_fired"
+)
+"""The integer TAB fields a player round carries as its own values, by their stats-file names.
+
+The ratio fields are computed by the writer; ``bullets_fired`` is the weapons' shots.
+"""
+
+_TabCounters = make_dataclass(
+    "_TabCounters",
+    [(name, int) for name in TAB_COUNTERS],
+    namespace={"__module__": __name__, "__doc__": "One ``int`` field per ``TAB_COUNTERS`` name."},
+    frozen=True,
+    slots=True,
+)
+
+
 @dataclass(frozen=True, slots=True)
-class SimPlayerRound:
+class SimPlayerRound(_TabCounters):
     """One player's TRUE values for one round only (never cumulative).
 
-    Field names follow the stats-file TAB block (reference section 3.3). Derived totals (kills,
+    Besides the fields below it has one ``int`` per ``TAB_COUNTERS`` name (``damage_given`` …
+    ``revives_given``, the stats-file TAB block, reference section 3.3), so the simulation, the
+    writer and the parser share one list of counters. Derived totals (kills,
     deaths, shots, ...) are properties over ``weapons`` so they can never disagree with it.
     ``versus`` holds (opponent guid32, kills on them, deaths by them) for the endstats side-car.
     Spawn fields feed the Lua spawn statistics: ``spawns`` counts real respawns (revives are not
@@ -66,36 +105,6 @@ class SimPlayerRound:
     team: int
     player_class: str
     weapons: dict[int, WeaponTuple]
-    damage_given: int
-    damage_received: int
-    team_damage_given: int
-    team_damage_received: int
-    gibs: int
-    self_kills: int
-    team_kills: int
-    team_gibs: int
-    xp: int
-    killing_spree: int
-    death_spree: int
-    kill_assists: int
-    kill_steals: int
-    headshot_kills: int
-    objectives_stolen: int
-    objectives_returned: int
-    dynamites_planted: int
-    dynamites_defused: int
-    times_revived: int
-    useful_kills: int
-    denied_playtime: int
-    multikill_2x: int
-    multikill_3x: int
-    multikill_4x: int
-    multikill_5x: int
-    multikill_6x: int
-    useless_kills: int
-    full_selfkills: int
-    repairs_constructions: int
-    revives_given: int
     time_played_tenths: int
     time_dead_tenths: int
     reconnected_in_this_round: bool
@@ -110,26 +119,11 @@ class SimPlayerRound:
         """Hashable despite the ``weapons`` dict (hashes a subset of the compared fields)."""
         return hash((self.player, self.team, tuple(self.weapons.items()), self.damage_given))
 
-    @property
-    def kills(self) -> int:
-        return sum(w[2] for w in self.weapons.values())
-
-    @property
-    def deaths(self) -> int:
-        return sum(w[3] for w in self.weapons.values())
-
-    @property
-    def headshots(self) -> int:
-        """Headshot *hits* summed over weapons (not headshot kills, which is TAB 14)."""
-        return sum(w[4] for w in self.weapons.values())
-
-    @property
-    def shots(self) -> int:
-        return sum(w[1] for w in self.weapons.values())
-
-    @property
-    def hits(self) -> int:
-        return sum(w[0] for w in self.weapons.values())
+    hits = _weapon_sum(0, "Hits summed over weapons.")
+    shots = _weapon_sum(1, "Shots summed over weapons.")
+    kills = _weapon_sum(2, "Kills summed over weapons.")
+    deaths = _weapon_sum(3, "Deaths summed over weapons.")
+    headshots = _weapon_sum(4, "Headshot *hits* summed over weapons (not TAB 14 headshot kills).")
 
     @property
     def time_played_seconds(self) -> int:

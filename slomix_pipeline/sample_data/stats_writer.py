@@ -30,6 +30,7 @@ from slomix_pipeline.sample_data.model import (
     SimPlayerRound,
     SimRound,
     WeaponTuple,
+    weapon_totals,
 )
 
 DEFAULT_HOSTNAME = "^1ET^7:^3Legacy ^7Slomix ^2Cup^7"
@@ -150,9 +151,7 @@ def file_line(current: SimPlayerRound, previous: SimPlayerRound | None) -> FileL
         tp = cur.time_played_tenths + prev.time_played_tenths
         dead_total = cur.time_dead_tenths + prev.time_dead_tenths
         round_damage = cur.damage_given
-    kills = sum(t[2] for t in weapons.values())
-    deaths = sum(t[3] for t in weapons.values())
-    shots = sum(t[1] for t in weapons.values())
+    _, shots, kills, deaths, _ = weapon_totals(weapons)
     alive_pct = round(100 * (tp - dead_total) / tp, 1) if tp else 0.0
     lua_dpm = round(round_damage / (tp / 10), 1) if tp else 0.0
     dead_ratio = round(100 * cur.time_dead_tenths / tp, 1) if tp > 20 else 0.0

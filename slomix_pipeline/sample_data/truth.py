@@ -22,6 +22,7 @@ expectations (sessions, planted edge cases) in ``corpus_features``.
 
 from __future__ import annotations
 
+from slomix_pipeline.formats.stats.layout import EXTENDED_FIELD_NAMES
 from slomix_pipeline.sample_data.clock import gaming_day
 from slomix_pipeline.sample_data.file_names import (
     endstats_file_name,
@@ -29,12 +30,14 @@ from slomix_pipeline.sample_data.file_names import (
     stats_file_name,
 )
 from slomix_pipeline.sample_data.model import (
+    TAB_COUNTERS,
     WEAPON_NAMES,
     SimCorpus,
     SimMapPlay,
     SimPlayerRound,
     SimRound,
     WeaponTuple,
+    weapon_totals,
 )
 from slomix_pipeline.sample_data.player_keys import file_player_keys
 from slomix_pipeline.sample_data.stats_writer import (
@@ -46,6 +49,23 @@ from slomix_pipeline.sample_data.stats_writer import (
     tank_meatshield,
 )
 from slomix_pipeline.sample_data.truth_records import PlayerTruth, RoundTruth
+
+# TAB counters stored under another name; the others keep the stats file's name.
+_STORED_NAME = {
+    "killing_spree": "killing_spree_best",
+    "death_spree": "death_spree_worst",
+    "useful_kills": "most_useful_kills",
+    "multikill_2x": "double_kills",
+    "multikill_3x": "triple_kills",
+    "multikill_4x": "quad_kills",
+    "multikill_5x": "multi_kills",
+    "multikill_6x": "mega_kills",
+    "repairs_constructions": "constructions",
+}
+# (TAB index, stored name) of the counters the truth takes from the values as written.
+_TAB_COUNTERS: tuple[tuple[int, str], ...] = tuple(
+    (EXTENDED_FIELD_NAMES.index(name), _STORED_NAME.get(name, name)) for name in TAB_COUNTERS
+)
 
 
 def _keys_for(lines: list[FileLine]) -> list[str]:
@@ -65,8 +85,8 @@ def _truth(
 ) -> PlayerTruth:
     """Assemble a truth row: identity and side from the written ``line``, stats from ``values``
     (R1 / orphan: the line itself; paired R2: the R2-only values)."""
-    e = values.ext
     p = line.player
+    hits, shots, kills, deaths, headshots = weapon_totals(weapons)
     return PlayerTruth(
         player_guid=key,
         guid8=p.guid8,
@@ -75,44 +95,15 @@ def _truth(
         raw_name=p.raw_name,
         is_bot=p.is_bot,
         team=line.team,
-        kills=sum(t[2] for t in weapons.values()),
-        deaths=sum(t[3] for t in weapons.values()),
-        headshots=sum(t[4] for t in weapons.values()),
-        shots_total=sum(t[1] for t in weapons.values()),
-        hits_total=sum(t[0] for t in weapons.values()),
-        damage_given=int(e[0]),
-        damage_received=int(e[1]),
-        team_damage_given=int(e[2]),
-        team_damage_received=int(e[3]),
-        gibs=int(e[4]),
-        self_kills=int(e[5]),
-        team_kills=int(e[6]),
-        team_gibs=int(e[7]),
-        xp=int(e[9]),
-        killing_spree_best=int(e[10]),
-        death_spree_worst=int(e[11]),
-        kill_assists=int(e[12]),
-        kill_steals=int(e[13]),
-        headshot_kills=int(e[14]),
-        objectives_stolen=int(e[15]),
-        objectives_returned=int(e[16]),
-        dynamites_planted=int(e[17]),
-        dynamites_defused=int(e[18]),
-        times_revived=int(e[19]),
-        bullets_fired=sum(t[1] for t in weapons.values()),
+        kills=kills,
+        deaths=deaths,
+        headshots=headshots,
+        shots_total=shots,
+        hits_total=hits,
+        bullets_fired=shots,
+        **{stored: int(values.ext[tab]) for tab, stored in _TAB_COUNTERS},
         time_played_seconds=values.time_played_tenths * 6,
         time_dead_minutes=values.time_dead_tenths / 10,
-        most_useful_kills=int(e[27]),
-        denied_playtime=int(e[28]),
-        double_kills=int(e[29]),
-        triple_kills=int(e[30]),
-        quad_kills=int(e[31]),
-        multi_kills=int(e[32]),
-        mega_kills=int(e[33]),
-        useless_kills=int(e[34]),
-        full_selfkills=int(e[35]),
-        constructions=int(e[36]),
-        revives_given=int(e[37]),
         time_played_percent=ratios[0],
         time_dead_ratio=ratios[1],
         tank_meatshield=ratios[2],

@@ -5,55 +5,13 @@ must match exactly or within a tolerance (see ``sample_data.truth`` for how they
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, make_dataclass
 from datetime import date, datetime
 
-from slomix_pipeline.sample_data.model import (
-    WeaponTuple,
-)
+from slomix_pipeline.domain.player_metrics import PLAYER_INT_METRICS, PLAYER_METRIC_TYPES
+from slomix_pipeline.sample_data.model import WeaponTuple
 
-EXACT_FIELDS: tuple[str, ...] = (
-    "team",
-    "is_bot",
-    "kills",
-    "deaths",
-    "headshots",
-    "shots_total",
-    "hits_total",
-    "damage_given",
-    "damage_received",
-    "team_damage_given",
-    "team_damage_received",
-    "gibs",
-    "self_kills",
-    "team_kills",
-    "team_gibs",
-    "xp",
-    "killing_spree_best",
-    "death_spree_worst",
-    "kill_assists",
-    "kill_steals",
-    "headshot_kills",
-    "objectives_stolen",
-    "objectives_returned",
-    "dynamites_planted",
-    "dynamites_defused",
-    "times_revived",
-    "bullets_fired",
-    "time_played_seconds",
-    "time_dead_minutes",
-    "most_useful_kills",
-    "denied_playtime",
-    "double_kills",
-    "triple_kills",
-    "quad_kills",
-    "multi_kills",
-    "mega_kills",
-    "useless_kills",
-    "full_selfkills",
-    "constructions",
-    "revives_given",
-)
+EXACT_FIELDS: tuple[str, ...] = ("team", "is_bot", *PLAYER_INT_METRICS, "time_dead_minutes")
 """Stored player fields that must equal the truth exactly."""
 
 APPROXIMATE_FIELDS: Mapping[str, float] = {
@@ -63,62 +21,32 @@ APPROXIMATE_FIELDS: Mapping[str, float] = {
 }
 """Ratio fields and their absolute tolerance (one-decimal rounding, R2 recomputation)."""
 
+_METRIC_TYPES = {**PLAYER_METRIC_TYPES, "team": int, "is_bot": bool}
+PlayerTruth = make_dataclass(
+    "PlayerTruth",
+    [
+        ("player_guid", str),
+        ("guid8", str),
+        ("guid32", str),
+        ("player_name", str),
+        ("raw_name", str),
+        *((name, _METRIC_TYPES[name]) for name in (*EXACT_FIELDS, *APPROXIMATE_FIELDS)),
+        ("counter_reset", bool),
+        ("joined_in_r2", bool),
+        ("weapons", dict[str, WeaponTuple]),
+    ],
+    namespace={
+        "__module__": __name__,
+        "__doc__": """Expected stored values of one player in one round.
 
-@dataclass(frozen=True, slots=True)
-class PlayerTruth:
-    """Expected stored values of one player in one round (see the module docstring)."""
-
-    player_guid: str
-    guid8: str
-    guid32: str
-    player_name: str
-    raw_name: str
-    is_bot: bool
-    team: int
-    kills: int
-    deaths: int
-    headshots: int
-    shots_total: int
-    hits_total: int
-    damage_given: int
-    damage_received: int
-    team_damage_given: int
-    team_damage_received: int
-    gibs: int
-    self_kills: int
-    team_kills: int
-    team_gibs: int
-    xp: int
-    killing_spree_best: int
-    death_spree_worst: int
-    kill_assists: int
-    kill_steals: int
-    headshot_kills: int
-    objectives_stolen: int
-    objectives_returned: int
-    dynamites_planted: int
-    dynamites_defused: int
-    times_revived: int
-    bullets_fired: int
-    time_played_seconds: int
-    time_dead_minutes: float
-    most_useful_kills: int
-    denied_playtime: int
-    double_kills: int
-    triple_kills: int
-    quad_kills: int
-    multi_kills: int
-    mega_kills: int
-    useless_kills: int
-    full_selfkills: int
-    constructions: int
-    revives_given: int
-    time_played_percent: float
-    time_dead_ratio: float
-    tank_meatshield: float
-    counter_reset: bool
-    joined_in_r2: bool
-    weapons: dict[str, WeaponTuple]
+    Identity, then every field of ``EXACT_FIELDS`` and ``APPROXIMATE_FIELDS`` under its
+    ``PlayerRoundStats`` name and type (built from those lists, so the truth states exactly the
+    fields the tests compare), the R2 flags, and the weapon rows keyed by ``WS_*`` name.
+    """,
+    },
+    frozen=True,
+    slots=True,
+)
 
 
 @dataclass(frozen=True, slots=True)

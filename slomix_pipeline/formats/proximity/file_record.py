@@ -4,7 +4,6 @@ dropped (broken lines, ignored sections) or observed (notes) on the way."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import NamedTuple
 
 from slomix_pipeline.formats.proximity.records import (
@@ -16,6 +15,7 @@ from slomix_pipeline.formats.proximity.records import (
     TrackSamples,
 )
 from slomix_pipeline.formats.proximity_sections import ParsedSection
+from slomix_pipeline.formats.round_file_name import RoundFileName
 
 
 class BrokenLine(NamedTuple):
@@ -56,14 +56,8 @@ class IgnoredSection:
     rows: int
 
 
-@dataclass(frozen=True, slots=True)
-class ProximityFileName:
-    """What the file name says. Informational only: its round is the same (possibly wrong)
-    variable as the header's, so round identity must never be decided from it."""
-
-    written_local: datetime
-    map_name: str
-    round_number: int
+ProximityFileName = RoundFileName
+"""What the file name says (the shape every round file name shares). Informational only."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import re
-from datetime import datetime
-
 from slomix_pipeline.formats.proximity.file_record import ProximityFileName
+from slomix_pipeline.formats.round_file_name import parse_round_file_name, round_file_name_re
 
-_FILENAME_RE = re.compile(
-    r"^(?P<ts>\d{4}-\d{2}-\d{2}-\d{6})-(?P<map>.+)-round-(?P<round>\d+)_engagements\.txt$"
-)
+_FILENAME_RE = round_file_name_re("_engagements.txt")
 
 
 def parse_proximity_filename(name: str) -> ProximityFileName | None:
@@ -17,12 +13,4 @@ def parse_proximity_filename(name: str) -> ProximityFileName | None:
 
     The timestamp is the server's local wall clock at *write* time (round end), not the start.
     """
-    base = name.rsplit("/", 1)[-1]
-    match = _FILENAME_RE.match(base)
-    if match is None:
-        return None
-    try:
-        written = datetime.strptime(match["ts"], "%Y-%m-%d-%H%M%S")
-    except ValueError:
-        return None
-    return ProximityFileName(written, match["map"], int(match["round"]))
+    return parse_round_file_name(_FILENAME_RE, name)
