@@ -13,11 +13,9 @@ this metadata with the migrated database so the two cannot drift apart.
 
 from __future__ import annotations
 
-from dataclasses import fields
-
 from sqlalchemy import Column, Index, Table, Text
 
-from slomix_pipeline.domain.stats_records import PlayerRoundStats
+from slomix_pipeline.domain.player_metrics import PLAYER_FLOAT_METRICS, PLAYER_INT_METRICS
 from slomix_pipeline.warehouse.columns import *
 from slomix_pipeline.warehouse.tables import metadata as metadata
 from slomix_pipeline.warehouse.tables import primary_key, table
@@ -95,20 +93,8 @@ rounds = table(
 )
 
 
-def _metric_names(kind: str) -> tuple[str, ...]:
-    """The ``kind`` fields of the player record's metric block (``kills`` … ``revives_given``).
-
-    The table stores every metric of :class:`PlayerRoundStats` under its field name, the
-    integers first, then the floats, each in the record's order.
-    """
-    names = [f.name for f in fields(PlayerRoundStats)]
-    block = fields(PlayerRoundStats)[names.index("kills") : names.index("revives_given") + 1]
-    return tuple(f.name for f in block if f.type == kind)
-
-
-_PLAYER_INT_METRICS = _metric_names("int")
-_PLAYER_FLOAT_METRICS = _metric_names("float")
-PLAYER_METRICS: tuple[str, ...] = _PLAYER_INT_METRICS + _PLAYER_FLOAT_METRICS
+PLAYER_METRICS: tuple[str, ...] = PLAYER_INT_METRICS + PLAYER_FLOAT_METRICS
+"""Every stored player metric, integers first, each in the player record's order."""
 
 player_comprehensive_stats = table(
     "player_comprehensive_stats",
@@ -124,8 +110,8 @@ player_comprehensive_stats = table(
     text("raw_name"),
     integer("team"),
     boolean("is_bot"),
-    *many(bigint, *_PLAYER_INT_METRICS),
-    *many(floating, *_PLAYER_FLOAT_METRICS),
+    *many(bigint, *PLAYER_INT_METRICS),
+    *many(floating, *PLAYER_FLOAT_METRICS),
     text("time_source"),
     boolean("counter_reset"),
     text_null("counter_reset_fields"),
