@@ -122,7 +122,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_webhook_serve(args: argparse.Namespace) -> int:
-    from slomix_pipeline.landing.receiver import load_tokens_from_env, serve
+    from slomix_pipeline.landing.receiver import load_tokens_from_env, make_server
     from slomix_pipeline.landing.zone import WEBHOOK_FOLDER
 
     settings = _settings_for(args)
@@ -130,7 +130,7 @@ def _cmd_webhook_serve(args: argparse.Namespace) -> int:
     if not tokens:
         print("SLOMIX_WEBHOOK_TOKENS is empty: set it to 'webhook_id:token[,id2:token2]'")
         return 1
-    serve(args.host, args.port, settings.data_dir / WEBHOOK_FOLDER, tokens)
+    make_server(args.host, args.port, settings.data_dir / WEBHOOK_FOLDER, tokens).run()
     return 0
 
 

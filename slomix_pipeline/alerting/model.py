@@ -7,8 +7,9 @@ keys and count only; a new day starts empty. "Day" is the UTC date of the event.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
+
+from slomix_pipeline.cursor_json import dump_versioned, load_versioned
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,25 +63,19 @@ class AlertLedger:
         return "send"
 
     def to_json(self) -> str:
-        return json.dumps(
-            {
-                "v": LEDGER_VERSION,
-                "day": self.day,
-                "sent": self.sent,
-                "suppressed": self.suppressed,
-                "since": self.since,
-            },
-            sort_keys=True,
-            separators=(",", ":"),
-        )
+        document = {
+            "day": self.day,
+            "sent": self.sent,
+            "suppressed": self.suppressed,
+            "since": self.since,
+        }
+        return dump_versioned(LEDGER_VERSION, document)
 
     @classmethod
     def from_json(cls, text: str | None) -> AlertLedger:
-        if not text:
+        doc = load_versioned(text, LEDGER_VERSION, "alerting ledger")
+        if doc is None:
             return cls()
-        doc = json.loads(text)
-        if doc.get("v") != LEDGER_VERSION:
-            raise ValueError(f"alerting ledger of unknown version: {text[:80]!r}")
         return cls(
             day=doc.get("day", ""),
             sent=list(doc.get("sent", [])),

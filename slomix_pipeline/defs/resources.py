@@ -82,6 +82,20 @@ class GatesResource(dg.ConfigurableResource):
         return {(e.subject, e.reason): e.note for e in entries if e.check == check_name}
 
 
+SFTP_ACCOUNT_FIELDS = (
+    "host",
+    "port",
+    "user",
+    "key_file",
+    "known_hosts",
+    "remote_stats_dir",
+    "remote_gametimes_dir",
+    "remote_proximity_dir",
+)
+"""The fields of :class:`SftpResource`: each is the setting ``sftp_<field>``, the environment
+variable ``SLOMIX_SFTP_<FIELD>``."""
+
+
 class SftpResource(dg.ConfigurableResource):
     """The game server's SFTP account (``SLOMIX_SFTP_*``); an empty host means sync is off.
 
@@ -99,23 +113,8 @@ class SftpResource(dg.ConfigurableResource):
 
     def settings(self) -> SftpSettings | None:
         """The validated SFTP settings (timeouts, retries from the environment) or None."""
-        return SftpSettings.from_env(
-            {
-                k: v
-                for k, v in {
-                    "SLOMIX_SFTP_HOST": self.host,
-                    "SLOMIX_SFTP_PORT": str(self.port),
-                    "SLOMIX_SFTP_USER": self.user,
-                    "SLOMIX_SFTP_KEY_FILE": self.key_file,
-                    "SLOMIX_SFTP_KNOWN_HOSTS": self.known_hosts,
-                    "SLOMIX_SFTP_REMOTE_STATS_DIR": self.remote_stats_dir,
-                    "SLOMIX_SFTP_REMOTE_GAMETIMES_DIR": self.remote_gametimes_dir,
-                    "SLOMIX_SFTP_REMOTE_PROXIMITY_DIR": self.remote_proximity_dir,
-                    **_sftp_tuning(),
-                }.items()
-                if v
-            }
-        )
+        shown = {variable(f"sftp_{f}"): str(getattr(self, f)) for f in SFTP_ACCOUNT_FIELDS}
+        return SftpSettings.from_env({k: v for k, v in {**shown, **_sftp_tuning()}.items() if v})
 
 
 def _sftp_tuning() -> dict[str, str]:
@@ -130,6 +129,7 @@ def build_resources() -> dict[str, dg.ConfigurableResource]:
     """The location's resources with the values this process resolved."""
     settings = load_settings()
     raw = read_env()
+    sftp_account = {f: getattr(raw, f"sftp_{f}") for f in SFTP_ACCOUNT_FIELDS}
     return {
         "warehouse": WarehouseResource(database_url=masked_url(settings.database_url)),
         "landing": LandingZoneResource(data_dir=str(settings.data_dir)),
@@ -139,16 +139,7 @@ def build_resources() -> dict[str, dg.ConfigurableResource]:
             day_start_hour=settings.day_start_hour,
             lua_grace_minutes=raw.lua_grace_minutes,
         ),
-        "sftp": SftpResource(
-            host=raw.sftp_host,
-            port=int(raw.sftp_port),
-            user=raw.sftp_user,
-            key_file=raw.sftp_key_file,
-            known_hosts=raw.sftp_known_hosts,
-            remote_stats_dir=raw.sftp_remote_stats_dir,
-            remote_gametimes_dir=raw.sftp_remote_gametimes_dir,
-            remote_proximity_dir=raw.sftp_remote_proximity_dir,
-        ),
+        "sftp": SftpResource(**{**sftp_account, "port": int(raw.sftp_port)}),
     }
 
 

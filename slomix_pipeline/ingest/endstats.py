@@ -235,40 +235,42 @@ def _rows(
         "map_name": name.map_name,
         "round_number": name.round_number,
     }
-    awards = []
-    for a in decode_awards(f.parsed.awards, name.round_number):
-        who = index.resolve(a.player_name)
+
+    def player(player_name: str) -> dict[str, Any]:
+        """The row's player: the name as written, its GUID and how it was resolved (counted)."""
+        who = index.resolve(player_name)
         statuses[who.status] += 1
-        awards.append(
-            {
-                **base,
-                "source_line": a.line_no,
-                "award_order": a.award_order,
-                "award_name": a.award_name,
-                "raw_award_name": a.raw_label,
-                "award_status": a.status,
-                "award_quirk": a.quirk,
-                "scope": a.scope,
-                "player_name": a.player_name,
-                "player_guid": who.guid,
-                "player_guid_status": who.status,
-                "award_value": a.value_text,
-                "award_value_numeric": a.value_numeric,
-                "award_value_secondary": a.value_secondary,
-            }
-        )
+        return {
+            "player_name": player_name,
+            "player_guid": who.guid,
+            "player_guid_status": who.status,
+        }
+
+    awards = [
+        {
+            **base,
+            **player(a.player_name),
+            "source_line": a.line_no,
+            "award_order": a.award_order,
+            "award_name": a.award_name,
+            "raw_award_name": a.raw_label,
+            "award_status": a.status,
+            "award_quirk": a.quirk,
+            "scope": a.scope,
+            "award_value": a.value_text,
+            "award_value_numeric": a.value_numeric,
+            "award_value_secondary": a.value_secondary,
+        }
+        for a in decode_awards(f.parsed.awards, name.round_number)
+    ]
     versus = []
     for row in f.parsed.versus:
-        opp = index.resolve(row.opponent_name)
         subj = index.subject(row.subject)
-        statuses[opp.status] += 1
         versus.append(
             {
                 **base,
+                **player(row.opponent_name),
                 "source_line": row.line_no,
-                "player_name": row.opponent_name,
-                "player_guid": opp.guid,
-                "player_guid_status": opp.status,
                 "kills": row.kills,
                 "deaths": row.deaths,
                 "subject_name": row.subject.name if row.subject else None,

@@ -18,8 +18,7 @@ from slomix_pipeline.domain.lua_records import (
 from slomix_pipeline.ingest.lua_event_json import event_to_json
 from slomix_pipeline.ingest.lua_identity import lua_round_id
 from slomix_pipeline.ingest.outcomes import (
-    FileOutcome,
-    OutcomeCounts,
+    IngestReport,
 )
 
 
@@ -52,17 +51,13 @@ class LandedEvent:
 
 
 @dataclass(slots=True)
-class LuaIngestReport(OutcomeCounts):
-    """The outcome of one source's ingestion over ``days`` (input for asset metadata)."""
+class LuaIngestReport(IngestReport):
+    """One Lua source's run: the common report plus the events parsed."""
 
-    source: str
-    days: list[date]
-    outcomes: list[FileOutcome] = field(default_factory=list)
+    source: str = field(kw_only=True)
     events: list[LandedEvent] = field(default_factory=list)
-    rows_written: dict[str, int] = field(default_factory=dict)
     files_parsed: int = 0
     files_before_window: int = 0
-    bytes_read: int = 0
     events_loaded: int = 0
 
     def add(self, part: LuaIngestReport, *, keep_events: bool) -> None:

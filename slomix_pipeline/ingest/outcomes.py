@@ -9,7 +9,7 @@ in one place keeps the rows, and the asset metadata built from them, alike acros
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -51,11 +51,18 @@ class FileOutcome:
         }
 
 
-class OutcomeCounts:
-    """Counts over a report's ``outcomes`` (mixed into every ingestion report)."""
+@dataclass(slots=True)
+class IngestReport:
+    """What one ingestion run over ``days`` did with the landed files (input for asset metadata).
 
-    __slots__ = ()
-    outcomes: list[FileOutcome]
+    The part every file source shares: each file's outcome, the rows written per table and the
+    bytes read. Each source's report extends it with its own counts.
+    """
+
+    days: list[date]
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    rows_written: dict[str, int] = field(default_factory=dict)
+    bytes_read: int = 0
 
     @property
     def rejected(self) -> list[FileOutcome]:

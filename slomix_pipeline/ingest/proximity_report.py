@@ -11,21 +11,17 @@ from datetime import date
 from pathlib import Path
 
 from slomix_pipeline.config import Settings
-from slomix_pipeline.ingest.outcomes import FileOutcome, OutcomeCounts, unusable_outcome
+from slomix_pipeline.ingest.outcomes import FileOutcome, IngestReport, unusable_outcome
 from slomix_pipeline.ingest.proximity_plan import file_gaming_day
 from slomix_pipeline.ingest.proximity_result import SOURCE, ProximityFileSummary
 from slomix_pipeline.landing.zone import PROXIMITY_FOLDER, iter_unusable
 
 
 @dataclass(slots=True)
-class ProximityIngestReport(OutcomeCounts):
-    """The outcome of one ingestion run over ``days`` (input for asset metadata)."""
+class ProximityIngestReport(IngestReport):
+    """A proximity run: the common report plus each file's summary."""
 
-    days: list[date]
-    outcomes: list[FileOutcome] = field(default_factory=list)
     files: list[ProximityFileSummary] = field(default_factory=list)
-    rows_written: dict[str, int] = field(default_factory=dict)
-    bytes_read: int = 0
     files_not_opened: int = 0
     candidates: int = 0
 

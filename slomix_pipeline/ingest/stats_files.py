@@ -40,7 +40,7 @@ from slomix_pipeline.formats.stats_file import (
 from slomix_pipeline.ingest.day_chunks import day_chunks
 from slomix_pipeline.ingest.outcomes import (
     FileOutcome,
-    OutcomeCounts,
+    IngestReport,
     failed_outcome,
     oversized_outcome,
 )
@@ -63,14 +63,10 @@ from slomix_pipeline.warehouse.writes import TableSlice, clear_moved_files, repl
 
 
 @dataclass(slots=True)
-class StatsIngestReport(OutcomeCounts):
-    """The outcome of one ingestion run over ``days`` (input for asset metadata)."""
+class StatsIngestReport(IngestReport):
+    """A stats run: the common report plus the rounds built (or only their counts)."""
 
-    days: list[date]
-    outcomes: list[FileOutcome] = field(default_factory=list)
     rounds: list[StoredRound] = field(default_factory=list)
-    rows_written: dict[str, int] = field(default_factory=dict)
-    bytes_read: int = 0
     rounds_loaded: int = 0
     orphan_r2_rounds: int = 0
     players_loaded: int = 0

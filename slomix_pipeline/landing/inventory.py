@@ -36,7 +36,6 @@ requests.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -44,6 +43,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from slomix_pipeline.config import Settings
+from slomix_pipeline.cursor_json import dump_versioned, load_versioned
 from slomix_pipeline.domain.gaming_day import gaming_day_of_epoch, gaming_day_of_local
 from slomix_pipeline.domain.lua_records import LuaRoundEnd
 from slomix_pipeline.domain.lua_values import gaming_day_of
@@ -106,12 +106,11 @@ class LandingCursor:
     def to_json(self) -> str:
         """Compact, deterministic JSON (sorted keys), so equal cursors are equal strings."""
         document = {
-            "v": CURSOR_VERSION,
             "horizon_ns": self.horizon_ns,
             "seen": dict(sorted(self.seen.items())),
             "queued": {day: [q.digest, q.files] for day, q in sorted(self.queued.items())},
         }
-        return json.dumps(document, separators=(",", ":"), sort_keys=True)
+        return dump_versioned(CURSOR_VERSION, document)
 
     @classmethod
     def from_json(cls, text: str | None) -> LandingCursor:
@@ -120,11 +119,9 @@ class LandingCursor:
         An unreadable or unknown-version cursor is an error, never silently reset: resetting
         would either request the whole history again or skip files.
         """
-        if not text:
+        document = load_versioned(text, CURSOR_VERSION, "landing sensor cursor")
+        if document is None:
             return cls()
-        document = json.loads(text)
-        if not isinstance(document, dict) or document.get("v") != CURSOR_VERSION:
-            raise ValueError(f"landing sensor cursor of unknown version: {text[:80]!r}")
         return cls(
             horizon_ns=int(document["horizon_ns"]),
             seen={str(k): int(v) for k, v in document.get("seen", {}).items()},

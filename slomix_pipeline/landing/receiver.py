@@ -262,7 +262,8 @@ def make_server(
     log_level: str = "info",
     limits: ReceiverLimits | None = None,
 ) -> uvicorn.Server:
-    """A configured uvicorn server (``serve`` runs it; tests run it on their own socket)."""
+    """A configured uvicorn server: ``slomix-pipeline webhook serve`` runs it in the foreground
+    until interrupted; tests run it on their own socket."""
     if not tokens:
         raise ValueError(f"no webhook tokens configured (set {TOKENS_ENV_VAR}='id:token')")
     limits = ReceiverLimits.from_env() if limits is None else limits
@@ -279,14 +280,3 @@ def make_server(
         log_level=log_level,
     )
     return uvicorn.Server(config)
-
-
-def serve(
-    host: str,
-    port: int,
-    drop_dir: Path,
-    tokens: Mapping[str, str],
-    max_body_bytes: int = MAX_BODY_BYTES,
-) -> None:
-    """Run the receiver in the foreground until interrupted (``slomix-pipeline webhook serve``)."""
-    make_server(host, port, drop_dir, tokens, max_body_bytes).run()

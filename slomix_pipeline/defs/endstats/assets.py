@@ -12,9 +12,9 @@ rows.
 import dagster as dg
 
 from slomix_pipeline.config import load_settings
-from slomix_pipeline.defs.conditions import live_update_condition
+from slomix_pipeline.defs.day_asset import day_asset
 from slomix_pipeline.defs.day_metadata import finish
-from slomix_pipeline.defs.partitions import gaming_days, partition_days
+from slomix_pipeline.defs.partitions import partition_days
 from slomix_pipeline.defs.resources import LandingZoneResource, WarehouseResource
 from slomix_pipeline.ingest.endstats import EndstatsIngestReport, ingest_endstats_days
 from slomix_pipeline.warehouse import schema_endstats
@@ -38,14 +38,10 @@ def endstats_metadata(report: EndstatsIngestReport) -> dict:
     }
 
 
-@dg.asset(
+@day_asset(
     deps=["raw_stats_files"],
-    automation_condition=live_update_condition(),
-    partitions_def=gaming_days,
-    backfill_policy=dg.BackfillPolicy.single_run(),
+    live=True,
     group_name="stats",
-    kinds={"python", "sql"},
-    pool="warehouse",
     description=(
         "Endstats side-cars (…-round-N-endstats.txt in local_stats/) parsed into round_awards "
         "(decoded labels, raw label kept, R2 scope) and round_vs_stats (head-to-head), each "

@@ -10,23 +10,19 @@ their tables (``rounds``, ``lua_round_teams``) to decide each file's round from 
 import dagster as dg
 
 from slomix_pipeline.config import load_settings
-from slomix_pipeline.defs.conditions import live_update_condition
+from slomix_pipeline.defs.day_asset import day_asset
 from slomix_pipeline.defs.day_metadata import finish
-from slomix_pipeline.defs.partitions import gaming_days, partition_days
+from slomix_pipeline.defs.partitions import partition_days
 from slomix_pipeline.defs.proximity.metadata import proximity_metadata
 from slomix_pipeline.defs.resources import LandingZoneResource, WarehouseResource
 from slomix_pipeline.ingest.proximity import ingest_proximity_days
 from slomix_pipeline.warehouse import schema_proximity as sp
 
 
-@dg.asset(
+@day_asset(
     deps=["raw_stats_files", "lua_round_teams"],
-    automation_condition=live_update_condition(),
-    partitions_def=gaming_days,
-    backfill_policy=dg.BackfillPolicy.single_run(),
+    live=True,
     group_name="proximity",
-    kinds={"python", "sql"},
-    pool="warehouse",
     description=(
         "Proximity tracker files of local_proximity/ parsed into combat_engagement, player_track, "
         "proximity_trade_event and proximity_support_summary (bulk COPY, natural keys). Each "

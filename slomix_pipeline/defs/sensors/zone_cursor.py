@@ -5,6 +5,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from slomix_pipeline.cursor_json import dump_versioned, load_versioned
 from slomix_pipeline.landing.inventory import LandingCursor
 
 ZONE_CURSOR_VERSION = 2
@@ -25,27 +26,18 @@ class ZoneCursor:
 
     def to_json(self) -> str:
         """Compact, deterministic JSON (sorted keys), so equal cursors are equal strings."""
-        document = {
-            "v": ZONE_CURSOR_VERSION,
-            "folders": {
-                folder: json.loads(cursor.to_json())
-                for folder, cursor in sorted(self.folders.items())
-            },
+        folders = {
+            folder: json.loads(cursor.to_json()) for folder, cursor in sorted(self.folders.items())
         }
-        return json.dumps(document, separators=(",", ":"), sort_keys=True)
+        return dump_versioned(ZONE_CURSOR_VERSION, {"folders": folders})
 
     @classmethod
     def from_json(cls, text: str | None) -> "ZoneCursor":
         """Read a stored cursor; an unreadable or unknown-version one is an error (resetting it
         would either request the whole history again or skip files)."""
-        if not text:
+        document = load_versioned(text, ZONE_CURSOR_VERSION, "landing_zone_sensor cursor")
+        if document is None:
             return cls()
-        document = json.loads(text)
-        if not isinstance(document, dict) or document.get("v") != ZONE_CURSOR_VERSION:
-            raise ValueError(
-                f"landing_zone_sensor cursor of unknown version (expected "
-                f'{{"v": {ZONE_CURSOR_VERSION}, "folders": {{...}}}}): {text[:80]!r}'
-            )
         folders = document.get("folders", {})
         if not isinstance(folders, dict):
             raise ValueError(f"landing_zone_sensor cursor: folders is not an object: {text[:80]!r}")

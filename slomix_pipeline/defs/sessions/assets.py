@@ -12,9 +12,9 @@ the sessions that *start* on its days. All the work happens in
 import dagster as dg
 
 from slomix_pipeline.config import load_settings
-from slomix_pipeline.defs.conditions import live_update_condition
+from slomix_pipeline.defs.day_asset import day_asset
 from slomix_pipeline.defs.day_metadata import day_metadata, finish
-from slomix_pipeline.defs.partitions import gaming_days, partition_days
+from slomix_pipeline.defs.partitions import partition_days
 from slomix_pipeline.defs.resources import WarehouseResource
 from slomix_pipeline.defs.sessions.metadata import link_metadata, session_metadata
 from slomix_pipeline.defs.verdicts import blocked_days, blocked_table
@@ -35,14 +35,10 @@ LINK_TABLES = [ss.round_links, ss.lua_round_links, ss.linked_player_rounds]
 _GROUP = "sessions"
 
 
-@dg.asset(
+@day_asset(
     deps=["raw_stats_files", "lua_round_teams", "proximity_engagements"],
-    automation_condition=live_update_condition(),
-    partitions_def=gaming_days,
-    backfill_policy=dg.BackfillPolicy.single_run(),
+    live=True,
     group_name=_GROUP,
-    kinds={"python", "sql"},
-    pool="warehouse",
     description=(
         "Each stats round linked to at most one Lua round end (exact start via its proximity "
         "file, else Lua end within 30 s of the file time, never on a tie) with a reason code "
@@ -63,14 +59,10 @@ def linked_rounds(
     return finish(context, engine, days, LINK_TABLES, report=link_metadata(report))
 
 
-@dg.asset(
+@day_asset(
     deps=[linked_rounds],
-    automation_condition=live_update_condition(),
-    partitions_def=gaming_days,
-    backfill_policy=dg.BackfillPolicy.single_run(),
+    live=True,
     group_name=_GROUP,
-    kinds={"python", "sql"},
-    pool="warehouse",
     description=(
         "Gaming sessions (a gap above SLOMIX_SESSION_GAP_MINUTES splits; owned by the day of "
         "their first round) with per-player totals, map-play summaries with stopwatch scores, "

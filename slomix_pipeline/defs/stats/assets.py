@@ -6,8 +6,9 @@
 import dagster as dg
 
 from slomix_pipeline.config import load_settings
+from slomix_pipeline.defs.day_asset import day_asset
 from slomix_pipeline.defs.day_metadata import finish
-from slomix_pipeline.defs.partitions import gaming_days, partition_days
+from slomix_pipeline.defs.partitions import partition_days
 from slomix_pipeline.defs.resources import LandingZoneResource, WarehouseResource
 from slomix_pipeline.defs.stats.metadata import stats_metadata
 from slomix_pipeline.ingest.stats_files import ingest_stats_days
@@ -20,12 +21,8 @@ class StatsIngestConfig(dg.Config):
     accept_changed: bool = False
 
 
-@dg.asset(
-    partitions_def=gaming_days,
-    backfill_policy=dg.BackfillPolicy.single_run(),
+@day_asset(
     group_name="stats",
-    kinds={"python", "sql"},
-    pool="warehouse",
     description=(
         "Stats files of local_stats/ parsed into rounds, player_comprehensive_stats and "
         "weapon_comprehensive_stats (R2 rows hold R2-only values); every file is recorded in "

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from slomix_pipeline.cursor_json import dump_versioned, load_versioned
 from slomix_pipeline.landing.sftp_sync.listing import select_ready
 from slomix_pipeline.landing.sftp_sync.records import (
     MAX_RETRY_DELAY_SECONDS,
@@ -41,22 +41,19 @@ class SftpCursor:
 
     def to_json(self) -> str:
         document = {
-            "v": CURSOR_VERSION,
             "previous": {key: list(value) for key, value in sorted(self.previous.items())},
             "seq": self.seq,
             "inflight": self.inflight,
             "failed_runs": self.failed_runs,
             "not_before": self.not_before,
         }
-        return json.dumps(document, sort_keys=True, separators=(",", ":"))
+        return dump_versioned(CURSOR_VERSION, document)
 
     @classmethod
     def from_json(cls, text: str | None) -> SftpCursor:
-        if not text:
+        document = load_versioned(text, CURSOR_VERSION, "SFTP sensor cursor")
+        if document is None:
             return cls()
-        document = json.loads(text)
-        if not isinstance(document, dict) or document.get("v") != CURSOR_VERSION:
-            raise ValueError(f"SFTP sensor cursor of unknown version: {text[:80]!r}")
         return cls(
             previous={
                 str(key): (int(value[0]), int(value[1]))
