@@ -117,3 +117,33 @@ def warehouse_url(request) -> str:
     """Runs the test once per backend: the embedded default and production."""
     fixture = "sqlite_url" if request.param == "sqlite" else "postgres_url"
     return request.getfixturevalue(fixture)
+
+
+def _slowest_files() -> dict[str, int]:
+    """Rank of each file listed in ``slowest_files.txt`` (0 = slowest)."""
+    listing = os.path.join(os.path.dirname(__file__), "slowest_files.txt")
+    if not os.path.exists(listing):
+        return {}
+    with open(listing, encoding="utf-8") as handle:
+        paths = [line.split("#")[0].strip() for line in handle]
+    return {path: rank for rank, path in enumerate(p for p in paths if p)}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Start the slowest test files first (longest processing time first).
+
+    Why: ``scripts/test`` hands whole files to two workers in collection order; a long file
+    collected last leaves the other worker idle while it runs. The listed files go first,
+    slowest first; the rest keep their order, and a file's tests keep theirs.
+    """
+    ranks = _slowest_files()
+    if not ranks:
+        return
+    unlisted = len(ranks)
+    root = str(config.rootpath)
+
+    def rank(item: pytest.Item) -> int:
+        relative = os.path.relpath(str(item.path), root)
+        return ranks.get(relative, unlisted)
+
+    items.sort(key=rank)  # stable: a file's tests and unlisted files keep their order
