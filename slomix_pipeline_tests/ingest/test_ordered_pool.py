@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 
@@ -45,3 +46,16 @@ def test_a_worker_error_is_raised_in_order_and_releases_the_pool() -> None:
 def test_inline_without_workers() -> None:
     got = ordered_map(_square_with_pid, 1, [3, 4], workers=0)
     assert list(got) == [(10, os.getpid()), (17, os.getpid())]
+
+
+def _gc_state(_context: None, _item: int) -> tuple[int, int]:
+    return gc.get_freeze_count(), gc.get_threshold()[0]
+
+
+def test_workers_leave_inherited_objects_out_of_collections() -> None:
+    """What a worker inherits is frozen (never scanned by its collections), and its youngest
+    generation is collected less often than the interpreter's default."""
+    got = list(ordered_map(_gc_state, None, [1, 2, 3], workers=2))
+    assert all(frozen > 10_000 for frozen, _ in got)
+    assert {threshold for _, threshold in got} == {10_000}
+    assert gc.get_freeze_count() == 0  # the parent is untouched
