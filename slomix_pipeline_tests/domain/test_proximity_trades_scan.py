@@ -1,13 +1,14 @@
 """The trade rows of ``domain.proximity.trades`` equal a plain kill-by-kill scan.
 
-The scan below is the derivation as it was written before the teammates alive at each kill
-were found for a whole team at once (and the closest sample by ``bisect``): straight loops,
-one numpy ``searchsorted`` per teammate. Any difference in a row (opportunities, attempts,
-successes, distances, flags) fails the comparison.
+The scan below follows the definitions the way the derivation did before the teammates alive
+at each kill were found for a whole team at once (and the closest sample by ``bisect``): one
+kill, one teammate life, one numpy ``searchsorted`` at a time. Any difference in a row
+(opportunities, attempts, successes, distances, counts, flags) fails the comparison.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from collections import defaultdict
 from collections.abc import Sequence
@@ -19,7 +20,7 @@ import pytest
 from slomix_pipeline.domain.proximity import DeriveParams, TradeEventRow, derive
 from slomix_pipeline.domain.proximity import trades as domain
 from slomix_pipeline.domain.proximity.classify import _Classified, _classify
-from slomix_pipeline.domain.proximity.shared import _json, _life_views, _LifeView, _Scope
+from slomix_pipeline.domain.proximity.shared import _life_views, _LifeView
 from slomix_pipeline.formats.proximity import ProximityFile, parse_proximity_file
 from slomix_pipeline.sample_data.proximity_render import demo_spec, render_proximity_round
 
@@ -35,14 +36,13 @@ def _scan_closest(view: _LifeView, t: int) -> tuple[int, int]:
     return best, int(best_dt)
 
 
-def _scan_trade_rows(
-    kept: Sequence[_Classified], views: Sequence[_LifeView], scope: _Scope, params: DeriveParams
-) -> tuple[TradeEventRow, ...]:
-    by_target: dict[str, list[_Classified]] = defaultdict(list)
-    for c in kept:
-        by_target[c.engagement.target_guid].append(c)
+def _scan_trades(
+    kept: Sequence[_Classified], views: Sequence[_LifeView], params: DeriveParams
+) -> dict[int, dict[str, Any]]:
+    """Per enemy kill (engagement id): opportunities, attempts, successes and the nearest
+    teammate's distance, by the definitions, one kill and one teammate life at a time."""
     window = params.trade_window_ms
-    rows = []
+    out = {}
     for c in kept:
         if c.death_kind != "enemy_kill":
             continue
@@ -52,97 +52,78 @@ def _scan_trade_rows(
         nearest_by_guid: dict[str, tuple[float, str, int]] = {}
         for v in views:
             end = v.life.death_time_ms if v.life.death_time_ms is not None else math.inf
-            if v.life.team != team or not v.life.spawn_time_ms <= t <= end:
+            if v.life.team != team or v.life.guid == victim:
                 continue
-            if v.life.guid == victim:
+            if not v.life.spawn_time_ms <= t <= end:
                 continue
             k, dt = _scan_closest(v, t)
             if k < 0 or dt > params.trade_pos_delta_ms:
                 continue
             dist = math.hypot(float(v.x[k]) - eng.end_x, float(v.y[k]) - eng.end_y)
-            prev = nearest_by_guid.get(v.life.guid)
-            if prev is None or dist < prev[0]:
+            if v.life.guid not in nearest_by_guid or dist < nearest_by_guid[v.life.guid][0]:
                 nearest_by_guid[v.life.guid] = (dist, v.life.name, dt)
-        nearest = min((d for d, _, _ in nearest_by_guid.values()), default=None)
-        opportunities = [
-            {"guid": g, "name": name, "distance": round(d, 1), "delta_ms": dt}
-            for g, (d, name, dt) in sorted(nearest_by_guid.items(), key=lambda kv: kv[1][0])
-            if d <= params.trade_dist
+        answers = [a for a in kept if killer and a.engagement.target_guid == killer]
+        firing = [
+            a
+            for answer in answers
+            for a in answer.enemies
+            if a.guid != victim and a.team == team and t <= a.last_hit_ms
+            if a.first_hit_ms <= t + window
         ]
-        attempts: dict[str, dict[str, Any]] = {}
-        successes: list[dict[str, Any]] = []
-        for answer in by_target.get(killer, ()) if killer else ():
-            for a in answer.enemies:
-                if a.guid == victim or a.team != team:
-                    continue
-                if a.first_hit_ms <= t + window and a.last_hit_ms >= t:
-                    prev_attempt = attempts.get(a.guid)
-                    if prev_attempt is None or a.first_hit_ms < prev_attempt["first_hit_ms"]:
-                        attempts[a.guid] = {
-                            "guid": a.guid,
-                            "name": a.name,
-                            "first_hit_ms": a.first_hit_ms,
-                            "last_hit_ms": a.last_hit_ms,
-                            "damage": a.damage,
-                        }
-            ans = answer.engagement
-            if (
-                answer.death_kind == "enemy_kill"
-                and t <= ans.end_time_ms <= t + window
-                and (ans.killer_guid or "") != victim
-            ):
-                successes.append(
-                    {
-                        "guid": ans.killer_guid,
-                        "name": ans.killer_name,
-                        "kill_time_ms": ans.end_time_ms,
-                    }
+        first_fire: dict[str, Any] = {}
+        for a in firing:
+            if a.guid not in first_fire or a.first_hit_ms < first_fire[a.guid].first_hit_ms:
+                first_fire[a.guid] = a
+        out[eng.engagement_id] = {
+            "opportunities": [
+                {"guid": g, "name": name, "distance": round(d, 1), "delta_ms": dt}
+                for g, (d, name, dt) in sorted(nearest_by_guid.items(), key=lambda kv: kv[1][0])
+                if d <= params.trade_dist
+            ],
+            "attempts": sorted(
+                (
+                    {"guid": a.guid, "name": a.name, "first_hit_ms": a.first_hit_ms}
+                    | {"last_hit_ms": a.last_hit_ms, "damage": a.damage}
+                    for a in first_fire.values()
+                ),
+                key=lambda a: (a["first_hit_ms"], a["guid"]),
+            ),
+            "successes": [
+                {"guid": e.killer_guid, "name": e.killer_name, "kill_time_ms": e.end_time_ms}
+                for e in (
+                    answer.engagement for answer in answers if answer.death_kind == "enemy_kill"
                 )
-        attempt_list = sorted(attempts.values(), key=lambda a: (a["first_hit_ms"], a["guid"]))
-        missed = (
-            [dict(o, reason="no_attempt") for o in opportunities]
-            if opportunities and not attempt_list and not successes
-            else []
-        )
-        isolated = not opportunities and (nearest is None or nearest > params.isolation_dist)
-        rows.append(
-            TradeEventRow(
-                *scope[:1],
-                eng.engagement_id,
-                *scope[1:],
-                victim_guid=victim,
-                victim_name=eng.target_name,
-                victim_team=team,
-                killer_guid=eng.killer_guid,
-                killer_name=eng.killer_name,
-                death_time_ms=t,
-                trade_window_ms=window,
-                opportunity_count=len(opportunities),
-                opportunities=_json(opportunities),
-                attempt_count=len(attempt_list),
-                attempts=_json(attempt_list),
-                success_count=len(successes),
-                successes=_json(successes),
-                missed_count=len(missed),
-                missed_candidates=_json(missed),
-                nearest_teammate_dist=round(nearest, 1) if nearest is not None else None,
-                is_isolation_death=isolated,
-                is_traded=bool(successes),
-            )
-        )
-    return tuple(rows)
+                if t <= e.end_time_ms <= t + window and (e.killer_guid or "") != victim
+            ],
+            "nearest": min((d for d, _, _ in nearest_by_guid.values()), default=None),
+        }
+    return out
 
 
-def _scan(parsed: ProximityFile, params: DeriveParams) -> tuple[TradeEventRow, ...]:
+def _as_scanned(row: TradeEventRow) -> dict[str, Any]:
+    """The row's figures in the scan's terms, after checking the ones derived from them."""
+    got = {
+        "opportunities": json.loads(row.opportunities),
+        "attempts": json.loads(row.attempts),
+        "successes": json.loads(row.successes),
+    }
+    assert (row.opportunity_count, row.attempt_count, row.success_count) == tuple(
+        len(v) for v in got.values()
+    )
+    assert row.is_traded == bool(got["successes"])
+    no_answer = got["opportunities"] and not got["attempts"] and not got["successes"]
+    assert json.loads(row.missed_candidates) == (
+        [dict(o, reason="no_attempt") for o in got["opportunities"]] if no_answer else []
+    )
+    return got
+
+
+def _scan(parsed: ProximityFile, params: DeriveParams) -> dict[int, dict[str, Any]]:
     lives_by_guid = defaultdict(list)
     for life in parsed.lives:
         lives_by_guid[life.guid].append(life)
     kept = [c for c in (_classify(e, lives_by_guid) for e in parsed.engagements) if c.keep]
-    h = parsed.header
-    scope = _Scope(
-        parsed.source_file, None, h.map_name, h.round_number, h.round_start_unix, h.round_end_unix
-    )
-    return _scan_trade_rows(kept, _life_views(parsed), scope, params)
+    return _scan_trades(kept, _life_views(parsed), params)
 
 
 @pytest.mark.parametrize(
@@ -167,10 +148,20 @@ def test_trade_rows_equal_a_kill_by_kill_scan(
     parsed = parse_proximity_file(rendered.name, rendered.data)
     expected = _scan(parsed, params)
     assert len(expected) > 10
-    assert any(r.opportunity_count for r in expected)
-    assert any(r.attempt_count for r in expected)
-    assert any(r.is_traded for r in expected)
-    rows = derive(parsed, params=params).trade_events
-    assert rows == expected
-    monkeypatch.setattr(domain, "_PAIR_CHUNK", 7)  # a few kills per comparison: same rows
-    assert derive(parsed, params=params).trade_events == expected
+    assert any(e["opportunities"] for e in expected.values())
+    assert any(e["attempts"] for e in expected.values())
+    assert any(e["successes"] for e in expected.values())
+    for chunk in (domain._PAIR_CHUNK, 7):  # a few kills per comparison: the same rows
+        monkeypatch.setattr(domain, "_PAIR_CHUNK", chunk)
+        rows = derive(parsed, params=params).trade_events
+        assert [r.engagement_id for r in rows] == list(expected)
+        for row in rows:
+            scanned = expected[row.engagement_id]
+            nearest = scanned.pop("nearest")
+            assert _as_scanned(row) == scanned
+            assert row.nearest_teammate_dist == (round(nearest, 1) if nearest is not None else None)
+            isolated = not scanned["opportunities"] and (
+                nearest is None or nearest > params.isolation_dist
+            )
+            assert row.is_isolation_death == isolated
+            scanned["nearest"] = nearest
