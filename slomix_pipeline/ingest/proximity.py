@@ -52,6 +52,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -156,19 +157,23 @@ def ingest_proximity_days(
         *(TableSlice(t, report.days) for t in schema_proximity.PROXIMITY_TABLES),
     ]
     written: Counter[str] = Counter()
-    with engine.begin() as conn:
-        context = _Context(
-            Path(data_dir) / PROXIMITY_FOLDER, candidates, conn.dialect.name == "postgresql"
-        )
+    context = _Context(
+        Path(data_dir) / PROXIMITY_FOLDER, candidates, engine.dialect.name == "postgresql"
+    )
+    if workers is None:
+        workers = default_workers() if len(planned) >= _POOL_MIN_FILES else 0
+    # The workers start on the first files now, while the transaction below clears the days.
+    with (
+        closing(ordered_map(_prepare, context, planned, workers=workers)) as prepared_files,
+        engine.begin() as conn,
+    ):
         _prefer_fast_toast_compression(conn)
         _clear_moved_files(conn, [p.landed.name for p in planned], report.days)
         replace_partition(conn, [(s, []) for s in slices])  # clears the days; rows come below
         report.outcomes.extend(_unusable_outcomes(Path(data_dir), report.days, settings))
-        if workers is None:
-            workers = default_workers() if len(planned) >= _POOL_MIN_FILES else 0
         seen: dict[str, str] = {}
         batch, batch_bytes = _new_batch(), 0
-        for prepared in ordered_map(_prepare, context, planned, workers=workers):
+        for prepared in prepared_files:
             report.bytes_read += prepared.bytes_read
             result = prepared.result
             if prepared.sha256 is not None:

@@ -27,9 +27,10 @@ def _team_support(
 ) -> tuple[int, int]:
     """(supported points, all points) of one team, vectorised over (point, teammate life) pairs.
 
-    Every pair of a team point and a teammate life alive at that point's time is built at once;
-    "teammate in combat" and "teammate's point closest in time" are then single ``searchsorted``
-    calls on keys that pack (id, time) into one sorted int64 array.
+    Only pairs where the teammate is in combat are built: each teammate life's span is cut
+    with its player's (merged, disjoint) combat intervals, and the team points inside each cut
+    are paired with that life at once. "Teammate's point closest in time" is then one
+    ``searchsorted`` on keys that pack (life, time) into one sorted int64 array.
     """
     n_lives = len(team_views)
     guid_codes: dict[str, int] = {}
@@ -47,53 +48,57 @@ def _team_support(
     order = np.argsort(lt, kind="stable")
     pt, px, py, powner = lt[order], lx[order], ly[order], gcode[life_of[order]]
 
+    spans = [
+        (code, lo_t, hi_t)
+        for guid, code in guid_codes.items()
+        for lo_t, hi_t in combat.get(guid, ())
+    ]
+    if not spans:
+        return 0, n_points
+    span_arr = np.array(spans, dtype=np.int64)  # grouped by code, each group sorted by start
+
+    # (teammate life, combat interval of its player) cuts: the life's span within the interval.
     no_end = np.iinfo(np.int64).max // 4
     spawn = np.array([v.life.spawn_time_ms for v in team_views], dtype=np.int64)
     end = np.array(
         [v.life.death_time_ms if v.life.death_time_ms is not None else no_end for v in team_views],
         dtype=np.int64,
     )
-    lo = np.searchsorted(pt, spawn, side="left")
-    hi = np.searchsorted(pt, end, side="right")
-    lengths = np.clip(hi - lo, 0, None)
-
-    spans = [
-        (code, lo_t, hi_t)
-        for guid, code in guid_codes.items()
-        for lo_t, hi_t in combat.get(guid, ())
-    ]
-    if not spans or int(lengths.sum()) == 0:
+    first_span = np.searchsorted(span_arr[:, 0], gcode, side="left")
+    span_count = np.searchsorted(span_arr[:, 0], gcode, side="right") - first_span
+    cut_life = np.repeat(np.arange(n_lives, dtype=np.int64), span_count)
+    cut_span = np.arange(int(span_count.sum()), dtype=np.int64) - np.repeat(
+        np.cumsum(span_count) - span_count - first_span, span_count
+    )
+    cut_lo = np.maximum(span_arr[cut_span, 1], spawn[cut_life])
+    cut_hi = np.minimum(span_arr[cut_span, 2], end[cut_life])
+    lo = np.searchsorted(pt, cut_lo, side="left")
+    lengths = np.clip(np.searchsorted(pt, cut_hi, side="right") - lo, 0, None)
+    if int(lengths.sum()) == 0:
         return 0, n_points
-    span_arr = np.array(spans, dtype=np.int64)  # sorted by (code, start): codes ascend
-    span_arr = span_arr[np.lexsort((span_arr[:, 1], span_arr[:, 0]))]
-    span_key = span_arr[:, 0] * _KEY_SHIFT + span_arr[:, 1]
     point_key = life_of * _KEY_SHIFT + lt  # ascending: lives in order, each sorted by time
 
-    # The (point, teammate life) pairs are built a bounded chunk of lives at a time: all at once
+    # The (point, teammate life) pairs are built a bounded chunk of cuts at a time: all at once
     # they grow with lives x points (a 2 MB file of 25,000 short lives needed > 7 GB).
     supported = np.zeros(n_points, dtype=bool)
     ends = np.cumsum(lengths)
-    first_life = 0
-    while first_life < n_lives:
-        budget_end = (ends[first_life - 1] if first_life else 0) + _PAIR_CHUNK
-        last_life = max(int(np.searchsorted(ends, budget_end, side="right")), first_life + 1)
-        chunk = slice(first_life, last_life)
-        mate = np.repeat(np.arange(first_life, last_life, dtype=np.int64), lengths[chunk])
-        first_life = last_life
+    n_cuts = int(lengths.shape[0])
+    first_cut = 0
+    while first_cut < n_cuts:
+        budget_end = (ends[first_cut - 1] if first_cut else 0) + _PAIR_CHUNK
+        last_cut = max(int(np.searchsorted(ends, budget_end, side="right")), first_cut + 1)
+        chunk = slice(first_cut, last_cut)
+        first_cut = last_cut
+        chunk_lengths = lengths[chunk]
+        mate = np.repeat(cut_life[chunk], chunk_lengths)
         if mate.shape[0] == 0:
             continue
-        chunk_lengths = lengths[chunk]
         pidx = np.arange(int(chunk_lengths.sum()), dtype=np.int64) - np.repeat(
             np.cumsum(chunk_lengths) - chunk_lengths - lo[chunk], chunk_lengths
         )
         keep = powner[pidx] != gcode[mate]  # a player never supports himself
         mate, pidx = mate[keep], pidx[keep]
         t = pt[pidx]
-        mate_code = gcode[mate]
-        k = np.searchsorted(span_key, mate_code * _KEY_SHIFT + t, side="right") - 1
-        kc = np.clip(k, 0, None)
-        fighting = (k >= 0) & (span_arr[kc, 0] == mate_code) & (t <= span_arr[kc, 2])
-        mate, pidx, t = mate[fighting], pidx[fighting], t[fighting]
 
         j = np.searchsorted(point_key, mate * _KEY_SHIFT + t, side="left")
         first, last = offsets[mate], offsets[mate] + counts[mate] - 1
