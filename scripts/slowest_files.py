@@ -1,8 +1,8 @@
 """Print the suite's test files slowest first, from a JUnit XML report (for slowest_files.txt).
 
     scripts/test --junitxml=/tmp/suite.xml
-    .venv/bin/python scripts/slowest_files.py /tmp/suite.xml \
-        > slomix_pipeline_tests/slowest_files.txt
+    .venv/bin/python scripts/slowest_files.py /tmp/suite.xml > /tmp/slowest.txt
+    cp /tmp/slowest.txt slomix_pipeline_tests/slowest_files.txt
 
 Why: the suite runs files on two workers; a long file that starts last leaves one worker alone
 for minutes. ``conftest.py`` starts the files listed there first, longest first.
