@@ -16,6 +16,7 @@ from slomix_pipeline.defs.conditions import live_update_condition
 from slomix_pipeline.defs.day_metadata import finish
 from slomix_pipeline.defs.partitions import gaming_days, partition_days
 from slomix_pipeline.defs.resources import LandingZoneResource, WarehouseResource
+from slomix_pipeline.defs.step_order import AFTER_THE_SESSION_PATH
 from slomix_pipeline.ingest.endstats import EndstatsIngestReport, ingest_endstats_days
 from slomix_pipeline.warehouse import schema_endstats
 
@@ -46,6 +47,7 @@ def endstats_metadata(report: EndstatsIngestReport) -> dict:
     group_name="stats",
     kinds={"python", "sql"},
     pool="warehouse",
+    op_tags=AFTER_THE_SESSION_PATH,
     description=(
         "Endstats side-cars (…-round-N-endstats.txt in local_stats/) parsed into round_awards "
         "(decoded labels, raw label kept, R2 scope) and round_vs_stats (head-to-head), each "

@@ -10,6 +10,7 @@ import dagster as dg
 from slomix_pipeline.defs.checks.render import emit
 from slomix_pipeline.defs.partitions import gaming_days, partition_days
 from slomix_pipeline.defs.resources import GatesResource, WarehouseResource
+from slomix_pipeline.defs.step_order import AFTER_THE_SESSION_PATH
 from slomix_pipeline.domain.endstats_gate import endstats_gate, summarize_endstats
 from slomix_pipeline.ingest.day_chunks import day_chunks
 from slomix_pipeline.warehouse.endstats_reads import read_endstats_days
@@ -19,6 +20,7 @@ from slomix_pipeline.warehouse.endstats_reads import read_endstats_days
     asset="endstats",
     partitions_def=gaming_days,
     pool="warehouse",
+    op_tags=AFTER_THE_SESSION_PATH,
     description=(
         "Endstats: every stats round with an endstats file has linked awards, and derivable "
         "awards (damage, deaths, revives, …) equal the winner's player rows in the award's "

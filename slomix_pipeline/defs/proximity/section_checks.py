@@ -11,6 +11,7 @@ from sqlalchemy import select
 from slomix_pipeline.defs.checks.render import emit
 from slomix_pipeline.defs.partitions import gaming_days, partition_days
 from slomix_pipeline.defs.resources import GatesResource, WarehouseResource
+from slomix_pipeline.defs.step_order import AFTER_THE_SESSION_PATH
 from slomix_pipeline.domain.proximity_section_gate import (
     SectionCapabilityFact,
     section_coverage_gate,
@@ -23,6 +24,7 @@ from slomix_pipeline.warehouse.schema_proximity_sections import proximity_sectio
     asset="proximity_engagements",
     partitions_def=gaming_days,
     pool="warehouse",
+    op_tags=AFTER_THE_SESSION_PATH,
     description=(
         "WS1C section coverage: per day, files per section state (enabled / disabled / unknown), "
         "rows stored, flagged out of range and dropped, unknown sections. Warns on files whose "
