@@ -199,13 +199,15 @@ def measure(args: argparse.Namespace, workdir: Path) -> list[Measured]:
             pool_run_buffer=args.pool_run_buffer,
             sensor_loop_seconds=args.sensor_loop or None,
             run_launcher=args.run_launcher,
+            prompt_queue=not args.polled_queue,
         )
         print(
             f"instance: {'postgres' if instance_url else 'sqlite'}  warehouse: {kind}  "
             f"rounds to measure: {args.rounds}  "
             f"(max_concurrent_runs {settings.max_concurrent_runs}, dequeue every "
             f"{settings.dequeue_interval_seconds} s, op_granularity_run_buffer "
-            f"{settings.pool_run_buffer}, daemon sensor loop "
+            f"{settings.pool_run_buffer}, queue {'prompt' if settings.prompt_queue else 'polled'}, "
+            f"daemon sensor loop "
             f"{settings.sensor_loop_seconds or 5} s, run launcher {settings.run_launcher})"
         )
         with LiveDaemon(workdir / "dagster_home", settings) as daemon:
@@ -348,6 +350,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         default="warm",
         help="warm: WarmRunLauncher (forks from a pre-warmed zygote, as in dagster.yaml); "
         "default: Dagster's DefaultRunLauncher (a spawned process per run)",
+    )
+    parser.add_argument(
+        "--polled-queue",
+        action="store_true",
+        help="Dagster's QueuedRunCoordinator (dequeues every --dequeue-interval s) instead of "
+        "PromptQueuedRunCoordinator (woken when a run is queued)",
     )
     parser.add_argument(
         "--keep", type=Path, help="work in this (new) folder and keep it (instance, daemon log)"

@@ -15,6 +15,12 @@ one-run-per-file-set promise are those of the sensor itself.
 The constant is private to Dagster: :func:`apply_sensor_loop` refuses to start when it is missing
 or not a number (a Dagster upgrade renamed it), rather than silently falling back to 5 s.
 
+It also replaces Dagster's queue daemon with one whose pause ends when a run is queued
+(``slomix_pipeline/run_worker/prompt_queue.py``): with the instance's run coordinator set to
+``PromptQueuedRunCoordinator``, a run the landing sensor creates is dequeued at once instead of
+on the queue's next poll (every ``dequeue_interval_seconds``); the pass itself, and with it every
+run and pool limit, is Dagster's.
+
 When the instance's run launcher is ``WarmRunLauncher`` (``slomix_pipeline/run_worker``), this
 entry point also starts its zygote before the daemon's threads exist (:func:`prewarm_run_workers`),
 so the first run of the day is already warm; under the stock ``dagster-daemon`` the zygote
@@ -81,6 +87,9 @@ def prewarm_run_workers(dagster_home: str | None) -> bool:
 def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> int:
     """Apply the configured loop period, warm the run worker, hand over to ``dagster-daemon``."""
     apply_sensor_loop(read_env(env).daemon_sensor_loop_seconds)
+    from slomix_pipeline.run_worker.prompt_queue import install as install_prompt_queue
+
+    install_prompt_queue()  # a queued run is dequeued at once (PromptQueuedRunCoordinator)
     os.environ.setdefault("DAGSTER_EVENT_BATCH_SIZE", EVENT_BATCH_SIZE)
     args = sys.argv[1:] if argv is None else list(argv)
     if args[:1] == ["run"]:  # not for ``--help``, ``liveness-check`` and the like

@@ -34,8 +34,23 @@ class InputsNewerThanLastAttempt(dg.AutomationCondition):
     in between.
 
     An input update made by the very run of the latest attempt does not count (that run read
-    it, or failed on its own and must not be retried every tick). Only inputs with the same
+    it, or failed on its own and must not be retried every tick). Neither does one while that
+    attempt is still *pending*: its run has not finished and has not materialized this asset
+    yet, so it will read the update when its step runs (one run per gaming day at a time, the
+    ``dagster/partition`` limit in ``dagster.yaml``, so a pending run cannot be half-way through
+    this step while another run of the day writes its input). Only inputs with the same
     partitions definition are compared (every slomix asset uses the gaming days).
+
+    Why the pending test is here and not left to ``~in_progress()``: Dagster evaluates the
+    operands of a condition one after the other against the live instance, not a snapshot, and
+    its ``in_progress`` ends with the first materialization newer than the latest plan, even
+    one from an *earlier* run of the day. Under load a tick took seconds: this operand saw a
+    queued landing run's plan older than an input the running landing run had just written,
+    then ``in_progress`` saw that running run materialize the asset too, and each side alone
+    was right at its own instant; the tick launched a redundant run (issue 13, the flaky
+    ``test_live_e2e``). So the reads here are ordered (inputs first, the asset's own state
+    after, the attempt's run status before the asset's last materialization), and every
+    answer "stale" held at one instant on its own.
     """
 
     @property
@@ -47,13 +62,20 @@ class InputsNewerThanLastAttempt(dg.AutomationCondition):
         return "An input partition materialized after this partition's latest attempt"
 
     def evaluate(self, context: dg.AutomationContext) -> dg.AutomationResult:
-        key = context.key
         partitions_def = context.partitions_def
         if partitions_def is None:
             return dg.AutomationResult(context=context, true_subset=context.get_empty_subset())
+        key = context.key
+        graph = context.asset_graph
         instance = context.asset_graph_view.instance
         storage = instance.event_log_storage
-        graph = context.asset_graph
+        inputs = {  # read first: anything read about the asset afterwards is at least as new
+            dep: storage.get_latest_storage_id_by_partition(
+                dep, DagsterEventType.ASSET_MATERIALIZATION
+            )
+            for dep in sorted(graph.get(key).parent_keys)
+            if graph.has(dep) and graph.get(dep).partitions_def == partitions_def
+        }
         planned = storage.get_latest_storage_id_by_partition(
             key, DagsterEventType.ASSET_MATERIALIZATION_PLANNED
         )
@@ -61,36 +83,48 @@ class InputsNewerThanLastAttempt(dg.AutomationCondition):
             key, DagsterEventType.ASSET_MATERIALIZATION
         )
         stale: set[str] = set()
-        for dep in sorted(graph.get(key).parent_keys):
-            if not graph.has(dep) or graph.get(dep).partitions_def != partitions_def:
-                continue
-            latest = storage.get_latest_storage_id_by_partition(
-                dep, DagsterEventType.ASSET_MATERIALIZATION
-            )
+        for dep, latest in inputs.items():
             for partition, dep_id in latest.items():
                 if partition in stale:
                     continue
-                attempt_id = max(planned.get(partition, 0), done.get(partition, 0))
-                if dep_id <= attempt_id:
+                if dep_id <= max(planned.get(partition, 0), done.get(partition, 0)):
                     continue
-                if not _same_run(instance, key, dep, partition, dep_id):
+                if not _attempt_covers(instance, key, dep, partition, dep_id):
                     stale.add(partition)
         subset = context.candidate_subset.compute_intersection_with_partition_keys(stale)
         return dg.AutomationResult(context=context, true_subset=subset)
 
 
-def _same_run(
+def _attempt_covers(
     instance: dg.DagsterInstance, key: dg.AssetKey, dep: dg.AssetKey, partition: str, dep_id: int
 ) -> bool:
-    """Whether the input event ``dep_id`` came from the run of ``key``'s latest planned attempt
-    at ``partition`` (one run holding both steps: the asset ran after its input, or failed)."""
-    planned = instance.event_log_storage.get_latest_planned_materialization_info(key, partition)
-    if planned is None:
+    """Whether ``key``'s latest attempt at ``partition`` accounts for the input event ``dep_id``.
+
+    It does when it was planned after that event, when it is the run that wrote the input (the
+    asset ran after it, or the run failed), or when it is pending: its run has not finished and
+    has not materialized the asset yet (whatever an earlier run of the day wrote since its
+    plan). The run status is read before the asset's latest materialization, so a run
+    finishing in between is seen with what it wrote.
+    """
+    storage = instance.event_log_storage
+    attempt = storage.get_latest_planned_materialization_info(key, partition)
+    if attempt is None:
         return False
+    if attempt.storage_id > dep_id:
+        return True
     records = instance.fetch_materializations(
         dg.AssetRecordsFilter(asset_key=dep, storage_ids=[dep_id]), limit=1
     ).records
-    return bool(records) and records[0].run_id == planned.run_id
+    if records and records[0].run_id == attempt.run_id:
+        return True
+    run = instance.get_run_by_id(attempt.run_id)
+    unfinished = run is not None and not run.is_finished
+    latest = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=key, asset_partitions=[partition]), limit=1
+    ).records
+    if latest and latest[0].storage_id > dep_id:
+        return True
+    return unfinished and not (latest and latest[0].run_id == attempt.run_id)
 
 
 def live_update_condition() -> dg.AutomationCondition:

@@ -12,7 +12,9 @@ Configuration (``run_launcher`` in ``dagster.yaml``)::
       module: slomix_pipeline.run_worker.launcher
       class: WarmRunLauncher
       config:
-        preload: ["slomix_pipeline.definitions:defs"]   # module[:attribute] to load before forking
+        preload:   # module[:attribute] to load before forking
+          - slomix_pipeline.definitions:defs
+          - slomix_pipeline.run_worker.lazy_libraries   # pandas, pyarrow.csv
 
 The stock launcher stays one line away (``module: dagster, class: DefaultRunLauncher``), and this
 one falls back to it, run by run, whenever the warm path cannot be used: the zygote is still
@@ -53,7 +55,10 @@ PID_TAG = "slomix/run_worker_pid"
 """The pid of a run worker forked by the zygote."""
 START_TAG = "slomix/run_worker_start"
 """That worker's start time in clock ticks (``/proc/<pid>/stat``): a reused pid is not it."""
-DEFAULT_PRELOAD = ("slomix_pipeline.definitions:defs",)
+DEFAULT_PRELOAD = (
+    "slomix_pipeline.definitions:defs",
+    "slomix_pipeline.run_worker.lazy_libraries",  # pandas and pyarrow.csv, used by most live runs
+)
 
 
 class WarmRunLauncher(DefaultRunLauncher):

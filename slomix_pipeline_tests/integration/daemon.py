@@ -87,6 +87,9 @@ class DaemonSettings:
     # repository's dagster.yaml); ``default``: Dagster's DefaultRunLauncher (a spawned process
     # per run through the code server).
     run_launcher: str = "warm"
+    # ``PromptQueuedRunCoordinator`` (the repository's dagster.yaml): the live entry point
+    # dequeues a run as soon as it is queued; False: Dagster's QueuedRunCoordinator (polled).
+    prompt_queue: bool = True
     # Dagster's run monitoring (poll interval, s); None leaves it off.
     run_monitoring_seconds: int | None = None
 
@@ -121,10 +124,15 @@ def render_dagster_yaml(settings: DaemonSettings) -> str:
             f"  poll_interval_seconds: {settings.run_monitoring_seconds}",
             "  free_slots_after_run_end_seconds: 1",
         ]
+    coordinator = (
+        ("slomix_pipeline.run_worker.prompt_queue", "PromptQueuedRunCoordinator")
+        if settings.prompt_queue
+        else ("dagster._core.run_coordinator", "QueuedRunCoordinator")
+    )
     lines += [
         "run_coordinator:",
-        "  module: dagster._core.run_coordinator",
-        "  class: QueuedRunCoordinator",
+        f"  module: {coordinator[0]}",
+        f"  class: {coordinator[1]}",
         "  config:",
         f"    dequeue_interval_seconds: {settings.dequeue_interval_seconds}",
         "concurrency:",

@@ -37,7 +37,7 @@ from dagster._core.storage.asset_check_execution_record import AssetCheckExecuti
 from sqlalchemy import create_engine
 
 from slomix_pipeline.config import load_settings
-from slomix_pipeline.defs.automation import live_update_condition
+from slomix_pipeline.defs.automation import InputsNewerThanLastAttempt, live_update_condition
 from slomix_pipeline.defs.partitions import gaming_days
 from slomix_pipeline.defs.sensors.evaluation import evaluate_landing_tick
 from slomix_pipeline.defs.sensors.folders import DATASET_CHAIN, SPECS
@@ -336,6 +336,51 @@ def test_a_run_that_planned_both_does_not_retrigger_its_own_asset() -> None:
             defs=assets, instance=instance, cursor=first.cursor
         )
         assert second.total_requested == 0
+
+
+@dg.asset(
+    partitions_def=gaming_days,
+    deps=[source_a],
+    automation_condition=InputsNewerThanLastAttempt(),  # the operand alone, no guard after it
+)
+def operand_follower() -> None:
+    return None
+
+
+def test_an_input_written_while_a_later_run_of_the_day_waits_is_left_to_that_run() -> None:
+    """The flaky end-to-end test's race, as a state: a landing run of the day is queued (it
+    planned the asset), and the running one writes an input after that plan. The queued run will
+    read it; the operand alone must say so, because ``~in_progress()`` is evaluated at another
+    instant and had already flipped (the running run materialized the asset in between)."""
+    assets = [source_a, operand_follower]
+    both = dg.define_asset_job("both", selection=assets)
+    job = dg.Definitions(assets=assets, jobs=[both]).resolve_job_def("both")
+    with dg.instance_for_test() as instance:
+
+        def plan_run() -> dg.DagsterRun:
+            return instance.create_run_for_job(
+                job,
+                asset_selection=frozenset(a.key for a in assets),
+                tags={"dagster/partition": OLD_DAY},
+            )
+
+        running = plan_run()
+        queued = plan_run()  # created while ``running`` waits or works: planned after it
+        assert dg.materialize([source_a], partition_key=OLD_DAY, instance=instance).success
+        first = dg.evaluate_automation_conditions(defs=assets, instance=instance)
+        assert first.total_requested == 0  # the queued run covers the new input
+        instance.report_run_failed(running)
+        second = dg.evaluate_automation_conditions(
+            defs=assets, instance=instance, cursor=first.cursor
+        )
+        assert second.total_requested == 0
+        # The queued run ends without materializing the asset: the input is unread, so the
+        # asset is requested (once; its request then is the latest attempt).
+        instance.report_run_failed(queued)
+        third = dg.evaluate_automation_conditions(
+            defs=assets, instance=instance, cursor=second.cursor
+        )
+        assert _requested(third, "operand_follower") == {OLD_DAY}
 
 
 def test_a_file_landed_again_unchanged_requests_nothing(tmp_path: Path) -> None:

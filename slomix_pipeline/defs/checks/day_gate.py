@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 from slomix_pipeline.defs.checks.render import emit
 from slomix_pipeline.defs.partitions import gaming_days, partition_days
 from slomix_pipeline.defs.resources import GatesResource, WarehouseResource
+from slomix_pipeline.defs.step_order import AFTER_THE_SESSION_PATH
 from slomix_pipeline.domain.gates.verdicts import GateResult, Summarizer
 
 Days = Sequence[date]
@@ -47,6 +48,7 @@ def day_gate_check(
         partitions_def=gaming_days,
         blocking=blocking,
         pool="warehouse",
+        op_tags=None if blocking else AFTER_THE_SESSION_PATH,
         description=description,
     )
     def _check(

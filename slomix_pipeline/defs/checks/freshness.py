@@ -26,6 +26,7 @@ import dagster as dg
 from slomix_pipeline.defs.checks.render import single_result
 from slomix_pipeline.defs.resources import GatesResource, WarehouseResource
 from slomix_pipeline.defs.sensors.settings import default_sensor_status
+from slomix_pipeline.defs.step_order import AFTER_THE_SESSION_PATH
 from slomix_pipeline.domain import gaming_day
 from slomix_pipeline.domain.gates.active_hours import ActiveHours, parse_active_hours
 from slomix_pipeline.domain.gates.freshness import freshness_gate
@@ -75,6 +76,7 @@ def run_partition_days(tags: Mapping[str, str]) -> tuple[date, date] | None:
 
 @dg.asset_check(
     asset="raw_stats_files",
+    op_tags=AFTER_THE_SESSION_PATH,
     description=(
         "Freshness: during SLOMIX_FRESHNESS_ACTIVE_HOURS (server clock) the newest stored "
         "stats round is at most SLOMIX_FRESHNESS_WINDOW_MINUTES old (only time inside the "

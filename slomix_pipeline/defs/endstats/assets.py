@@ -16,6 +16,7 @@ from slomix_pipeline.defs.day_asset import day_asset
 from slomix_pipeline.defs.day_metadata import finish
 from slomix_pipeline.defs.partitions import partition_days
 from slomix_pipeline.defs.resources import LandingZoneResource, WarehouseResource
+from slomix_pipeline.defs.step_order import AFTER_THE_SESSION_PATH
 from slomix_pipeline.ingest.endstats import EndstatsIngestReport, ingest_endstats_days
 from slomix_pipeline.warehouse import schema_endstats
 
@@ -42,6 +43,7 @@ def endstats_metadata(report: EndstatsIngestReport) -> dict:
     deps=["raw_stats_files"],
     live=True,
     group_name="stats",
+    op_tags=AFTER_THE_SESSION_PATH,
     description=(
         "Endstats side-cars (…-round-N-endstats.txt in local_stats/) parsed into round_awards "
         "(decoded labels, raw label kept, R2 scope) and round_vs_stats (head-to-head), each "
