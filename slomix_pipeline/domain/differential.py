@@ -234,9 +234,23 @@ def _differential_player(
     r1: PlayerLine, r2: PlayerLine, fallback: tuple[int, str]
 ) -> PlayerRoundStats:
     """R2-only values of a player present in both rounds (see the module docstring)."""
-    cum1 = _cumulative_of(r1) if r1.has_extended else _ZERO_CUMULATIVE
-    cum2 = _cumulative_of(r2) if r2.has_extended else _ZERO_CUMULATIVE
-    cumulative = list(map(sub, cum2, cum1))
+    if r1.has_extended and r2.has_extended:
+        # CUMULATIVE_FIELDS, R2 - R1, spelled out: ~3x cheaper than attrgetter + map(sub).
+        cumulative = [
+            r2.damage_given - r1.damage_given,
+            r2.damage_received - r1.damage_received,
+            r2.team_damage_given - r1.team_damage_given,
+            r2.team_damage_received - r1.team_damage_received,
+            r2.gibs - r1.gibs,
+            r2.self_kills - r1.self_kills,
+            r2.team_kills - r1.team_kills,
+            r2.team_gibs - r1.team_gibs,
+            r2.bullets_fired - r1.bullets_fired,
+        ]
+    else:  # a line without a TAB block counts as all zeros
+        cum1 = _cumulative_of(r1) if r1.has_extended else _ZERO_CUMULATIVE
+        cum2 = _cumulative_of(r2) if r2.has_extended else _ZERO_CUMULATIVE
+        cumulative = list(map(sub, cum2, cum1))
     played = r2.time_played_tenths - r1.time_played_tenths
     weapons2 = line_weapon_values(r2)
     aligned = _r1_values_aligned(line_weapon_values(r1), weapons2)
@@ -247,6 +261,8 @@ def _differential_player(
         dropped = True
 
     if dropped:  # reconnect: the R2 counters restarted from zero, they ARE the R2 values
+        cum1 = _cumulative_of(r1) if r1.has_extended else _ZERO_CUMULATIVE
+        cum2 = _cumulative_of(r2) if r2.has_extended else _ZERO_CUMULATIVE
         played = r2.time_played_tenths
         if played > 0:
             seconds, source = played * 6, _TAB22_AFTER_RESET
