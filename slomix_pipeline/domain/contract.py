@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 # The clock-text parser is a format concern (header ``M:SS`` fields); re-exported here because
 # the contract is where its semantics (None, never 0, for garbage) matter.
 from slomix_pipeline.domain.stopwatch import HeaderFacts, judge
+from slomix_pipeline.formats.frozen_records import fast_constructor
 from slomix_pipeline.formats.stats_file import parse_clock_text
 
 if TYPE_CHECKING:
@@ -88,6 +89,10 @@ class RoundContract:
     side_reasons: tuple[str, ...]
 
 
+_new_round_contract = fast_constructor(RoundContract)
+_new_header_facts = fast_constructor(HeaderFacts)
+
+
 def _side_reasons(header: StatsHeader) -> tuple[str, ...]:
     return tuple(w for w in header.warnings if w.startswith(("defender_", "winner_")))
 
@@ -116,7 +121,7 @@ def header_facts(header: StatsHeader) -> HeaderFacts:
         ms = 0  # the parser drops a non-positive ms; for the rules it marks the shutdown path
     defender_known = not any(r.startswith("defender_") for r in reasons)
     winner_known = not any(r.startswith("winner_") for r in reasons)
-    return HeaderFacts(
+    return _new_header_facts(
         header.defender_team if defender_known else 0,
         header.winner_team if winner_known else 0,
         header.map_time_seconds,
@@ -177,11 +182,11 @@ def build_contract(
             next_limit = max(1, math.ceil(actual / 60))
         elif state == FULL_HOLD and limit:
             next_limit = max(1, math.ceil(limit / 60))
-    return RoundContract(
-        score_confidence=confidence,
-        round_stopwatch_state=state,
-        time_to_beat_seconds=time_to_beat,
-        next_timelimit_minutes=next_limit,
-        round_outcome=_outcome(header, confidence in (VERIFIED_HEADER, TIME_FALLBACK)),
-        side_reasons=reasons,
+    return _new_round_contract(  # positional, in field order (a frozen __init__ is ~2k/field)
+        confidence,
+        state,
+        time_to_beat,
+        next_limit,
+        _outcome(header, confidence in (VERIFIED_HEADER, TIME_FALLBACK)),
+        reasons,
     )

@@ -234,12 +234,30 @@ def _differential_player(
     r1: PlayerLine, r2: PlayerLine, fallback: tuple[int, str]
 ) -> PlayerRoundStats:
     """R2-only values of a player present in both rounds (see the module docstring)."""
-    cum1 = _cumulative_of(r1) if r1.has_extended else _ZERO_CUMULATIVE
-    cum2 = _cumulative_of(r2) if r2.has_extended else _ZERO_CUMULATIVE
-    cumulative = list(map(sub, cum2, cum1))
+    if r1.has_extended and r2.has_extended:
+        # CUMULATIVE_FIELDS, R2 - R1, spelled out: ~3x cheaper than attrgetter + map(sub).
+        cumulative = [
+            r2.damage_given - r1.damage_given,
+            r2.damage_received - r1.damage_received,
+            r2.team_damage_given - r1.team_damage_given,
+            r2.team_damage_received - r1.team_damage_received,
+            r2.gibs - r1.gibs,
+            r2.self_kills - r1.self_kills,
+            r2.team_kills - r1.team_kills,
+            r2.team_gibs - r1.team_gibs,
+            r2.bullets_fired - r1.bullets_fired,
+        ]
+    else:  # a line without a TAB block counts as all zeros
+        cum1 = _cumulative_of(r1) if r1.has_extended else _ZERO_CUMULATIVE
+        cum2 = _cumulative_of(r2) if r2.has_extended else _ZERO_CUMULATIVE
+        cumulative = list(map(sub, cum2, cum1))
     played = r2.time_played_tenths - r1.time_played_tenths
     weapons2 = line_weapon_values(r2)
-    aligned = _r1_values_aligned(line_weapon_values(r1), weapons2)
+    weapons1 = line_weapon_values(r1)
+    if weapons1.ids == weapons2.ids:  # the usual case (same loadout), without the call
+        aligned: tuple[int, ...] | None = weapons1.values
+    else:
+        aligned = _r1_values_aligned(weapons1, weapons2)
     if aligned is not None:
         diff = tuple(map(sub, weapons2.values, aligned))
         dropped = played < 0 or min(cumulative) < 0 or (bool(diff) and min(diff) < 0)
@@ -247,6 +265,8 @@ def _differential_player(
         dropped = True
 
     if dropped:  # reconnect: the R2 counters restarted from zero, they ARE the R2 values
+        cum1 = _cumulative_of(r1) if r1.has_extended else _ZERO_CUMULATIVE
+        cum2 = _cumulative_of(r2) if r2.has_extended else _ZERO_CUMULATIVE
         played = r2.time_played_tenths
         if played > 0:
             seconds, source = played * 6, _TAB22_AFTER_RESET
@@ -332,19 +352,19 @@ def build_round_stats(parsed: ParsedStatsFile, r1: ParsedStatsFile | None = None
     bots = sum(1 for p in players if p.is_bot)
     humans = len(players) - bots
     duration_ms = header.round_duration_ms
-    return new_round_stats(
-        file=file,
-        header=header,
-        round_number=file.round_number,
-        map_name=header.map_name or file.map_name,
-        players=tuple(players),
-        is_orphan_r2=is_orphan,
-        r1_file_name=None if r1 is None else r1.file.name,
-        differential_applied=r1 is not None,
-        round_duration_seconds=None if duration_ms is None else duration_ms // 1000,
-        bot_player_count=bots,
-        human_player_count=humans,
-        is_bot_round=bots > 0 and (humans == 0 or bots > humans),
-        contract=build_contract(header, file.round_number),
-        warnings=tuple(warnings),
+    return new_round_stats(  # positional, in RoundStats field order
+        file,
+        header,
+        file.round_number,  # round_number
+        header.map_name or file.map_name,  # map_name
+        tuple(players),  # players
+        is_orphan,  # is_orphan_r2
+        None if r1 is None else r1.file.name,  # r1_file_name
+        r1 is not None,  # differential_applied
+        None if duration_ms is None else duration_ms // 1000,  # round_duration_seconds
+        bots,  # bot_player_count
+        humans,  # human_player_count
+        bots > 0 and (humans == 0 or bots > humans),  # is_bot_round
+        build_contract(header, file.round_number),  # contract
+        tuple(warnings),  # warnings
     )

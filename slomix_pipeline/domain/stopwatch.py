@@ -25,6 +25,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from slomix_pipeline.formats.frozen_records import fast_constructor
+
 OBJECTIVE = "objective"
 TIME_EXPIRED = "time_expired"
 SURRENDER = "surrender"
@@ -97,6 +99,10 @@ class Verdict:
     duration_seconds: int | None
     duration_source: str
     limit_seconds: int | None
+
+
+_new_verdict = fast_constructor(Verdict)
+"""Build a Verdict without the frozen ``__init__`` (one per round judged, thousands a rebuild)."""
 
 
 def round_limit(header: HeaderFacts, lua: LuaTiming | None) -> int | None:
@@ -193,15 +199,15 @@ def judge(header: HeaderFacts, lua: LuaTiming | None = None) -> Verdict:
     winner, winner_source = _winner(header, lua)
     defender, defender_source = _defender(header, lua)
     reason, reason_source = _end_reason(header, lua, winner, defender, duration, limit)
-    return Verdict(
-        winner_team=winner,
-        winner_source=winner_source,
-        defender_team=defender,
-        defender_source=defender_source,
-        end_reason=reason,
-        end_reason_source=reason_source,
-        stopwatch_state=stopwatch_state(reason),
-        duration_seconds=duration[0],
-        duration_source=duration[1],
-        limit_seconds=limit,
+    return _new_verdict(  # positional, Verdict's field order: a frozen __init__ costs ~2k/field
+        winner,
+        winner_source,
+        defender,
+        defender_source,
+        reason,
+        reason_source,
+        stopwatch_state(reason),
+        duration[0],
+        duration[1],
+        limit,
     )

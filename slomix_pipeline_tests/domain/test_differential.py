@@ -493,6 +493,27 @@ def test_a_single_dropped_counter_triggers_the_reset() -> None:
     assert delta.dpm == pytest.approx(1900 * 60 / 270)
 
 
+def test_a_line_without_tab_block_counts_as_zero_counters() -> None:
+    """R1 without a TAB block: R2's counters are all R2-only; R2 without one: a reset."""
+    weapons = {4: (30, 90, 8, 3, 4)}
+    ext = {"damage_given": 1900, "damage_received": 900, "gibs": 3, "bullets_fired": 94}
+    bare = player_line("E0E0E0E0", "Echo", 0, 2, {4: (10, 40, 2, 1, 1)}, tab=False)
+    full = player_line("E0E0E0E0", "Echo", 0, 2, weapons, ext)
+    (echo,) = build_round_stats(r2_file(full), r1_file(bare)).players
+    assert not echo.counter_reset
+    assert (echo.damage_given, echo.damage_received, echo.gibs, echo.bullets_fired) == (
+        1900,
+        900,
+        3,
+        94,
+    )
+    assert (echo.kills, echo.shots_total) == (6, 50)
+    (echo,) = build_round_stats(r2_file(bare), r1_file(full)).players
+    assert echo.counter_reset
+    assert "damage_given" in echo.counter_reset_fields
+    assert (echo.damage_given, echo.kills) == (0, 2)
+
+
 def test_no_value_is_ever_negative_and_resets_are_exactly_the_drops() -> None:
     """Random pairs: plain continuation, fresh counters, or a drop in one random counter."""
     rng = random.Random(11)

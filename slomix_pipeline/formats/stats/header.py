@@ -140,18 +140,18 @@ def _parse_header(line: str, file: StatsFileName) -> StatsHeader:
     duration_ms = _round_duration_ms(parts, warnings)
     if len(parts) > 9:
         warnings.append("header_extra_fields")
-    return _new_stats_header(
-        server_name=parts[0],
-        map_name=map_name,
-        config_name=parts[2],
-        header_round=header_round,
-        defender_team=defender,
-        winner_team=winner,
-        map_time_text=map_time_text,
-        actual_time_text=actual_time_text,
-        map_time_seconds=map_time,
-        actual_time_seconds=actual_time,
-        round_duration_ms=duration_ms,
-        field_count=len(parts),
-        warnings=tuple(warnings),
+    return _new_stats_header(  # positional, in StatsHeader field order
+        parts[0],  # server_name
+        map_name,
+        parts[2],  # config_name
+        header_round,
+        defender,  # defender_team
+        winner,  # winner_team
+        map_time_text,
+        actual_time_text,
+        map_time,  # map_time_seconds
+        actual_time,  # actual_time_seconds
+        duration_ms,  # round_duration_ms
+        len(parts),  # field_count
+        tuple(warnings),  # warnings
     )

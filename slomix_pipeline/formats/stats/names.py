@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from slomix_pipeline.formats.frozen_records import fast_constructor
+
 
 class StatsFileKind(StrEnum):
     """What a file in the stats folder is, judged by its name."""
@@ -27,6 +29,9 @@ class StatsFileName:
     map_name: str
     round_number: int
 
+
+_new_stats_file_name = fast_constructor(StatsFileName)
+"""Build a StatsFileName without the frozen ``__init__`` (~2k instructions a field)."""
 
 _STAMP = r"([0-9]{4})-([0-9]{2})-([0-9]{2})-([0-9]{2})([0-9]{2})([0-9]{2})-"
 # Greedy map: the LAST "-round-N" is the round, so a map name may itself contain "-round-".
@@ -66,4 +71,4 @@ def classify_stats_filename(name: str) -> StatsFileName | None:
         local_time = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second))
     except ValueError:
         return None
-    return StatsFileName(name, kind, local_time, map_name, int(round_text))
+    return _new_stats_file_name(name, kind, local_time, map_name, int(round_text))
