@@ -7,21 +7,7 @@ The field kinds and the spec's shape are in :mod:`.spec_model`.
 
 from __future__ import annotations
 
-from slomix_pipeline.formats.proximity_sections.spec_model import (
-    FieldSpec,
-    SectionSpec,
-    section_spec,
-)
-
-__all__ = [
-    "CAPABILITY_FLAGS",
-    "LATER_SECTIONS",
-    "SECTION_SPECS",
-    "V4_EXTRA_SECTIONS",
-    "FieldSpec",
-    "SectionSpec",
-]
-
+from slomix_pipeline.formats.proximity_sections.spec_model import SectionSpec, section_spec
 
 _NONNEG = 0.0
 _BIG = float("inf")
