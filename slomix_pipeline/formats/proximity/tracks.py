@@ -4,6 +4,7 @@ read for the whole file at once into the flat :class:`TrackSamples` columns."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import fields
 from typing import NamedTuple
 
 import numpy as np
@@ -22,20 +23,18 @@ from slomix_pipeline.formats.proximity_points import (
 _POINT_FIELDS = 10
 
 
-class _PendingLife(NamedTuple):
-    """A track line whose scalar fields parsed and whose path has the right shape."""
+def _line_fields() -> list[tuple[str, object]]:
+    """:class:`PlayerLife`'s fields that one track line gives, read from the record so the two
+    cannot drift apart: all but the trailing sample range and path text, which
+    :func:`_build_tracks` appends positionally once the file's paths have been read."""
+    life_fields = fields(PlayerLife)
+    if [f.name for f in life_fields[-3:]] != ["sample_start", "sample_stop", "path_text"]:
+        raise TypeError("PlayerLife must end with sample_start, sample_stop, path_text")
+    return [(f.name, f.type) for f in life_fields[:-3]]
 
-    line_no: int
-    guid: str
-    name: str
-    team: str
-    player_class: str
-    spawn_time_ms: int
-    death_time_ms: int | None
-    first_move_time_ms: int | None
-    death_type: str | None
-    sample_count: int
-    path: str
+
+_PendingLife = NamedTuple("_PendingLife", [*_line_fields(), ("path", str)])  # type: ignore[misc]
+_PendingLife.__doc__ = "A track line whose scalar fields parsed and whose path has the right shape."
 
 
 def _parse_life_line(line_no: int, line: str) -> _PendingLife:
@@ -109,22 +108,7 @@ def _build_tracks(
     cursor = 0
     for group, _ in good:
         for p in group:
-            lives.append(
-                PlayerLife(
-                    line_no=p.line_no,
-                    guid=p.guid,
-                    name=p.name,
-                    team=p.team,
-                    player_class=p.player_class,
-                    spawn_time_ms=p.spawn_time_ms,
-                    death_time_ms=p.death_time_ms,
-                    first_move_time_ms=p.first_move_time_ms,
-                    death_type=p.death_type,
-                    sample_count=p.sample_count,
-                    sample_start=cursor,
-                    sample_stop=cursor + p.sample_count,
-                    path_text=p.path,
-                )
-            )
-            cursor += p.sample_count
+            stop = cursor + p.sample_count
+            lives.append(PlayerLife(*p[:-1], cursor, stop, p.path))
+            cursor = stop
     return tuple(lives), samples
