@@ -127,7 +127,7 @@ def test_the_ui_and_daemon_start_without_warnings(tmp_path: Path, command: str) 
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
-            proc.wait(timeout=60)
+            proc.wait(timeout=30)  # alone it stops in a few seconds
             stopped_by_itself = True
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
