@@ -140,11 +140,8 @@ def test_lua_round_teams_in_one_day_chunks_equal_one_chunk(
     assert chunked.rows_written == whole.rows_written
 
 
-def test_sessions_in_one_day_chunks_equal_one_chunk(zone, warehouse_url: str, monkeypatch) -> None:
-    from slomix_pipeline.ingest import sessions
-    from slomix_pipeline.ingest.linking import link_days
-    from slomix_pipeline.warehouse import schema_sessions
-
+def _with_stats_and_lua(zone, warehouse_url: str):  # type: ignore[no-untyped-def]
+    """A warehouse with the zone's stats, Lua sources and round teams: engine, days, settings."""
     settings = load_settings({"SLOMIX_DATA_DIR": str(zone)})
     days = landed_stats_days(zone, settings)
     engine = open_warehouse(warehouse_url)
@@ -152,6 +149,15 @@ def test_sessions_in_one_day_chunks_equal_one_chunk(zone, warehouse_url: str, mo
     for source in sorted(lua_events.SOURCE_FOLDERS):
         lua_events.ingest_lua_source_days(engine, zone, days, settings, source)
     lua_events.build_lua_round_teams_days(engine, days)
+    return engine, days, settings
+
+
+def test_sessions_in_one_day_chunks_equal_one_chunk(zone, warehouse_url: str, monkeypatch) -> None:
+    from slomix_pipeline.ingest import sessions
+    from slomix_pipeline.ingest.linking import link_days
+    from slomix_pipeline.warehouse import schema_sessions
+
+    engine, days, settings = _with_stats_and_lua(zone, warehouse_url)
     link_days(engine, days, settings)
     tables = schema_sessions.SESSION_TABLES
     whole = sessions.build_sessions_days(engine, days, settings)
@@ -171,13 +177,7 @@ def test_links_with_player_rows_in_one_day_chunks_equal_one_chunk(
     from slomix_pipeline.ingest import linking
     from slomix_pipeline.warehouse import schema_sessions
 
-    settings = load_settings({"SLOMIX_DATA_DIR": str(zone)})
-    days = landed_stats_days(zone, settings)
-    engine = open_warehouse(warehouse_url)
-    stats_files.ingest_stats_days(engine, zone, days, settings)
-    for source in sorted(lua_events.SOURCE_FOLDERS):
-        lua_events.ingest_lua_source_days(engine, zone, days, settings, source)
-    lua_events.build_lua_round_teams_days(engine, days)
+    engine, days, settings = _with_stats_and_lua(zone, warehouse_url)
     tables = (
         schema_sessions.round_links,
         schema_sessions.lua_round_links,
@@ -198,13 +198,7 @@ def _built_sessions(zone, warehouse_url: str):  # type: ignore[no-untyped-def]
     from slomix_pipeline.ingest import sessions
     from slomix_pipeline.ingest.linking import link_days
 
-    settings = load_settings({"SLOMIX_DATA_DIR": str(zone)})
-    days = landed_stats_days(zone, settings)
-    engine = open_warehouse(warehouse_url)
-    stats_files.ingest_stats_days(engine, zone, days, settings)
-    for source in sorted(lua_events.SOURCE_FOLDERS):
-        lua_events.ingest_lua_source_days(engine, zone, days, settings, source)
-    lua_events.build_lua_round_teams_days(engine, days)
+    engine, days, settings = _with_stats_and_lua(zone, warehouse_url)
     link_days(engine, days, settings)
     sessions.build_sessions_days(engine, days, settings)
     return engine, days
