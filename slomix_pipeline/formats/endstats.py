@@ -34,6 +34,7 @@ from slomix_pipeline.formats.round_file_name import (
     parse_round_file_name,
     round_file_name_re,
 )
+from slomix_pipeline.formats.text_lines import decoded_lines
 
 __all__ = [
     "AWARD_CATALOGUE",
@@ -229,10 +230,7 @@ def _award_value(label: str, text: str) -> tuple[float | None, float | None]:
 
 def parse_endstats_file(name: str, data: bytes) -> EndstatsFile:
     """Parse one side-car; never raises on content (bad lines go to ``rejected``)."""
-    text = data.decode("utf-8", errors="replace")
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
+    lines = decoded_lines(data)
     awards: list[AwardLine] = []
     subjects: list[VersusSubject] = []
     versus: list[VersusRow] = []

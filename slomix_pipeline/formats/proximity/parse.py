@@ -35,6 +35,7 @@ from slomix_pipeline.formats.proximity_sections import (
     SectionLines,
     parse_section,
 )
+from slomix_pipeline.formats.text_lines import decoded_lines
 
 
 def parse_proximity_file(name: str, data: bytes) -> ProximityFile:
@@ -59,11 +60,7 @@ def parse_proximity_file(name: str, data: bytes) -> ProximityFile:
 
 def _parse_proximity_file(name: str, data: bytes) -> ProximityFile:
     """The parser proper (see :func:`parse_proximity_file`)."""
-    # Upstream's encoding choice: high-ASCII name bytes become U+FFFD rather than failing.
-    text = data.decode("utf-8", errors="replace")
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
+    lines = decoded_lines(data)
 
     broken: list[BrokenLine] = []
     notes: list[str] = []
