@@ -7,7 +7,7 @@ keys and count only; a new day starts empty. "Day" is the UTC date of the event.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from slomix_pipeline.cursor_json import dump_versioned, load_versioned
 
@@ -63,13 +63,8 @@ class AlertLedger:
         return "send"
 
     def to_json(self) -> str:
-        document = {
-            "day": self.day,
-            "sent": self.sent,
-            "suppressed": self.suppressed,
-            "since": self.since,
-        }
-        return dump_versioned(LEDGER_VERSION, document)
+        """The versioned cursor document: every field of the ledger under its own name."""
+        return dump_versioned(LEDGER_VERSION, asdict(self))
 
     @classmethod
     def from_json(cls, text: str | None) -> AlertLedger:

@@ -28,6 +28,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from slomix_pipeline.domain.closest_round import closest_rounds
 from slomix_pipeline.formats.colour import strip_colour_codes
 from slomix_pipeline.formats.endstats import AWARD_CATALOGUE, LUA, AwardLine, VersusSubject
 
@@ -216,19 +217,8 @@ def link_round(
     """The stats round of this map and round number closest in time, if unique and in window."""
     if written_unix is None:
         return LinkDecision(None, "no_file_time", None)
-    best: list[RoundRef] = []
-    best_delta: int | None = None
-    for ref in rounds:
-        if ref.map_key != map_key or ref.round_number != round_number:
-            continue
-        delta = abs(ref.file_time_unix - written_unix)
-        if delta > window_s:
-            continue
-        if best_delta is None or delta < best_delta:
-            best, best_delta = [ref], delta
-        elif delta == best_delta:
-            best.append(ref)
-    if not best:
+    best, best_delta = closest_rounds(rounds, map_key, round_number, written_unix)
+    if best_delta is None or best_delta > window_s:
         return LinkDecision(None, "no_stats_round", None)
     if len(best) > 1:
         return LinkDecision(None, "ambiguous_stats_round", best_delta)

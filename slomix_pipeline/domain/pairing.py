@@ -24,7 +24,7 @@ Rules, in order, for each R2 (every rejection is reported with its reason, never
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 PAIRED = "paired"
@@ -129,15 +129,17 @@ def pair_round2s(rounds: Iterable[SequencedRound], gap_s: int) -> dict[str, Pair
     out: dict[str, Pairing] = {}
     for i, r in enumerate(ordered):
         if r.round_number == 2 and not r.rejected:
-            out[r.name] = pair_one(r, _Prefix(ordered, i), gap_s)
+            out[r.name] = pair_one(r, RoundsBefore(ordered.__getitem__, i), gap_s)
     return out
 
 
-class _Prefix(Sequence[SequencedRound]):
-    """``ordered[:end]`` without copying (pairing a backfill stays linear)."""
+class RoundsBefore(Sequence[SequencedRound]):
+    """The first ``end`` rounds of a server's ordered sequence, each fetched by ``round_at(i)``
+    only when :func:`pair_one` reads it: no copy and nothing prepared ahead, so pairing a
+    backfill stays linear (the landing zone's sequence parses a file only on access)."""
 
-    def __init__(self, ordered: Sequence[SequencedRound], end: int) -> None:
-        self._ordered = ordered
+    def __init__(self, round_at: Callable[[int], SequencedRound], end: int) -> None:
+        self._round_at = round_at
         self._end = end
 
     def __len__(self) -> int:
@@ -145,7 +147,7 @@ class _Prefix(Sequence[SequencedRound]):
 
     def __getitem__(self, index):  # type: ignore[override]
         if isinstance(index, slice):
-            return list(self._ordered[: self._end])[index]
+            return [self[i] for i in range(*index.indices(self._end))]
         if not -self._end <= index < self._end:
             raise IndexError(index)
-        return self._ordered[index % self._end]
+        return self._round_at(index % self._end)

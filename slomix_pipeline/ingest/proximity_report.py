@@ -5,7 +5,7 @@ records as rejected without opening them.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -17,6 +17,16 @@ from slomix_pipeline.ingest.proximity_result import SOURCE, ProximityFileSummary
 from slomix_pipeline.landing.zone import PROXIMITY_FOLDER, iter_unusable
 
 
+class _FilesTotal:
+    """A read-only report figure: one per-file figure summed over the run's files (None is 0)."""
+
+    def __init__(self, figure: Callable[[ProximityFileSummary], int | None]) -> None:
+        self._figure = figure
+
+    def __get__(self, report: ProximityIngestReport, owner: type | None = None) -> int:
+        return sum(self._figure(f) or 0 for f in report.files)
+
+
 @dataclass(slots=True)
 class ProximityIngestReport(IngestReport):
     """A proximity run: the common report plus each file's summary."""
@@ -25,36 +35,16 @@ class ProximityIngestReport(IngestReport):
     files_not_opened: int = 0
     candidates: int = 0
 
+    engagements = _FilesTotal(lambda f: f.combat_engagements)
+    tracks = _FilesTotal(lambda f: f.player_tracks)
+    trades = _FilesTotal(lambda f: f.trade_events)
+    broken_lines = _FilesTotal(lambda f: f.broken_lines)
+    rounds_corrected = _FilesTotal(lambda f: f.round_corrected)
+    rounds_unresolved = _FilesTotal(lambda f: not f.round_resolved)
+    rounds_linked = _FilesTotal(lambda f: f.round_id is not None)
+
     def identity_reasons(self) -> dict[str, int]:
         return dict(Counter(f.identity_reason for f in self.files))
-
-    @property
-    def engagements(self) -> int:
-        return sum(f.combat_engagements or 0 for f in self.files)
-
-    @property
-    def tracks(self) -> int:
-        return sum(f.player_tracks for f in self.files)
-
-    @property
-    def trades(self) -> int:
-        return sum(f.trade_events or 0 for f in self.files)
-
-    @property
-    def broken_lines(self) -> int:
-        return sum(f.broken_lines for f in self.files)
-
-    @property
-    def rounds_corrected(self) -> int:
-        return sum(f.round_corrected for f in self.files)
-
-    @property
-    def rounds_unresolved(self) -> int:
-        return sum(not f.round_resolved for f in self.files)
-
-    @property
-    def rounds_linked(self) -> int:
-        return sum(f.round_id is not None for f in self.files)
 
 
 def _unusable_outcomes(

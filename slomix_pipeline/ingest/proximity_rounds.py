@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import Engine, select
 
+from slomix_pipeline.domain.closest_round import closest_rounds
 from slomix_pipeline.domain.maps import map_key
 from slomix_pipeline.domain.round_identity import DEFAULT_TOLERANCE_S, RoundCandidate
 from slomix_pipeline.warehouse import schema, schema_lua
@@ -136,16 +137,7 @@ def link_stats_round(
     """
     if round_end_unix is None or round_end_unix <= 0 or round_number is None:
         return None
-    best: list[StatsRoundRef] = []
-    best_delta: int | None = None
-    for ref in stats:
-        if ref.map_key != key or ref.round_number != round_number:
-            continue
-        delta = abs(ref.file_time_unix - round_end_unix)
-        if best_delta is None or delta < best_delta:
-            best, best_delta = [ref], delta
-        elif delta == best_delta:
-            best.append(ref)
+    best, best_delta = closest_rounds(stats, key, round_number, round_end_unix)
     if best_delta is None or best_delta > tolerance_s or len(best) != 1:
         return None
     return best[0], best_delta

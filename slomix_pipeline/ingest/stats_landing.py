@@ -8,7 +8,7 @@ rounds it looks at.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -16,7 +16,7 @@ from pathlib import Path
 from slomix_pipeline.config import Settings
 from slomix_pipeline.domain.gaming_day import gaming_day_of_local, resolve_local_epochs
 from slomix_pipeline.domain.maps import map_key
-from slomix_pipeline.domain.pairing import Pairing, SequencedRound, pair_one
+from slomix_pipeline.domain.pairing import Pairing, RoundsBefore, SequencedRound, pair_one
 from slomix_pipeline.formats.limits import MAX_STATS_FILE_BYTES
 from slomix_pipeline.formats.stats_file import (
     ParsedStatsFile,
@@ -173,25 +173,7 @@ class ServerSequence:
 
     def pair(self, file_name: str, gap_s: int) -> Pairing:
         i = self._index[file_name]
-        return pair_one(self.sequenced(self._files[i]), _Before(self, i), gap_s)
+        return pair_one(self.sequenced(self._files[i]), RoundsBefore(self._sequenced_at, i), gap_s)
 
-    def candidate(self, i: int) -> StatsCandidate:
-        return self._files[i]
-
-
-class _Before(Sequence[SequencedRound]):
-    """The rounds before position ``end`` of a server sequence, parsed on access."""
-
-    def __init__(self, seq: ServerSequence, end: int) -> None:
-        self._seq = seq
-        self._end = end
-
-    def __len__(self) -> int:
-        return self._end
-
-    def __getitem__(self, index):  # type: ignore[override]
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(self._end))]
-        if not -self._end <= index < self._end:
-            raise IndexError(index)
-        return self._seq.sequenced(self._seq.candidate(index % self._end))
+    def _sequenced_at(self, i: int) -> SequencedRound:
+        return self.sequenced(self._files[i])

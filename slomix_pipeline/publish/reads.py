@@ -20,14 +20,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, select
 
-from slomix_pipeline.publish.model import (
-    Award,
-    MapPostData,
-    PlayerLine,
-    RoundPostData,
-    SessionMapLine,
-    SessionPostData,
-)
+from slomix_pipeline.publish import model
 from slomix_pipeline.warehouse import schema
 from slomix_pipeline.warehouse.schema_sessions import (
     gaming_sessions,
@@ -38,7 +31,7 @@ from slomix_pipeline.warehouse.schema_sessions import (
     session_rounds,
 )
 
-AwardsReader = Callable[[Connection, int], Sequence[Award]]
+AwardsReader = Callable[[Connection, int], Sequence[model.Award]]
 Record = TypeVar("Record")
 
 
@@ -49,7 +42,7 @@ def _record(cls: type[Record], row: Any, **given: Any) -> Record:
     return cls(**{name: given[name] if name in given else getattr(row, name) for name in names})
 
 
-def no_awards(conn: Connection, session_id: int) -> Sequence[Award]:
+def no_awards(conn: Connection, session_id: int) -> Sequence[model.Award]:
     """The default awards reader: nothing (endstats are not in the warehouse yet).
 
     Hook for the endstats tables: replace :data:`AWARDS_READER` with a reader of
@@ -84,11 +77,11 @@ def _graphs_by_round(conn: Connection, round_ids: Sequence[int]) -> dict[int, li
     return by_round
 
 
-def _player(rows: Sequence, bots: set[tuple[int, str]]) -> PlayerLine:  # type: ignore[type-arg]
+def _player(rows: Sequence, bots: set[tuple[int, str]]) -> model.PlayerLine:  # type: ignore[type-arg]
     first = rows[0]
     damage = sum(r.damage_given for r in rows)
     seconds = sum(r.time_played_seconds for r in rows)
-    return PlayerLine(
+    return model.PlayerLine(
         guid=first.player_guid,
         name=rows[-1].player_name,
         team=first.team,
@@ -104,7 +97,7 @@ def _player(rows: Sequence, bots: set[tuple[int, str]]) -> PlayerLine:  # type: 
     )
 
 
-def read_round_posts(conn: Connection, days: Sequence[date]) -> list[RoundPostData]:
+def read_round_posts(conn: Connection, days: Sequence[date]) -> list[model.RoundPostData]:
     """The counted rounds of ``days`` (the round's own gaming day), oldest first."""
     sr, rl, r = session_rounds, round_links, schema.rounds
     query = (
@@ -128,11 +121,11 @@ def read_round_posts(conn: Connection, days: Sequence[date]) -> list[RoundPostDa
             for row in sorted(graphs[x.round_id], key=lambda g: g.player_guid)
             if row.session_id == x.session_id
         )
-        out.append(_record(RoundPostData, x, end_local=x.file_time_local, players=players))
+        out.append(_record(model.RoundPostData, x, end_local=x.file_time_local, players=players))
     return out
 
 
-def read_map_posts(conn: Connection, days: Sequence[date]) -> list[MapPostData]:
+def read_map_posts(conn: Connection, days: Sequence[date]) -> list[model.MapPostData]:
     """The complete (R1 + R2) map plays of sessions owned by ``days``, in play order."""
     m, r = map_summaries, schema.rounds
     plays = conn.execute(
@@ -152,13 +145,13 @@ def read_map_posts(conn: Connection, days: Sequence[date]) -> list[MapPostData]:
                 if row.session_id == p.session_id:
                     per_guid[row.player_guid].append(row)
         players = tuple(_player(rows, bots) for _, rows in sorted(per_guid.items()))
-        out.append(_record(MapPostData, p, end_local=p.file_time_local, players=players))
+        out.append(_record(model.MapPostData, p, end_local=p.file_time_local, players=players))
     return out
 
 
 def read_session_posts(
     conn: Connection, days: Sequence[date], awards: AwardsReader | None = None
-) -> list[SessionPostData]:
+) -> list[model.SessionPostData]:
     """Sessions owned by ``days`` (closed or not: the caller decides), oldest first."""
     s, p, m = gaming_sessions, session_player_stats, map_summaries
     reader = awards or AWARDS_READER
@@ -175,12 +168,16 @@ def read_session_posts(
         ).all()
         out.append(
             _record(
-                SessionPostData,
+                model.SessionPostData,
                 x,
-                maps=tuple(_record(SessionMapLine, y) for y in maps),
+                maps=tuple(_record(model.SessionMapLine, y) for y in maps),
                 players=tuple(
                     _record(
-                        PlayerLine, y, guid=y.player_guid, name=y.display_name, sides=frozenset()
+                        model.PlayerLine,
+                        y,
+                        guid=y.player_guid,
+                        name=y.display_name,
+                        sides=frozenset(),
                     )
                     for y in players
                 ),
