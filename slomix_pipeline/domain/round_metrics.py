@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 from slomix_pipeline.domain.stats_records import TimeSource
-from slomix_pipeline.formats.stats_file import PlayerLine, StatsHeader
+from slomix_pipeline.formats.stats_file import StatsHeader
 
 
 def tank_meatshield(damage_received: int, deaths: int) -> float:
@@ -44,18 +44,18 @@ def _dead_ratio(dead_tenths: int, played_tenths: int) -> float:
     return round_tenth(dead_tenths * 100 / played_tenths) if played_tenths > 0 else 0.0
 
 
-def _percent_differential(r1: PlayerLine, r2: PlayerLine, played_tenths: int) -> float:
+def _percent_differential(
+    percent1: float, tenths1: int, percent2: float, tenths2: int, played_tenths: int
+) -> float:
     """R2-only share of time played: the time-weighted difference of two cumulative ratios.
 
-    (R2% x R2 minutes - R1% x R1 minutes) / R2-only minutes, to 0.1. Kept within 0..100: both
-    ratios and minutes are written rounded to 0.1, which can push the result just outside.
+    (R2% x R2 minutes - R1% x R1 minutes) / R2-only minutes, to 0.1, from each line's TAB 8 and
+    TAB 22 tenths. Kept within 0..100: both ratios and minutes are written rounded to 0.1, which
+    can push the result just outside.
     """
     if played_tenths <= 0:
         return 0.0
-    value = (
-        r2.time_played_percent * r2.time_played_tenths
-        - r1.time_played_percent * r1.time_played_tenths
-    ) / played_tenths
+    value = (percent2 * tenths2 - percent1 * tenths1) / played_tenths
     return round_tenth(min(max(value, 0.0), 100.0))
 
 

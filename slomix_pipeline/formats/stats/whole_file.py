@@ -39,8 +39,9 @@ from slomix_pipeline.formats.limits import (
     INT32_MAX,
 )
 from slomix_pipeline.formats.stats.identity import (
+    _identities,
+    _identity,
     _line_warnings,
-    _player_line,
 )
 from slomix_pipeline.formats.stats.layout import (
     EXTENDED_FIELD_COUNT,
@@ -51,8 +52,8 @@ from slomix_pipeline.formats.stats.layout import (
 from slomix_pipeline.formats.stats.per_line import (
     _INT_TOKENS,
 )
-from slomix_pipeline.formats.stats.records import (
-    PlayerLine,
+from slomix_pipeline.formats.stats.player_rows import (
+    PlayerRow,
 )
 from slomix_pipeline.formats.stats.weapons import (
     new_weapon_values,
@@ -111,8 +112,11 @@ def _numbers(blob: bytes) -> list[int] | None:
     return _fromstring(blob)
 
 
-def parse_rows_fast(rows: list[tuple[int, bytes]], warnings: list[str]) -> list[PlayerLine] | None:
-    """Every player line of a file, or None (nothing appended) if one is not canonical."""
+def parse_rows_fast(rows: list[tuple[int, bytes]], warnings: list[str]) -> list[PlayerRow] | None:
+    """Every player line of a file as a row, or None (nothing appended) if one is not canonical.
+
+    Rows, not PlayerLine records: see ``player_rows`` (records are built only when read).
+    """
     heads = []
     rests = []
     skeletons = []
@@ -161,9 +165,10 @@ def parse_rows_fast(rows: list[tuple[int, bytes]], warnings: list[str]) -> list[
 
 def _assemble(
     heads: list[tuple[Any, ...]], values: list[int], warnings: list[str]
-) -> list[PlayerLine]:
-    """PlayerLines from the checked lines' heads and the file's numbers, in line order."""
-    players = []
+) -> list[PlayerRow]:
+    """Player rows from the checked lines' heads and the file's numbers, in line order."""
+    players: list[PlayerRow] = []
+    identities = _identities
     line_warnings: list[str] = []
     frozen = tuple(values)  # weapon groups are slices of it (tuples), TAB blocks of the list
     start = 0
@@ -184,8 +189,9 @@ def _assemble(
         ext[26] /= 10
         if team > 3 or not ids:
             _line_warnings(line_number, team, ids, line_warnings)
-        players.append(
-            _player_line(line_number, guid, raw, rounds, team, weapons, ext, played, dead)
-        )
+        identity = identities.get((guid, raw))
+        if identity is None:
+            identity = _identity(guid, raw)
+        players.append((line_number, identity, rounds, team, weapons, ext, played, dead))
     warnings.extend(line_warnings)
     return players
