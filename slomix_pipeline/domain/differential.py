@@ -42,9 +42,9 @@ from slomix_pipeline.domain.stats_records import (
     PlayerRoundStats,
     RoundStats,
     TimeSource,
-    new_player_round_stats,
     new_round_stats,
 )
+from slomix_pipeline.formats.frozen_records import fast_constructor
 from slomix_pipeline.formats.stats.player_rows import PlayerRow, player_rows
 from slomix_pipeline.formats.stats.weapons import WeaponValues, new_weapon_values, totals_of
 from slomix_pipeline.formats.stats_file import ParsedStatsFile
@@ -61,6 +61,33 @@ CUMULATIVE_FIELDS: tuple[str, ...] = (
     "team_gibs",
     "bullets_fired",
 )
+# PlayerRoundStats fields taken as written from TAB 9-19 and TAB 27-37 (per-round in R2 too).
+_PER_ROUND_TAB_9_TO_19 = (
+    "xp",
+    "killing_spree_best",
+    "death_spree_worst",
+    "kill_assists",
+    "kill_steals",
+    "headshot_kills",
+    "objectives_stolen",
+    "objectives_returned",
+    "dynamites_planted",
+    "dynamites_defused",
+    "times_revived",
+)
+_PER_ROUND_TAB_27_TO_37 = (
+    "most_useful_kills",
+    "denied_playtime",
+    "double_kills",
+    "triple_kills",
+    "quad_kills",
+    "multi_kills",
+    "mega_kills",
+    "useless_kills",
+    "full_selfkills",
+    "constructions",
+    "revives_given",
+)
 _TOTAL_FIELDS = ("kills", "deaths", "headshots", "shots_total", "hits_total")
 _WEAPON_FIELDS = ("hits", "shots", "kills", "deaths", "headshots")
 # Records store the plain string value of a TimeSource (a str column, no enum type leaking).
@@ -70,88 +97,51 @@ _TAB22_AFTER_RESET = TimeSource.TAB22_AFTER_RESET.value
 _ZERO_GROUP = (0, 0, 0, 0, 0)
 
 
-def _assemble(
-    row: PlayerRow,
-    weapons: WeaponValues,
-    totals: tuple[int, int, int, int, int],
-    cumulative: Sequence[int],
-    seconds: int,
-    time_source: str,
-    dead_ratio: float,
-    played_percent: float,
-    meatshield: float,
-    reset_fields: tuple[str, ...],
-    joined_in_r2: bool,
-) -> PlayerRoundStats:
-    """One PlayerRoundStats; per-round TAB fields always come from ``row`` as written.
+_assemble = fast_constructor(
+    PlayerRoundStats,
+    params=(
+        "row",
+        "weapons",
+        "totals",  # (kills, deaths, headshots, shots, hits) summed over ``weapons``
+        "cumulative",  # CUMULATIVE_FIELDS, in that order
+        "time_played_seconds",
+        "time_source",
+        "time_dead_ratio",
+        "time_played_percent",
+        "tank_meatshield",
+        "counter_reset_fields",
+        "joined_in_r2",
+    ),
+    prelude=(
+        "kills, deaths, headshots, shots, hits = totals",
+        "guid8, raw_name, clean_name, player_key, is_bot = row[1]",
+        "ext = row[5]",
+        "damage_given = cumulative[0]",
+    ),
+    derived={
+        "player_guid": "player_key",
+        "player_name": "clean_name",
+        "team": "row[3]",
+        "shots_total": "shots",
+        "hits_total": "hits",
+        "accuracy": "hits * 100 / shots if shots else 0.0",
+        "kd_ratio": "kills / deaths if deaths else float(kills)",
+        "efficiency": "kills * 100 / (kills + deaths) if kills + deaths else 0.0",
+        "dpm": "damage_given * 60 / time_played_seconds if time_played_seconds > 0 else 0.0",
+        **{name: f"cumulative[{i}]" for i, name in enumerate(CUMULATIVE_FIELDS) if i},
+        **{name: f"ext[{9 + i}]" for i, name in enumerate(_PER_ROUND_TAB_9_TO_19)},
+        "time_dead_minutes": "row[7] / 10",  # exact tenths
+        "time_played_minutes": "time_played_seconds / 60",
+        **{name: f"ext[{27 + i}]" for i, name in enumerate(_PER_ROUND_TAB_27_TO_37)},
+        "counter_reset": "bool(counter_reset_fields)",
+    },
+)
+"""One PlayerRoundStats from a line's row and the round's values (generated, one call).
 
-    ``totals`` = (kills, deaths, headshots, shots, hits) summed over ``weapons``. Positional on
-    purpose (57 keyword arguments cost ~4 us per player in argument binding); the comments
-    name each field (TAB index of the line) and the tests check every field's value.
-    """
-    kills, deaths, headshots, shots, hits = totals
-    guid8, raw_name, clean_name, player_key, is_bot = row[1]
-    ext = row[5]
-    damage_given = cumulative[0]
-    return new_player_round_stats(
-        player_key,  # player_guid
-        guid8,
-        clean_name,  # player_name
-        raw_name,
-        row[3],  # team
-        is_bot,
-        kills,
-        deaths,
-        headshots,
-        shots,  # shots_total
-        hits,  # hits_total
-        hits * 100 / shots if shots else 0.0,  # accuracy
-        kills / deaths if deaths else float(kills),  # kd_ratio
-        kills * 100 / (kills + deaths) if kills + deaths else 0.0,  # efficiency
-        damage_given * 60 / seconds if seconds > 0 else 0.0,  # dpm
-        damage_given,
-        cumulative[1],  # damage_received
-        cumulative[2],  # team_damage_given
-        cumulative[3],  # team_damage_received
-        cumulative[4],  # gibs
-        cumulative[5],  # self_kills
-        cumulative[6],  # team_kills
-        cumulative[7],  # team_gibs
-        played_percent,  # time_played_percent
-        ext[9],  # xp
-        ext[10],  # killing_spree_best
-        ext[11],  # death_spree_worst
-        ext[12],  # kill_assists
-        ext[13],  # kill_steals
-        ext[14],  # headshot_kills
-        ext[15],  # objectives_stolen
-        ext[16],  # objectives_returned
-        ext[17],  # dynamites_planted
-        ext[18],  # dynamites_defused
-        ext[19],  # times_revived
-        cumulative[8],  # bullets_fired
-        meatshield,  # tank_meatshield
-        dead_ratio,  # time_dead_ratio
-        row[7] / 10,  # time_dead_minutes (exact tenths)
-        seconds,  # time_played_seconds
-        seconds / 60,  # time_played_minutes
-        ext[27],  # most_useful_kills
-        ext[28],  # denied_playtime
-        ext[29],  # double_kills
-        ext[30],  # triple_kills
-        ext[31],  # quad_kills
-        ext[32],  # multi_kills
-        ext[33],  # mega_kills
-        ext[34],  # useless_kills
-        ext[35],  # full_selfkills
-        ext[36],  # constructions (repairs_constructions)
-        ext[37],  # revives_given
-        time_source,
-        bool(reset_fields),  # counter_reset
-        reset_fields,  # counter_reset_fields
-        joined_in_r2,
-        weapons,
-    )
+Per-round TAB fields always come from ``row`` as written; cumulative ones from
+``cumulative``; kills, deaths, headshots, shots and hits are ``totals``. Positional on purpose
+(keyword arguments cost a search each); the tests check every field's value.
+"""
 
 
 def _cumulative(ext: Sequence[Any]) -> tuple[int, ...]:

@@ -67,6 +67,8 @@ _SKELETONS: tuple[bytes, ...] = tuple(b" " * (1 + 5 * n) + b"\t" + _EXT_SKELETON
 """Digits deleted, a canonical rest with n weapons is exactly ``_SKELETONS[n]``."""
 _ALL_ZERO = bytes.maketrans(_DIGITS, b"0" * 10)
 _TOO_LONG = b"0" * 11  # 11 digits in a row: longer than any value <= INT32_MAX without zeros
+_TEN_DIGITS = b"0" * 10
+_NINE_DOT = b"0" * 9 + b"."  # a float with 9 digits before its dot: 10 digits of tenths
 _ONE_DECIMAL = b"0.0\t"  # a digit, the dot, one digit, the TAB: the only float layout taken
 _FLOATS_PER_LINE = len(FLOAT_FIELD_INDICES)  # the skeleton has exactly this many dots a line
 _PER_LINE = 1 + EXTENDED_FIELD_COUNT  # the mask and the TAB block; plus 5 per weapon
@@ -89,27 +91,29 @@ def _weapons_of_mask_token(token: bytes) -> tuple[tuple[int, ...], tuple[str, ..
     return weapons
 
 
-_fromstring: Callable[[bytes], list[int] | None] | None = None
+_fromstring: Callable[[bytes, bool], list[int] | None] | None = None
 
 
-def _numbers(blob: bytes) -> list[int] | None:
+def _numbers(blob: bytes, may_exceed: bool) -> list[int] | None:
     """The digit runs of ``blob`` as ints, in one C loop; None if one is above INT32_MAX.
 
-    numpy is imported on first use only: processes that never parse stats files (the daemon's
-    sensors) do not pay its import.
+    ``may_exceed``: whether a run has 10 digits (a shorter one is at most 999,999,999). Only
+    then is the maximum taken: on a few hundred values that numpy call alone costs ~10,000
+    machine instructions. numpy is imported on first use only: processes that never parse
+    stats files (the daemon's sensors) do not pay its import.
     """
     global _fromstring
     if _fromstring is None:
         import numpy
 
-        def _convert(text: bytes) -> list[int] | None:
+        def _convert(text: bytes, may_exceed: bool) -> list[int] | None:
             array = numpy.fromstring(text, dtype=numpy.int64, sep=" ")
-            if array.size and array.max() > INT32_MAX:
+            if may_exceed and array.size and array.max() > INT32_MAX:
                 return None
             return array.tolist()  # type: ignore[no-any-return]
 
         _fromstring = _convert
-    return _fromstring(blob)
+    return _fromstring(blob, may_exceed)
 
 
 def parse_rows_fast(rows: list[tuple[int, bytes]], warnings: list[str]) -> list[PlayerRow] | None:
@@ -154,10 +158,16 @@ def parse_rows_fast(rows: list[tuple[int, bytes]], warnings: list[str]) -> list[
     if (
         shape.count(b" \t") != len(rows)
         or shape.count(_ONE_DECIMAL) != _FLOATS_PER_LINE * len(rows)  # every float is D.d
-        or _TOO_LONG in shape
     ):
         return None
-    values = _numbers(blob.replace(b".", b""))  # a memchr loop: ~5x cheaper than translate
+    # 10 digits may exceed INT32_MAX: an integer of 10, or a float D.d with 9 before the dot
+    # (read as tenths); 11 or more always do.
+    may_exceed = _TEN_DIGITS in shape
+    if may_exceed and _TOO_LONG in shape:
+        return None
+    may_exceed = may_exceed or _NINE_DOT in shape
+    # The dots deleted by a memchr loop (~5x cheaper than translate): D.d reads as tenths.
+    values = _numbers(blob.replace(b".", b""), may_exceed)
     if values is None or len(values) != expected:
         return None
     return _assemble(heads, values, warnings)
