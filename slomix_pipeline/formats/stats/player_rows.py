@@ -98,11 +98,12 @@ def row_of_line(p: PlayerLine) -> PlayerRow:
 class _LazyPlayers:
     """Data descriptor over ``ParsedStatsFile.players``: a PlayerRows reads as its records."""
 
-    __slots__ = ("_get", "_set")
+    __slots__ = ("_get", "_set", "member")
 
     def __init__(self, member: Any) -> None:
         self._get = member.__get__
         self._set = member.__set__
+        self.member = member  # the slot itself, for builders that store into it directly
 
     def __get__(self, obj: Any, owner: Any = None) -> Any:
         if obj is None:

@@ -129,11 +129,12 @@ def zero_row(weapon_id: int, name: str) -> WeaponStats:
 class _LazyWeapons:
     """Data descriptor over a ``weapons`` slot: a WeaponValues reads as its record tuple."""
 
-    __slots__ = ("_get", "_set")
+    __slots__ = ("_get", "_set", "member")
 
     def __init__(self, member: Any) -> None:
         self._get = member.__get__
         self._set = member.__set__
+        self.member = member  # the slot itself, for builders that store into it directly
 
     def __get__(self, obj: Any, owner: Any = None) -> Any:
         if obj is None:
