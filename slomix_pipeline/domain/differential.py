@@ -19,8 +19,9 @@ already R2-only. This module turns a parsed file (plus, for an R2, its R1) into 
 
 from __future__ import annotations
 
+from array import array as _unsigned
 from collections.abc import Sequence
-from operator import sub
+from operator import attrgetter, sub
 from typing import Any
 
 from slomix_pipeline.domain.contract import build_contract
@@ -95,6 +96,7 @@ _TAB22 = TimeSource.TAB22.value
 _TAB22_DIFFERENTIAL = TimeSource.TAB22_DIFFERENTIAL.value
 _TAB22_AFTER_RESET = TimeSource.TAB22_AFTER_RESET.value
 _ZERO_GROUP = (0, 0, 0, 0, 0)
+_is_bot = attrgetter("is_bot")
 
 
 _assemble = fast_constructor(
@@ -252,11 +254,15 @@ def _differential_player(
         aligned: tuple[int, ...] | None = weapons1.values
     else:
         aligned = _r1_values_aligned(weapons1, weapons2)
-    if aligned is not None:
+    dropped = True
+    if aligned is not None and played >= 0:
         diff = tuple(map(sub, weapons2.values, aligned))
-        dropped = played < 0 or min(cumulative) < 0 or (bool(diff) and min(diff) < 0)
-    else:
-        dropped = True
+        try:  # an unsigned array refuses a negative int: "went down?" in C, cheaper than min()
+            _unsigned("Q", cumulative)
+            _unsigned("Q", diff)
+            dropped = False
+        except (OverflowError, TypeError):  # a drop (or a hand-built record's odd value)
+            dropped = min(cumulative) < 0 or (bool(diff) and min(diff) < 0)
 
     if dropped:  # reconnect: the R2 counters restarted from zero, they ARE the R2 values
         cum2 = _cumulative(e2)
@@ -341,8 +347,9 @@ def build_round_stats(parsed: ParsedStatsFile, r1: ParsedStatsFile | None = None
             if stats.counter_reset:
                 warnings.append(f"counter_reset@{stats.player_guid}")
             players.append(stats)
-        warnings.extend(f"r1_only_player@{key}" for key in before)
-    bots = sum(1 for p in players if p.is_bot)
+        if before:
+            warnings.extend(f"r1_only_player@{key}" for key in before)
+    bots = sum(map(_is_bot, players))
     humans = len(players) - bots
     duration_ms = header.round_duration_ms
     return new_round_stats(  # positional, in RoundStats field order
