@@ -70,7 +70,6 @@ _TENTHS: tuple[float, ...] = tuple(n / 10 for n in range(10000))
 """``_TENTHS[n]`` is ``n / 10``, the double ``float("D.d")`` gives (see the module docstring)."""
 _TOO_LONG = b"0" * 11  # 11 digits in a row: longer than any value <= INT32_MAX without zeros
 _TEN_DIGITS = b"0" * 10
-_NINE_DOT = b"0" * 9 + b"."  # a float with 9 digits before its dot: 10 digits of tenths
 _ONE_DECIMAL = b"0.0\t"  # a digit, the dot, one digit, the TAB: the only float layout taken
 _FLOATS_PER_LINE = len(FLOAT_FIELD_INDICES)  # the skeleton has exactly this many dots a line
 _PER_LINE = 1 + EXTENDED_FIELD_COUNT  # the mask and the TAB block; plus 5 per weapon
@@ -162,12 +161,11 @@ def parse_rows_fast(rows: list[tuple[int, bytes]], warnings: list[str]) -> list[
         or shape.count(_ONE_DECIMAL) != _FLOATS_PER_LINE * len(rows)  # every float is D.d
     ):
         return None
-    # 10 digits may exceed INT32_MAX: an integer of 10, or a float D.d with 9 before the dot
-    # (read as tenths); 11 or more always do.
+    # A run of 10 digits may exceed INT32_MAX, 11 or more always do. (A float D.d with 9 digits
+    # before the dot, 10 digits of tenths, is past the tenths table: _assemble bounds it.)
     may_exceed = _TEN_DIGITS in shape
     if may_exceed and _TOO_LONG in shape:
         return None
-    may_exceed = may_exceed or _NINE_DOT in shape
     # The dots deleted by a memchr loop (~5x cheaper than translate): D.d reads as tenths.
     values = _numbers(blob.replace(b".", b""), may_exceed)
     if values is None or len(values) != expected:
@@ -177,8 +175,9 @@ def parse_rows_fast(rows: list[tuple[int, bytes]], warnings: list[str]) -> list[
 
 def _assemble(
     heads: list[tuple[Any, ...]], values: list[int], warnings: list[str]
-) -> list[PlayerRow]:
-    """Player rows from the checked lines' heads and the file's numbers, in line order."""
+) -> list[PlayerRow] | None:
+    """Player rows from the checked lines' heads and the file's numbers, in line order; None
+    (nothing appended) when a float's tenths exceed INT32_MAX."""
     players: list[PlayerRow] = []
     identities = _identities
     tenths = _TENTHS
@@ -203,7 +202,10 @@ def _assemble(
             ext[26] = tenths[ext[26]]
         except IndexError:  # 1,000.0 or more somewhere: divide them all (the same doubles)
             for index in FLOAT_FIELD_INDICES:
-                ext[index] = values[end + index] / 10
+                tenths_value = values[end + index]
+                if tenths_value > INT32_MAX:
+                    return None  # as the reference path bounds it: not for this path to say
+                ext[index] = tenths_value / 10
         if team > 3 or not ids:
             _line_warnings(line_number, team, ids, line_warnings)
         identity = identities.get((guid, raw))
