@@ -39,56 +39,23 @@ from slomix_pipeline.domain.round_metrics import (
 from slomix_pipeline.domain.round_metrics import (
     tank_meatshield as tank_meatshield,
 )
+from slomix_pipeline.domain.round_players import (
+    CUMULATIVE_FIELDS as CUMULATIVE_FIELDS,
+)
+from slomix_pipeline.domain.round_players import (
+    new_round_player,
+    new_round_player_as_written,
+)
 from slomix_pipeline.domain.stats_records import (
     PlayerRoundStats,
     RoundStats,
     TimeSource,
     new_round_stats,
 )
-from slomix_pipeline.formats.frozen_records import fast_constructor
 from slomix_pipeline.formats.stats.player_rows import PlayerRow, player_rows
 from slomix_pipeline.formats.stats.weapons import WeaponValues, new_weapon_values, totals_of
 from slomix_pipeline.formats.stats_file import ParsedStatsFile
 
-# Monotone cumulative counters of the TAB block (TAB 0-7 and 20), in storage order.
-CUMULATIVE_FIELDS: tuple[str, ...] = (
-    "damage_given",
-    "damage_received",
-    "team_damage_given",
-    "team_damage_received",
-    "gibs",
-    "self_kills",
-    "team_kills",
-    "team_gibs",
-    "bullets_fired",
-)
-# PlayerRoundStats fields taken as written from TAB 9-19 and TAB 27-37 (per-round in R2 too).
-_PER_ROUND_TAB_9_TO_19 = (
-    "xp",
-    "killing_spree_best",
-    "death_spree_worst",
-    "kill_assists",
-    "kill_steals",
-    "headshot_kills",
-    "objectives_stolen",
-    "objectives_returned",
-    "dynamites_planted",
-    "dynamites_defused",
-    "times_revived",
-)
-_PER_ROUND_TAB_27_TO_37 = (
-    "most_useful_kills",
-    "denied_playtime",
-    "double_kills",
-    "triple_kills",
-    "quad_kills",
-    "multi_kills",
-    "mega_kills",
-    "useless_kills",
-    "full_selfkills",
-    "constructions",
-    "revives_given",
-)
 _TOTAL_FIELDS = ("kills", "deaths", "headshots", "shots_total", "hits_total")
 _WEAPON_FIELDS = ("hits", "shots", "kills", "deaths", "headshots")
 # Records store the plain string value of a TimeSource (a str column, no enum type leaking).
@@ -97,53 +64,6 @@ _TAB22_DIFFERENTIAL = TimeSource.TAB22_DIFFERENTIAL.value
 _TAB22_AFTER_RESET = TimeSource.TAB22_AFTER_RESET.value
 _ZERO_GROUP = (0, 0, 0, 0, 0)
 _is_bot = attrgetter("is_bot")
-
-
-_assemble = fast_constructor(
-    PlayerRoundStats,
-    params=(
-        "row",
-        "weapons",
-        "totals",  # (kills, deaths, headshots, shots, hits) summed over ``weapons``
-        "cumulative",  # CUMULATIVE_FIELDS, in that order
-        "time_played_seconds",
-        "time_source",
-        "time_dead_ratio",
-        "time_played_percent",
-        "tank_meatshield",
-        "counter_reset_fields",
-        "joined_in_r2",
-    ),
-    prelude=(
-        "kills, deaths, headshots, shots, hits = totals",
-        "guid8, raw_name, clean_name, player_key, is_bot = row[1]",
-        "ext = row[5]",
-        "damage_given = cumulative[0]",
-    ),
-    derived={
-        "player_guid": "player_key",
-        "player_name": "clean_name",
-        "team": "row[3]",
-        "shots_total": "shots",
-        "hits_total": "hits",
-        "accuracy": "hits * 100 / shots if shots else 0.0",
-        "kd_ratio": "kills / deaths if deaths else float(kills)",
-        "efficiency": "kills * 100 / (kills + deaths) if kills + deaths else 0.0",
-        "dpm": "damage_given * 60 / time_played_seconds if time_played_seconds > 0 else 0.0",
-        **{name: f"cumulative[{i}]" for i, name in enumerate(CUMULATIVE_FIELDS) if i},
-        **{name: f"ext[{9 + i}]" for i, name in enumerate(_PER_ROUND_TAB_9_TO_19)},
-        "time_dead_minutes": "row[7] / 10",  # exact tenths
-        "time_played_minutes": "time_played_seconds / 60",
-        **{name: f"ext[{27 + i}]" for i, name in enumerate(_PER_ROUND_TAB_27_TO_37)},
-        "counter_reset": "bool(counter_reset_fields)",
-    },
-)
-"""One PlayerRoundStats from a line's row and the round's values (generated, one call).
-
-Per-round TAB fields always come from ``row`` as written; cumulative ones from
-``cumulative``; kills, deaths, headshots, shots and hits are ``totals``. Positional on purpose
-(keyword arguments cost a search each); the tests check every field's value.
-"""
 
 
 def _cumulative(ext: Sequence[Any]) -> tuple[int, ...]:
@@ -165,22 +85,7 @@ def _single_round_player(
         seconds, source = played * 6, _TAB22
     else:
         seconds, source = fallback
-    weapons = row[4]
-    ext = row[5]
-    # The parsed weapon values ARE the stored rows: values as written, no copies.
-    return _assemble(
-        row,
-        weapons,
-        totals_of(weapons.values),
-        (ext[0], ext[1], ext[2], ext[3], ext[4], ext[5], ext[6], ext[7], ext[20]),
-        seconds,
-        source,
-        ext[24],  # time_dead_ratio
-        ext[8],  # time_played_percent
-        ext[23],  # tank_meatshield
-        (),
-        joined_in_r2,
-    )
+    return new_round_player_as_written(row, totals_of(row[4].values), seconds, source, joined_in_r2)
 
 
 def _dropped_fields(
@@ -272,7 +177,7 @@ def _differential_player(
         else:
             seconds, source = fallback
         raw_totals = totals_of(weapons2.values)
-        return _assemble(
+        return new_round_player(
             r2,
             weapons2,
             raw_totals,
@@ -287,7 +192,7 @@ def _differential_player(
         )
 
     totals = totals_of(diff)
-    return _assemble(
+    return new_round_player(
         r2,
         new_weapon_values(weapons2.ids, weapons2.names, diff, weapons2, None),
         totals,
