@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
 
+from slomix_pipeline.formats.lazy_fields import lazy_field
 from slomix_pipeline.formats.stats.layout import EXTENDED_FIELD_NAMES
 from slomix_pipeline.formats.stats.records import (
     ParsedStatsFile,
@@ -95,34 +96,7 @@ def row_of_line(p: PlayerLine) -> PlayerRow:
     )
 
 
-class _LazyPlayers:
-    """Data descriptor over ``ParsedStatsFile.players``: a PlayerRows reads as its records."""
-
-    __slots__ = ("_get", "_set", "member")
-
-    def __init__(self, member: Any) -> None:
-        self._get = member.__get__
-        self._set = member.__set__
-        self.member = member  # the slot itself, for builders that store into it directly
-
-    def __get__(self, obj: Any, owner: Any = None) -> Any:
-        if obj is None:
-            return self
-        raw = self._get(obj)
-        if type(raw) is PlayerRows:
-            return raw.lines if raw.lines is not None else raw.records()
-        return raw
-
-    def __set__(self, obj: Any, value: Any) -> None:
-        self._set(obj, value)
-
-
-_member = ParsedStatsFile.__dict__["players"]
-if type(_member) is not _LazyPlayers:  # installed once, whatever the import order
-    ParsedStatsFile.players = _LazyPlayers(_member)  # type: ignore[assignment]
-    _get_players_slot = _member.__get__
-else:  # pragma: no cover - a module reload
-    _get_players_slot = _member._get
+_get_players_slot = lazy_field(ParsedStatsFile, "players", PlayerRows)
 
 
 def player_rows(parsed: ParsedStatsFile) -> list[PlayerRow]:

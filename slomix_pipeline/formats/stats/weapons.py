@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from slomix_pipeline.formats.frozen_records import fast_constructor
+from slomix_pipeline.formats.lazy_fields import lazy_field
 
 _ZERO_GROUP = (0, 0, 0, 0, 0)
 
@@ -126,36 +127,12 @@ def zero_row(weapon_id: int, name: str) -> WeaponStats:
     return row
 
 
-class _LazyWeapons:
-    """Data descriptor over a ``weapons`` slot: a WeaponValues reads as its record tuple."""
-
-    __slots__ = ("_get", "_set", "member")
-
-    def __init__(self, member: Any) -> None:
-        self._get = member.__get__
-        self._set = member.__set__
-        self.member = member  # the slot itself, for builders that store into it directly
-
-    def __get__(self, obj: Any, owner: Any = None) -> Any:
-        if obj is None:
-            return self
-        raw = self._get(obj)
-        if type(raw) is WeaponValues:
-            return raw.rows if raw.rows is not None else raw.records()
-        return raw
-
-    def __set__(self, obj: Any, value: Any) -> None:
-        self._set(obj, value)
-
-
 def lazy_weapons(cls: type) -> Callable[[Any], WeaponValues]:
     """Make ``cls.weapons`` (a slots dataclass field) lazy; returns the flat-values getter.
 
     The getter gives the slot's WeaponValues, or builds one from records stored as a tuple.
     """
-    member = cls.__dict__["weapons"]
-    get = member.__get__
-    cls.weapons = _LazyWeapons(member)
+    get = lazy_field(cls, "weapons", WeaponValues)
 
     def flat_weapons(obj: Any) -> WeaponValues:
         raw = get(obj)
