@@ -4,6 +4,7 @@ and the generated record builders behind them (issue 13, fifth pass)."""
 from __future__ import annotations
 
 import pickle
+import random
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -13,6 +14,7 @@ from slomix_pipeline.domain.differential import build_round_stats
 from slomix_pipeline.formats.frozen_records import fast_constructor
 from slomix_pipeline.formats.stats import parser as sf
 from slomix_pipeline.formats.stats.player_rows import PlayerRows, player_rows, row_of_line
+from slomix_pipeline.formats.stats.weapons import totals_of
 
 R1_NAME = "2026-02-10-200000-supply-round-1.txt"
 R2_NAME = "2026-02-10-201400-supply-round-2.txt"
@@ -159,3 +161,12 @@ def test_fast_constructor_params_and_prelude_build_genuine_records() -> None:
         point.x = 1  # type: ignore[misc]
     with pytest.raises(ValueError, match="label"):
         fast_constructor(_Point, params=("x", "y"))
+
+
+@pytest.mark.parametrize("count", [0, 1, 7, 28, 29, 31])
+def test_generated_weapon_totals_equal_the_sums_of_the_columns(count: int) -> None:
+    rng = random.Random(count)
+    values = tuple(rng.randrange(0, 2**31) for _ in range(5 * count))
+    columns = [sum(values[field::5]) for field in range(5)]  # hits, shots, kills, deaths, hs
+    expected = (columns[2], columns[3], columns[4], columns[1], columns[0])
+    assert totals_of(values) == expected
