@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from array import array as _unsigned
 from collections.abc import Sequence
-from operator import attrgetter, sub
+from operator import attrgetter
 from typing import Any
 
 from slomix_pipeline.domain.contract import build_contract
@@ -53,7 +53,12 @@ from slomix_pipeline.domain.stats_records import (
     new_round_stats,
 )
 from slomix_pipeline.formats.stats.player_rows import PlayerRow, player_rows
-from slomix_pipeline.formats.stats.weapons import WeaponValues, new_weapon_values, totals_of
+from slomix_pipeline.formats.stats.weapons import (
+    WeaponValues,
+    difference_of,
+    new_weapon_values,
+    totals_of,
+)
 from slomix_pipeline.formats.stats_file import ParsedStatsFile
 
 _TOTAL_FIELDS = ("kills", "deaths", "headshots", "shots_total", "hits_total")
@@ -161,7 +166,7 @@ def _differential_player(
         aligned = _r1_values_aligned(weapons1, weapons2)
     dropped = True
     if aligned is not None and played >= 0:
-        diff = tuple(map(sub, weapons2.values, aligned))
+        diff = difference_of(weapons2.values, aligned)
         try:  # an unsigned array refuses a negative int: "went down?" in C, cheaper than min()
             _unsigned("Q", cumulative)
             _unsigned("Q", diff)

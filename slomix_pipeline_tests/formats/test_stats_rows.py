@@ -14,7 +14,7 @@ from slomix_pipeline.domain.differential import build_round_stats
 from slomix_pipeline.formats.frozen_records import fast_constructor
 from slomix_pipeline.formats.stats import parser as sf
 from slomix_pipeline.formats.stats.player_rows import PlayerRows, player_rows, row_of_line
-from slomix_pipeline.formats.stats.weapons import totals_of
+from slomix_pipeline.formats.stats.weapons import difference_of, totals_of
 
 R1_NAME = "2026-02-10-200000-supply-round-1.txt"
 R2_NAME = "2026-02-10-201400-supply-round-2.txt"
@@ -170,3 +170,11 @@ def test_generated_weapon_totals_equal_the_sums_of_the_columns(count: int) -> No
     columns = [sum(values[field::5]) for field in range(5)]  # hits, shots, kills, deaths, hs
     expected = (columns[2], columns[3], columns[4], columns[1], columns[0])
     assert totals_of(values) == expected
+
+
+@pytest.mark.parametrize("count", [0, 1, 7, 28])
+def test_generated_weapon_difference_equals_the_value_by_value_subtraction(count: int) -> None:
+    rng = random.Random(100 + count)
+    after = tuple(rng.randrange(0, 2**31) for _ in range(5 * count))
+    before = tuple(rng.randrange(0, 2**31) for _ in range(5 * count))
+    assert difference_of(after, before) == tuple(a - b for a, b in zip(after, before, strict=True))
