@@ -204,7 +204,7 @@ def _assemble(
             for index in FLOAT_FIELD_INDICES:
                 tenths_value = values[end + index]
                 if tenths_value > INT32_MAX:
-                    return None  # as the reference path bounds it: not for this path to say
+                    return None  # past INT32_MAX: the other paths decide, as for an int
                 ext[index] = tenths_value / 10
         if team > 3 or not ids:
             _line_warnings(line_number, team, ids, line_warnings)
