@@ -74,7 +74,7 @@ def _pieces(files: int) -> dict[str, Callable[[], object]]:
         "r1.file_name": _each(names.classify_stats_filename, [(a[0],) for a, _ in pairs]),
         "r1.header": _each(header._parse_header, headers),
         "r1.line_checks_and_numbers": checks_and_numbers,
-        "r1.assemble_player_lines": _each(assemble, [(h, v, []) for h, v in checked]),
+        "r1.assemble_player_rows": _each(assemble, [(h, v, []) for h, v in checked]),
         "build_r1": _each(build_round_stats, [(r1,) for r1, _ in parsed]),
         "build_r2": _each(build_round_stats, [(r2, r1) for r1, r2 in parsed]),
         "contract": _each(build_contract, [(r2.header, 2) for _, r2 in parsed]),

@@ -94,6 +94,8 @@ _new_header_facts = fast_constructor(HeaderFacts)
 
 
 def _side_reasons(header: StatsHeader) -> tuple[str, ...]:
+    if not header.warnings:  # the usual header: no generator to run
+        return ()
     return tuple(w for w in header.warnings if w.startswith(("defender_", "winner_")))
 
 
@@ -103,6 +105,10 @@ def _score_confidence(
     both_valid = defender in _VALID_SIDES and winner in _VALID_SIDES
     if sides_inherited and both_valid:
         return TIME_FALLBACK
+    if not reasons:  # the usual header (no side flagged): the same answers, no generators
+        if defender == 0 or winner == 0:
+            return MISSING
+        return VERIFIED_HEADER if both_valid else AMBIGUOUS
     if any("out_of_range" in r or "non_numeric" in r for r in reasons):
         return AMBIGUOUS
     if any(r.endswith("_missing") for r in reasons) or defender == 0 or winner == 0:
@@ -112,15 +118,20 @@ def _score_confidence(
     return AMBIGUOUS  # pragma: no cover - every other combination carries a reason above
 
 
-def header_facts(header: StatsHeader) -> HeaderFacts:
+def header_facts(header: StatsHeader, reasons: tuple[str, ...] | None = None) -> HeaderFacts:
     """The header fields the stopwatch rules read; a side the parser defaulted or flagged
-    (non-numeric, out of range, missing) is unknown (0) to them."""
-    reasons = _side_reasons(header)
+    (non-numeric, out of range, missing) is unknown (0) to them. ``reasons``: the header's
+    side reasons when the caller has them already."""
+    if reasons is None:
+        reasons = _side_reasons(header)
     ms = header.round_duration_ms
     if ms is None and SHUTDOWN_WARNING in header.warnings:
         ms = 0  # the parser drops a non-positive ms; for the rules it marks the shutdown path
-    defender_known = not any(r.startswith("defender_") for r in reasons)
-    winner_known = not any(r.startswith("winner_") for r in reasons)
+    if reasons:
+        defender_known = not any(r.startswith("defender_") for r in reasons)
+        winner_known = not any(r.startswith("winner_") for r in reasons)
+    else:
+        defender_known = winner_known = True
     return _new_header_facts(
         header.defender_team if defender_known else 0,
         header.winner_team if winner_known else 0,
@@ -130,12 +141,12 @@ def header_facts(header: StatsHeader) -> HeaderFacts:
     )
 
 
-def _stopwatch_state(end_reason: str, header: StatsHeader) -> str | None:
+def _stopwatch_state(end_reason: str, header: StatsHeader, reasons: tuple[str, ...]) -> str | None:
     if end_reason == "OBJECTIVE":
         return TIME_SET
     if end_reason != "NORMAL":
         return None  # surrender / map change / restarts: the time says nothing about a hold
-    return judge(header_facts(header)).stopwatch_state
+    return judge(header_facts(header, reasons)).stopwatch_state
 
 
 def _outcome(header: StatsHeader, trusted: bool) -> str:
@@ -173,7 +184,7 @@ def build_contract(
         header.defender_team, header.winner_team, reasons, sides_inherited
     )
     limit, actual = header.map_time_seconds, header.actual_time_seconds
-    state = _stopwatch_state(reason, header)
+    state = _stopwatch_state(reason, header, reasons)
     time_to_beat: int | None = limit if round_number == 2 and limit else None
     next_limit: int | None = None
     if round_number == 1:

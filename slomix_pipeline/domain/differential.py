@@ -19,7 +19,10 @@ already R2-only. This module turns a parsed file (plus, for an R2, its R1) into 
 
 from __future__ import annotations
 
-from operator import attrgetter, sub
+from array import array as _unsigned
+from collections.abc import Sequence
+from operator import attrgetter
+from typing import Any
 
 from slomix_pipeline.domain.contract import build_contract
 from slomix_pipeline.domain.round1_window import DEFAULT_WINDOW_MINUTES as DEFAULT_WINDOW_MINUTES
@@ -36,123 +39,41 @@ from slomix_pipeline.domain.round_metrics import (
 from slomix_pipeline.domain.round_metrics import (
     tank_meatshield as tank_meatshield,
 )
+from slomix_pipeline.domain.round_players import (
+    CUMULATIVE_FIELDS as CUMULATIVE_FIELDS,
+)
+from slomix_pipeline.domain.round_players import (
+    new_round_player,
+    new_round_player_as_written,
+)
 from slomix_pipeline.domain.stats_records import (
     PlayerRoundStats,
     RoundStats,
     TimeSource,
-    new_player_round_stats,
     new_round_stats,
 )
-from slomix_pipeline.formats.stats.weapons import WeaponValues, new_weapon_values, totals_of
-from slomix_pipeline.formats.stats_file import (
-    ParsedStatsFile,
-    PlayerLine,
-    line_weapon_values,
+from slomix_pipeline.formats.stats.player_rows import PlayerRow, player_rows
+from slomix_pipeline.formats.stats.weapons import (
+    WeaponValues,
+    difference_of,
+    new_weapon_values,
+    totals_of,
 )
+from slomix_pipeline.formats.stats_file import ParsedStatsFile
 
-# Monotone cumulative counters of the TAB block (TAB 0-7 and 20), in storage order.
-CUMULATIVE_FIELDS: tuple[str, ...] = (
-    "damage_given",
-    "damage_received",
-    "team_damage_given",
-    "team_damage_received",
-    "gibs",
-    "self_kills",
-    "team_kills",
-    "team_gibs",
-    "bullets_fired",
-)
 _TOTAL_FIELDS = ("kills", "deaths", "headshots", "shots_total", "hits_total")
 _WEAPON_FIELDS = ("hits", "shots", "kills", "deaths", "headshots")
-_cumulative_of = attrgetter(*CUMULATIVE_FIELDS)
 # Records store the plain string value of a TimeSource (a str column, no enum type leaking).
 _TAB22 = TimeSource.TAB22.value
 _TAB22_DIFFERENTIAL = TimeSource.TAB22_DIFFERENTIAL.value
 _TAB22_AFTER_RESET = TimeSource.TAB22_AFTER_RESET.value
-_ZERO_CUMULATIVE = (0,) * len(CUMULATIVE_FIELDS)
 _ZERO_GROUP = (0, 0, 0, 0, 0)
+_is_bot = attrgetter("is_bot")
 
 
-def _assemble(
-    p: PlayerLine,
-    weapons: WeaponValues,
-    totals: tuple[int, int, int, int, int],
-    cumulative: tuple[int, ...] | list[int],
-    seconds: int,
-    time_source: str,
-    dead_ratio: float,
-    played_percent: float,
-    meatshield: float,
-    reset_fields: tuple[str, ...],
-    joined_in_r2: bool,
-) -> PlayerRoundStats:
-    """One PlayerRoundStats; per-round TAB fields always come from ``p`` as written.
-
-    ``totals`` = (kills, deaths, headshots, shots, hits) summed over ``weapons``. Positional on
-    purpose (57 keyword arguments cost ~4 us per player in argument binding); the comments
-    name each field and the tests check every field's value.
-    """
-    kills, deaths, headshots, shots, hits = totals
-    damage_given = cumulative[0]
-    return new_player_round_stats(
-        p.player_key,  # player_guid
-        p.guid8,
-        p.clean_name,  # player_name
-        p.raw_name,
-        p.team,
-        p.is_bot,
-        kills,
-        deaths,
-        headshots,
-        shots,  # shots_total
-        hits,  # hits_total
-        hits * 100 / shots if shots else 0.0,  # accuracy
-        kills / deaths if deaths else float(kills),  # kd_ratio
-        kills * 100 / (kills + deaths) if kills + deaths else 0.0,  # efficiency
-        damage_given * 60 / seconds if seconds > 0 else 0.0,  # dpm
-        damage_given,
-        cumulative[1],  # damage_received
-        cumulative[2],  # team_damage_given
-        cumulative[3],  # team_damage_received
-        cumulative[4],  # gibs
-        cumulative[5],  # self_kills
-        cumulative[6],  # team_kills
-        cumulative[7],  # team_gibs
-        played_percent,  # time_played_percent
-        p.xp,
-        p.killing_spree,  # killing_spree_best
-        p.death_spree,  # death_spree_worst
-        p.kill_assists,
-        p.kill_steals,
-        p.headshot_kills,
-        p.objectives_stolen,
-        p.objectives_returned,
-        p.dynamites_planted,
-        p.dynamites_defused,
-        p.times_revived,
-        cumulative[8],  # bullets_fired
-        meatshield,  # tank_meatshield
-        dead_ratio,  # time_dead_ratio
-        p.time_dead_tenths / 10,  # time_dead_minutes
-        seconds,  # time_played_seconds
-        seconds / 60,  # time_played_minutes
-        p.useful_kills,  # most_useful_kills
-        p.denied_playtime,
-        p.multikill_2x,  # double_kills
-        p.multikill_3x,  # triple_kills
-        p.multikill_4x,  # quad_kills
-        p.multikill_5x,  # multi_kills
-        p.multikill_6x,  # mega_kills
-        p.useless_kills,
-        p.full_selfkills,
-        p.repairs_constructions,  # constructions
-        p.revives_given,
-        time_source,
-        bool(reset_fields),  # counter_reset
-        reset_fields,  # counter_reset_fields
-        joined_in_r2,
-        weapons,
-    )
+def _cumulative(ext: Sequence[Any]) -> tuple[int, ...]:
+    """The CUMULATIVE_FIELDS of a line's TAB values (TAB 0-7 and 20)."""
+    return (ext[0], ext[1], ext[2], ext[3], ext[4], ext[5], ext[6], ext[7], ext[20])
 
 
 # --------------------------------------------------------------------------------------------
@@ -161,32 +82,19 @@ def _assemble(
 
 
 def _single_round_player(
-    p: PlayerLine, fallback: tuple[int, str], joined_in_r2: bool
+    row: PlayerRow, fallback: tuple[int, str], joined_in_r2: bool
 ) -> PlayerRoundStats:
     """Values as written: an R1, an orphan R2 (cumulative!), or a player who joined in R2."""
-    if p.time_played_tenths > 0:
-        seconds, source = p.time_played_tenths * 6, _TAB22
+    played = row[6]
+    if played > 0:
+        seconds, source = played * 6, _TAB22
     else:
         seconds, source = fallback
-    weapons = line_weapon_values(p)
-    # The parsed weapon values ARE the stored rows: values as written, no copies.
-    return _assemble(
-        p,
-        weapons,
-        totals_of(weapons.values),
-        _cumulative_of(p) if p.has_extended else _ZERO_CUMULATIVE,
-        seconds,
-        source,
-        p.time_dead_ratio,
-        p.time_played_percent,
-        p.tank_meatshield,
-        (),
-        joined_in_r2,
-    )
+    return new_round_player_as_written(row, totals_of(row[4].values), seconds, source, joined_in_r2)
 
 
 def _dropped_fields(
-    r1: PlayerLine, r2: PlayerLine, cum1: tuple[int, ...], cum2: tuple[int, ...]
+    r1: PlayerRow, r2: PlayerRow, cum1: tuple[int, ...], cum2: tuple[int, ...]
 ) -> tuple[str, ...]:
     """Every monotone counter that is lower in R2 than in R1, each named once, in a fixed order.
 
@@ -194,14 +102,14 @@ def _dropped_fields(
     weapon of R1 missing from R2 dropped to zero (the Lua writes every weapon with activity,
     and cumulative activity cannot vanish without a reconnect). Only runs on the rare path.
     """
-    totals1 = totals_of(line_weapon_values(r1).values)
-    totals2 = totals_of(line_weapon_values(r2).values)
+    totals1 = totals_of(r1[4].values)
+    totals2 = totals_of(r2[4].values)
     names = [name for name, a, b in zip(_TOTAL_FIELDS, totals1, totals2, strict=True) if b < a]
     names += [name for name, a, b in zip(CUMULATIVE_FIELDS, cum1, cum2, strict=True) if b < a]
-    if r2.time_played_tenths < r1.time_played_tenths:
+    if r2[6] < r1[6]:
         names.append("time_played_minutes")
-    after = {w.weapon_id: w for w in r2.weapons}
-    for w in r1.weapons:
+    after = {w.weapon_id: w for w in r2[4].records()}
+    for w in r1[4].records():
         o = after.get(w.weapon_id)
         before_values = (w.hits, w.shots, w.kills, w.deaths, w.headshots)
         after_values = (0,) * 5 if o is None else (o.hits, o.shots, o.kills, o.deaths, o.headshots)
@@ -231,72 +139,73 @@ def _r1_values_aligned(before: WeaponValues, after: WeaponValues) -> tuple[int, 
 
 
 def _differential_player(
-    r1: PlayerLine, r2: PlayerLine, fallback: tuple[int, str]
+    r1: PlayerRow, r2: PlayerRow, fallback: tuple[int, str]
 ) -> PlayerRoundStats:
     """R2-only values of a player present in both rounds (see the module docstring)."""
-    if r1.has_extended and r2.has_extended:
-        # CUMULATIVE_FIELDS, R2 - R1, spelled out: ~3x cheaper than attrgetter + map(sub).
-        cumulative = [
-            r2.damage_given - r1.damage_given,
-            r2.damage_received - r1.damage_received,
-            r2.team_damage_given - r1.team_damage_given,
-            r2.team_damage_received - r1.team_damage_received,
-            r2.gibs - r1.gibs,
-            r2.self_kills - r1.self_kills,
-            r2.team_kills - r1.team_kills,
-            r2.team_gibs - r1.team_gibs,
-            r2.bullets_fired - r1.bullets_fired,
-        ]
-    else:  # a line without a TAB block counts as all zeros
-        cum1 = _cumulative_of(r1) if r1.has_extended else _ZERO_CUMULATIVE
-        cum2 = _cumulative_of(r2) if r2.has_extended else _ZERO_CUMULATIVE
-        cumulative = list(map(sub, cum2, cum1))
-    played = r2.time_played_tenths - r1.time_played_tenths
-    weapons2 = line_weapon_values(r2)
-    weapons1 = line_weapon_values(r1)
+    e1 = r1[5]
+    e2 = r2[5]
+    # CUMULATIVE_FIELDS (TAB 0-7, 20), R2 - R1, spelled out: cheaper than map(sub) + a getter.
+    # A line without a TAB block reads as all zeros.
+    cumulative = [
+        e2[0] - e1[0],
+        e2[1] - e1[1],
+        e2[2] - e1[2],
+        e2[3] - e1[3],
+        e2[4] - e1[4],
+        e2[5] - e1[5],
+        e2[6] - e1[6],
+        e2[7] - e1[7],
+        e2[20] - e1[20],
+    ]
+    played = r2[6] - r1[6]
+    weapons2 = r2[4]
+    weapons1 = r1[4]
     if weapons1.ids == weapons2.ids:  # the usual case (same loadout), without the call
         aligned: tuple[int, ...] | None = weapons1.values
     else:
         aligned = _r1_values_aligned(weapons1, weapons2)
-    if aligned is not None:
-        diff = tuple(map(sub, weapons2.values, aligned))
-        dropped = played < 0 or min(cumulative) < 0 or (bool(diff) and min(diff) < 0)
-    else:
-        dropped = True
+    dropped = True
+    if aligned is not None and played >= 0:
+        diff = difference_of(weapons2.values, aligned)
+        try:  # an unsigned array refuses a negative int: "went down?" in C, cheaper than min()
+            _unsigned("Q", cumulative)
+            _unsigned("Q", diff)
+            dropped = False
+        except (OverflowError, TypeError):  # a drop (or a hand-built record's odd value)
+            dropped = min(cumulative) < 0 or (bool(diff) and min(diff) < 0)
 
     if dropped:  # reconnect: the R2 counters restarted from zero, they ARE the R2 values
-        cum1 = _cumulative_of(r1) if r1.has_extended else _ZERO_CUMULATIVE
-        cum2 = _cumulative_of(r2) if r2.has_extended else _ZERO_CUMULATIVE
-        played = r2.time_played_tenths
+        cum2 = _cumulative(e2)
+        played = r2[6]
         if played > 0:
             seconds, source = played * 6, _TAB22_AFTER_RESET
         else:
             seconds, source = fallback
         raw_totals = totals_of(weapons2.values)
-        return _assemble(
+        return new_round_player(
             r2,
             weapons2,
             raw_totals,
             cum2,
             seconds,
             source,
-            _dead_ratio(r2.time_dead_tenths, played),
-            r2.time_played_percent,
+            _dead_ratio(r2[7], played),
+            e2[8],  # time_played_percent as written
             tank_meatshield(cum2[1], raw_totals[1]),
-            _dropped_fields(r1, r2, cum1, cum2),
+            _dropped_fields(r1, r2, _cumulative(e1), cum2),
             False,
         )
 
     totals = totals_of(diff)
-    return _assemble(
+    return new_round_player(
         r2,
         new_weapon_values(weapons2.ids, weapons2.names, diff, weapons2, None),
         totals,
         cumulative,
         played * 6,
         _TAB22_DIFFERENTIAL,
-        _dead_ratio(r2.time_dead_tenths, played),
-        _percent_differential(r1, r2, played),
+        _dead_ratio(r2[7], played),
+        _percent_differential(e1[8], r1[6], e2[8], r2[6], played),
         tank_meatshield(cumulative[1], totals[1]),
         (),
         False,
@@ -330,26 +239,27 @@ def build_round_stats(parsed: ParsedStatsFile, r1: ParsedStatsFile | None = None
     fallback = _header_time(header)
     players: list[PlayerRoundStats]
     if r1 is None:
-        players = [_single_round_player(p, fallback, False) for p in parsed.players]
+        players = [_single_round_player(row, fallback, False) for row in player_rows(parsed)]
         is_orphan = file.round_number == 2
         if is_orphan:
             warnings.append("orphan_r2")
     else:
         _check_pair(parsed, r1)
         is_orphan = False
-        before = {p.player_key: p for p in r1.players}
+        before = {row[1][3]: row for row in player_rows(r1)}  # by player key
         players = []
-        for p in parsed.players:
-            p1 = before.pop(p.player_key, None)
-            if p1 is None:
-                players.append(_single_round_player(p, fallback, True))
+        for row in player_rows(parsed):
+            row1 = before.pop(row[1][3], None)
+            if row1 is None:
+                players.append(_single_round_player(row, fallback, True))
                 continue
-            stats = _differential_player(p1, p, fallback)
+            stats = _differential_player(row1, row, fallback)
             if stats.counter_reset:
                 warnings.append(f"counter_reset@{stats.player_guid}")
             players.append(stats)
-        warnings.extend(f"r1_only_player@{key}" for key in before)
-    bots = sum(1 for p in players if p.is_bot)
+        if before:
+            warnings.extend(f"r1_only_player@{key}" for key in before)
+    bots = sum(map(_is_bot, players))
     humans = len(players) - bots
     duration_ms = header.round_duration_ms
     return new_round_stats(  # positional, in RoundStats field order

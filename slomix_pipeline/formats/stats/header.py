@@ -68,7 +68,28 @@ def parse_clock_text(text: str | None) -> int | None:
     return _small_int(s)
 
 
+# Headers repeat their clock texts (limits, usual end times) and sides: remember the answers.
+_CLOCK_CACHE_SIZE = 4096
+_clock_seconds: dict[str, int | None] = {}
+_SIDES = {"0": 0, "1": 1, "2": 2}
+
+
+def _cached_clock(text: str) -> int | None:
+    """:func:`parse_clock_text` of a header field, remembered (bounded)."""
+    try:
+        return _clock_seconds[text]
+    except KeyError:
+        pass
+    if len(_clock_seconds) >= _CLOCK_CACHE_SIZE:
+        _clock_seconds.clear()
+    seconds = _clock_seconds[text] = parse_clock_text(text)
+    return seconds
+
+
 def _side(text: str, name: str, default: int, allowed: tuple[int, ...], warnings: list[str]) -> int:
+    number = _SIDES.get(text)  # the usual "1" / "2" (all allowed): nothing else to check
+    if number is not None and number in allowed:
+        return number
     value = text.strip()
     if not value:
         warnings.append(f"{name}_missing")
@@ -131,10 +152,10 @@ def _parse_header(line: str, file: StatsFileName) -> StatsHeader:
     defender = _side(parts[4], "defender", 1, (1, 2), warnings)
     winner = _side(parts[5], "winner", 0, (0, 1, 2), warnings)
     map_time_text, actual_time_text = parts[6].strip(), parts[7].strip()
-    map_time = parse_clock_text(map_time_text)
+    map_time = _cached_clock(map_time_text)
     if map_time is None:
         warnings.append("map_time_invalid")
-    actual_time = parse_clock_text(actual_time_text)
+    actual_time = _cached_clock(actual_time_text)
     if actual_time is None:
         warnings.append("actual_time_invalid")
     duration_ms = _round_duration_ms(parts, warnings)

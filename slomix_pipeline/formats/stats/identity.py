@@ -15,6 +15,9 @@ from slomix_pipeline.formats.colour import strip_colour_codes
 from slomix_pipeline.formats.stats.layout import (
     _NO_EXTENDED,
 )
+from slomix_pipeline.formats.stats.player_rows import (
+    line_of_row,
+)
 from slomix_pipeline.formats.stats.records import (
     PlayerLine,
     _new_player_line,
@@ -107,22 +110,7 @@ def _player_line(
     identity = _identities.get((guid, raw))
     if identity is None:
         identity = _identity(guid, raw)
-    guid8, raw_name, clean_name, key, is_bot = identity
-    return _new_player_line(
-        line_number,
-        guid8,
-        key,
-        raw_name,
-        clean_name,
-        is_bot,
-        rounds,
-        team,
-        weapons,
-        True,
-        *extended,
-        played,
-        dead,
-    )
+    return line_of_row((line_number, identity, rounds, team, weapons, extended, played, dead))
 
 
 def _disambiguate(players: list[PlayerLine], warnings: list[str]) -> list[PlayerLine]:
