@@ -3,6 +3,7 @@
     .venv/bin/python bench/dagster_floor.py                     # 253, 1,000, 2,542 days
     .venv/bin/python bench/dagster_floor.py --days 2542 --gates play   # gates on play days only
     .venv/bin/python bench/dagster_floor.py --days 30 --gates all --gates play --events
+    .venv/bin/python bench/dagster_floor.py --days 1000 --planned-subset   # one planned per asset
 
 Why (issue 13): a seven-year rebuild writes ~71,000 Dagster events, and the question is how much
 of the 60 s target Dagster OSS spends on them before any asset does anything. The code location
@@ -87,9 +88,19 @@ def events_by_kind(instance_url: str, after_id: int) -> dict[str, int]:
 
 
 def run_case(
-    days: int, gates: str, admin_url: str, timeout: float, breakdown: bool = False
+    days: int,
+    gates: str,
+    admin_url: str,
+    timeout: float,
+    breakdown: bool = False,
+    planned_subset: bool = False,
 ) -> dict[str, float | int | bool]:
-    """One ranged no-work run over ``days`` calendar days on a fresh instance; its figures."""
+    """One ranged no-work run over ``days`` calendar days on a fresh instance; its figures.
+
+    ``planned_subset`` sets ``DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS`` for the run (one
+    planned event per asset instead of one per asset and day; not enabled by the project,
+    docs/benchmarks.md says why).
+    """
     from slomix_pipeline.definitions import EVENT_BATCH_SIZE
 
     first, last = START, START + timedelta(days=days - 1)
@@ -113,6 +124,8 @@ def run_case(
         )
         if gates == "play":
             env["FLOOR_PLAY_DAYS"] = str(played)
+        if planned_subset:
+            env["DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS"] = "true"
         try:
             after = _last_event_id(instance_url)
             command = [str(BENCH / "dagster_floor_run.py"), first.isoformat(), last.isoformat()]
@@ -176,6 +189,11 @@ def main() -> int:
     parser.add_argument("--postgres", default=DEFAULT_ADMIN, help="admin URL of the server")
     parser.add_argument("--timeout", type=float, default=1800, help="cap per run, seconds")
     parser.add_argument("--events", action="store_true", help="events by type and asset")
+    parser.add_argument(
+        "--planned-subset",
+        action="store_true",
+        help="one planned event per asset (DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS)",
+    )
     args = parser.parse_args()
     sizes = args.days or list(DEFAULT_DAYS)
     cases = [(n, g) for n in sizes for g in args.gates or ["all"]]
@@ -185,7 +203,9 @@ def main() -> int:
     print(HEADER, flush=True)
     ok = True
     for days, gates in cases:
-        figures = run_case(days, gates, args.postgres, args.timeout, args.events)
+        figures = run_case(
+            days, gates, args.postgres, args.timeout, args.events, args.planned_subset
+        )
         print(format_row(figures) + f"  load {os.getloadavg()[0]:.1f}", flush=True)
         ok = ok and bool(figures["ok"])
     return 0 if ok else 1
