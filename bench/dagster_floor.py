@@ -119,7 +119,7 @@ def run_case(
             DAGSTER_HOME=str(home),
             DAGSTER_PG_URL=instance_url,
             DAGSTER_EVENT_BATCH_SIZE=EVENT_BATCH_SIZE,  # what slomix_pipeline.definitions sets
-            FLOOR_START=START.isoformat(),
+            SLOMIX_PARTITION_START=START.isoformat(),  # the first partition: the first night
             PYTHONPATH=os.pathsep.join([str(REPO), str(BENCH)]),
         )
         if gates == "play":

@@ -15,10 +15,12 @@ or not, with the same step priorities:
   ``defs/datasets/checks.py`` returns over a range);
 * ``stats_freshness``: unpartitioned, one result per run.
 
-``FLOOR_START`` (ISO date) is the first partition (the project's: the first landed day).
+The assets, gates and partitions are declared with the project's own helpers (``day_asset``,
+``gate_check``, ``gaming_days``): the first partition is ``SLOMIX_PARTITION_START`` (the
+project's default is the first landed day).
 ``FLOOR_PLAY_DAYS``, when set, names a file of ISO days (one a line): the gates judge only those
 days, as the project's gates skip days without landings; unset, every day is judged.
-``tests`` compare this shape with the project's graph
+A test compares this shape with the project's graph
 (``slomix_pipeline_tests/test_dagster_floor.py``).
 """
 
@@ -31,8 +33,10 @@ from typing import Any
 
 import dagster as dg
 
-from slomix_pipeline.config import load_settings
+from slomix_pipeline.defs.checks.day_gate import gate_check, gate_severity
 from slomix_pipeline.defs.checks.render import emit
+from slomix_pipeline.defs.day_asset import day_asset
+from slomix_pipeline.defs.partitions import gaming_days, partition_days
 from slomix_pipeline.defs.step_order import AFTER_THE_SESSION_PATH
 from slomix_pipeline.domain.gates.verdicts import GateFailure, GateResult
 
@@ -78,14 +82,6 @@ RUN_CHECKS: Sequence[tuple[str, str]] = (
 UNPARTITIONED_CHECK = ("raw_stats_files", "stats_freshness")
 """The unpartitioned, non-blocking freshness check (``defs/checks/freshness.py``)."""
 
-_settings = load_settings()
-gaming_days = dg.DailyPartitionsDefinition(
-    start_date=os.environ.get("FLOOR_START", "2019-03-05"),
-    timezone=_settings.server_tz_name,
-    hour_offset=_settings.day_start_hour,
-    end_offset=1,
-)
-
 
 def _play_days() -> frozenset[date] | None:
     path = os.environ.get("FLOOR_PLAY_DAYS")
@@ -113,14 +109,11 @@ class _NoAcknowledgements:
 
 
 def _asset(name: str, deps: Sequence[str]) -> dg.AssetsDefinition:
-    @dg.asset(
+    @day_asset(
         name=name,
         deps=list(deps),
-        partitions_def=gaming_days,
-        backfill_policy=dg.BackfillPolicy.single_run(),
         group_name="floor",
-        kinds={"python", "sql"},
-        pool="warehouse",
+        description="No work: returns at once.",
         op_tags=AFTER_THE_SESSION_PATH if name in AFTER_THE_SESSION else None,
     )
     def _no_work() -> dg.MaterializeResult:
@@ -130,20 +123,13 @@ def _asset(name: str, deps: Sequence[str]) -> dg.AssetsDefinition:
 
 
 def _day_gate(asset: str, name: str, blocking: bool) -> dg.AssetChecksDefinition:
-    severity = dg.AssetCheckSeverity.ERROR if blocking else dg.AssetCheckSeverity.WARN
+    severity = gate_severity(blocking)
 
-    @dg.asset_check(
-        name=name,
-        asset=asset,
-        partitions_def=gaming_days,
-        blocking=blocking,
-        pool="warehouse",
-        op_tags=None if blocking else AFTER_THE_SESSION_PATH,
-    )
+    @gate_check(name=name, asset=asset, description="No work: every day passes.", blocking=blocking)
     def _check(
         context: dg.AssetCheckExecutionContext,
     ) -> Iterator[dg.AssetCheckResult | dg.AssetCheckEvaluation]:
-        days = sorted(date.fromisoformat(key) for key in context.partition_keys)
+        days = partition_days(context)
         judged = [d for d in days if PLAY_DAYS is None or d in PLAY_DAYS]
         # a range without play still gets one evaluation: emit() needs a day to summarise
         results = {day: PASSED for day in judged or days[:1]}
