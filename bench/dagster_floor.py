@@ -4,6 +4,7 @@
     .venv/bin/python bench/dagster_floor.py --days 2542 --gates play   # gates on play days only
     .venv/bin/python bench/dagster_floor.py --days 30 --gates all --gates play --events
     .venv/bin/python bench/dagster_floor.py --days 1000 --planned-subset   # one planned per asset
+    .venv/bin/python bench/dagster_floor.py --days 253 --gates all --profile /tmp/prof  # py-spy
 
 Why (issue 13): a seven-year rebuild writes ~71,000 Dagster events, and the question is how much
 of the 60 s target Dagster OSS spends on them before any asset does anything. The code location
@@ -94,6 +95,7 @@ def run_case(
     timeout: float,
     breakdown: bool = False,
     planned_subset: bool = False,
+    profile: Path | None = None,
 ) -> dict[str, float | int | bool]:
     """One ranged no-work run over ``days`` calendar days on a fresh instance; its figures.
 
@@ -134,7 +136,7 @@ def run_case(
                 instance_url,
                 Path(tmp),
                 timeout,
-                None,
+                profile / f"floor-{days}-{gates}.txt" if profile else None,
                 server=(admin_url, [instance_db]),
                 breakdown=breakdown,
                 command=command,
@@ -194,6 +196,7 @@ def main() -> int:
         action="store_true",
         help="one planned event per asset (DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS)",
     )
+    parser.add_argument("--profile", type=Path, help="write py-spy collapsed stacks here")
     args = parser.parse_args()
     sizes = args.days or list(DEFAULT_DAYS)
     cases = [(n, g) for n in sizes for g in args.gates or ["all"]]
@@ -204,7 +207,7 @@ def main() -> int:
     ok = True
     for days, gates in cases:
         figures = run_case(
-            days, gates, args.postgres, args.timeout, args.events, args.planned_subset
+            days, gates, args.postgres, args.timeout, args.events, args.planned_subset, args.profile
         )
         print(format_row(figures) + f"  load {os.getloadavg()[0]:.1f}", flush=True)
         ok = ok and bool(figures["ok"])
