@@ -4,6 +4,7 @@
     .venv/bin/python bench/dagster_floor.py --days 2542 --gates play   # gates on play days only
     .venv/bin/python bench/dagster_floor.py --days 30 --gates all --gates play --events
     .venv/bin/python bench/dagster_floor.py --days 1000 --planned-subset   # one planned per asset
+    .venv/bin/python bench/dagster_floor.py --days 1000 --cache-has-table  # see EXPERIMENTS
     .venv/bin/python bench/dagster_floor.py --days 253 --gates all --profile /tmp/prof  # py-spy
 
 Why (issue 13): a seven-year rebuild writes ~71,000 Dagster events, and the question is how much
@@ -30,7 +31,7 @@ import argparse
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date, timedelta
 from itertools import cycle
 from pathlib import Path
@@ -52,6 +53,21 @@ from history import (  # noqa: E402
 
 DEFAULT_DAYS = (253, 1000, 2542)
 """One year (the 1,000-round history), seven years of play days only, seven calendar years."""
+
+EXPERIMENTS = {
+    "planned-subset": (
+        "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS",
+        "true",
+        "one planned event per asset, not per asset and day (not enabled by the project: "
+        "docs/benchmarks.md says why)",
+    ),
+    "cache-has-table": (
+        "FLOOR_CACHE_HAS_TABLE",
+        "1",
+        "the event log's has_table cached per process (bench/dagster_floor_run.py)",
+    ),
+}
+"""Options that change the run (flag: variable, value, help); none is the project's default."""
 
 EVENT_KINDS = {
     "ASSET_MATERIALIZATION_PLANNED": "planned",
@@ -94,14 +110,12 @@ def run_case(
     admin_url: str,
     timeout: float,
     breakdown: bool = False,
-    planned_subset: bool = False,
+    experiments: Mapping[str, str] | None = None,
     profile: Path | None = None,
 ) -> dict[str, float | int | bool]:
     """One ranged no-work run over ``days`` calendar days on a fresh instance; its figures.
 
-    ``planned_subset`` sets ``DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS`` for the run (one
-    planned event per asset instead of one per asset and day; not enabled by the project,
-    docs/benchmarks.md says why).
+    ``experiments``: more environment for the run process (:data:`EXPERIMENTS`).
     """
     from slomix_pipeline.definitions import EVENT_BATCH_SIZE
 
@@ -126,8 +140,7 @@ def run_case(
         )
         if gates == "play":
             env["FLOOR_PLAY_DAYS"] = str(played)
-        if planned_subset:
-            env["DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS"] = "true"
+        env.update(experiments or {})
         try:
             after = _last_event_id(instance_url)
             command = [str(BENCH / "dagster_floor_run.py"), first.isoformat(), last.isoformat()]
@@ -191,11 +204,8 @@ def main() -> int:
     parser.add_argument("--postgres", default=DEFAULT_ADMIN, help="admin URL of the server")
     parser.add_argument("--timeout", type=float, default=1800, help="cap per run, seconds")
     parser.add_argument("--events", action="store_true", help="events by type and asset")
-    parser.add_argument(
-        "--planned-subset",
-        action="store_true",
-        help="one planned event per asset (DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS)",
-    )
+    for flag, (variable, value, what) in EXPERIMENTS.items():
+        parser.add_argument(f"--{flag}", action="store_const", const={variable: value}, help=what)
     parser.add_argument("--profile", type=Path, help="write py-spy collapsed stacks here")
     args = parser.parse_args()
     sizes = args.days or list(DEFAULT_DAYS)
@@ -206,8 +216,11 @@ def main() -> int:
     print(HEADER, flush=True)
     ok = True
     for days, gates in cases:
+        experiments: dict[str, str] = {}
+        for flag in EXPERIMENTS:
+            experiments.update(getattr(args, flag.replace("-", "_")) or {})
         figures = run_case(
-            days, gates, args.postgres, args.timeout, args.events, args.planned_subset, args.profile
+            days, gates, args.postgres, args.timeout, args.events, experiments, args.profile
         )
         print(format_row(figures) + f"  load {os.getloadavg()[0]:.1f}", flush=True)
         ok = ok and bool(figures["ok"])
