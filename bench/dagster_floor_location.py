@@ -8,9 +8,10 @@ against a floor that is a number. Same shape as ``slomix_pipeline.defs`` minus t
 ``BackfillPolicy.single_run()`` and the ``warehouse`` pool; the same 13 checks on them, blocking
 or not, with the same step priorities:
 
-* 10 per-day gates, built like ``defs/checks/day_gate.py`` and emitting through the project's
-  own :func:`~slomix_pipeline.defs.checks.render.emit` (one ``AssetCheckEvaluation`` per judged
-  day with its target materialization, the same metadata), every day passing;
+* 10 per-day gates, declared as ``defs/checks/day_gate.py`` declares them and emitting through
+  the project's own :func:`~slomix_pipeline.defs.checks.render.emit` (one
+  ``AssetCheckEvaluation`` per judged day with its target materialization, the same metadata),
+  every day passing;
 * ``players_resolve`` and ``careers_match_sessions``: partitioned, one result per run (what
   ``defs/datasets/checks.py`` returns over a range);
 * ``stats_freshness``: unpartitioned, one result per run.
