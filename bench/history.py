@@ -37,6 +37,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -52,6 +53,8 @@ ROUNDS_PER_NIGHT = 10
 NIGHT_GAPS = (2, 3, 2, 2, 3, 2, 3, 2, 2, 3, 4)  # 11 nights in 28 days
 START = date(2019, 3, 5)
 DEFAULT_ADMIN = "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
+MATERIALIZE = ("-m", "slomix_pipeline.cli", "materialize")
+"""The rebuild's command line after the interpreter: the project's CLI."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,8 +157,9 @@ def rebuild(
     rss_steps: bool = False,
     server: tuple[str, list[str]] | None = None,
     breakdown: bool = False,
+    command: Sequence[str] = MATERIALIZE,
 ) -> Rebuild:
-    """One ``slomix-pipeline materialize`` child; figures measured around it."""
+    """One ``command`` child (``slomix-pipeline materialize``); figures measured around it."""
     size_before, events_before = _instance_figures(instance_url)
     last_id = _last_event_id(instance_url)
     # RUSAGE_CHILDREN only grows: run each rebuild from a fresh helper process so its figures
@@ -173,7 +177,7 @@ def rebuild(
         "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
         "print(json.dumps([code, wall, u.ru_utime + u.ru_stime, u.ru_maxrss / 1024, out]))\n"
     )
-    cli = [sys.executable, "-m", "slomix_pipeline.cli", "materialize"]
+    cli = [sys.executable, *command]
     if profile is not None:  # py-spy's collapsed stacks of the run (pip install py-spy)
         spy = Path(sys.executable).with_name("py-spy")
         cli = [

@@ -105,14 +105,7 @@ def materialize_range(
     for reaped in reap_abandoned_runs(instance):
         what = f"worker pid {reaped.pid} gone" if reaped.pid is not None else "run had ended"
         print(f"recovered run {reaped.run_id} ({what}): marked failed, pool slots freed")
-    # Dagster keeps the last reconstructed job definition per process (an lru_cache); the
-    # resources are built from the settings when the definitions load, so a process whose
-    # settings changed since (tests, a long-lived tool) must load them again.
-    ReconstructableJob.get_repository_definition.cache_clear()
-    ReconstructableJob.get_definition.cache_clear()
-    repository = ReconstructableRepository.for_module(
-        CODE_LOCATION_MODULE, "defs", working_directory=str(REPO_ROOT)
-    )
+    repository = load_code_location(CODE_LOCATION_MODULE)
     definitions = repository.get_definition()
     chosen = dg.AssetSelection.from_coercible((selection or "*").split(","))
     # Discord posts are not part of a backfill: they run in their own job (docs/operations.md).
@@ -121,12 +114,45 @@ def materialize_range(
     from slomix_pipeline.defs.automation import PUBLISH_GROUP
 
     keys = (chosen - dg.AssetSelection.groups(PUBLISH_GROUP)).resolve(definitions.asset_graph)
+    return run_range(repository, instance, keys, ordered[0], ordered[-1])
+
+
+def load_code_location(
+    module: str, working_directory: Path = REPO_ROOT
+) -> ReconstructableRepository:
+    """The code location ``module`` (its ``defs``), freshly loaded in this process.
+
+    Dagster keeps the last reconstructed job definition per process (an lru_cache); the
+    resources are built from the settings when the definitions load, so a process whose
+    settings changed since (tests, a long-lived tool) must load them again.
+    """
+    ReconstructableJob.get_repository_definition.cache_clear()
+    ReconstructableJob.get_definition.cache_clear()
+    return ReconstructableRepository.for_module(
+        module, "defs", working_directory=str(working_directory)
+    )
+
+
+def run_range(
+    repository: ReconstructableRepository,
+    instance: dg.DagsterInstance,
+    keys: Iterable[dg.AssetKey],
+    first: date,
+    last: date,
+) -> RangeRun:
+    """One run of the location's implicit asset job over ``keys`` and the days first..last.
+
+    The range launch of :func:`materialize_range` without the project's choices around it (which
+    location, which assets, recovering abandoned runs), so that a bench can drive another code
+    location through the very same path (``bench/dagster_floor.py``). The instance's
+    connections should already be pooled (:func:`pool_instance_connections`).
+    """
     job = repository.get_reconstructable_job(ASSET_JOB)
     run_id, success, verdicts = _execute_streaming(
-        job, instance, sorted(keys), range_tags(ordered[0], ordered[-1])
+        job, instance, sorted(keys), range_tags(first, last)
     )
     gates = tuple(verdicts[name] for name in sorted(verdicts))
-    return RangeRun(run_id, success, ordered[0], ordered[-1], gates)
+    return RangeRun(run_id, success, first, last, gates)
 
 
 def _execute_streaming(
