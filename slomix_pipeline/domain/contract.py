@@ -105,13 +105,10 @@ def _score_confidence(
     both_valid = defender in _VALID_SIDES and winner in _VALID_SIDES
     if sides_inherited and both_valid:
         return TIME_FALLBACK
-    if not reasons:  # the usual header (no side flagged): the same answers, no generators
-        if defender == 0 or winner == 0:
-            return MISSING
-        return VERIFIED_HEADER if both_valid else AMBIGUOUS
-    if any("out_of_range" in r or "non_numeric" in r for r in reasons):
+    # ``reasons and any(...)``: the usual header has no side reason, and no generator to run.
+    if reasons and any("out_of_range" in r or "non_numeric" in r for r in reasons):
         return AMBIGUOUS
-    if any(r.endswith("_missing") for r in reasons) or defender == 0 or winner == 0:
+    if defender == 0 or winner == 0 or (reasons and any(r.endswith("_missing") for r in reasons)):
         return MISSING
     if both_valid:
         return VERIFIED_HEADER
@@ -127,11 +124,8 @@ def header_facts(header: StatsHeader, reasons: tuple[str, ...] | None = None) ->
     ms = header.round_duration_ms
     if ms is None and SHUTDOWN_WARNING in header.warnings:
         ms = 0  # the parser drops a non-positive ms; for the rules it marks the shutdown path
-    if reasons:
-        defender_known = not any(r.startswith("defender_") for r in reasons)
-        winner_known = not any(r.startswith("winner_") for r in reasons)
-    else:
-        defender_known = winner_known = True
+    defender_known = not reasons or not any(r.startswith("defender_") for r in reasons)
+    winner_known = not reasons or not any(r.startswith("winner_") for r in reasons)
     return _new_header_facts(
         header.defender_team if defender_known else 0,
         header.winner_team if winner_known else 0,

@@ -20,8 +20,8 @@ already R2-only. This module turns a parsed file (plus, for an R2, its R1) into 
 from __future__ import annotations
 
 from array import array as _unsigned
-from collections.abc import Sequence
-from operator import attrgetter
+from collections.abc import Callable, Sequence
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from slomix_pipeline.domain.contract import build_contract
@@ -43,6 +43,7 @@ from slomix_pipeline.domain.round_players import (
     CUMULATIVE_FIELDS as CUMULATIVE_FIELDS,
 )
 from slomix_pipeline.domain.round_players import (
+    CUMULATIVE_TABS,
     new_round_player,
     new_round_player_as_written,
 )
@@ -71,9 +72,8 @@ _ZERO_GROUP = (0, 0, 0, 0, 0)
 _is_bot = attrgetter("is_bot")
 
 
-def _cumulative(ext: Sequence[Any]) -> tuple[int, ...]:
-    """The CUMULATIVE_FIELDS of a line's TAB values (TAB 0-7 and 20)."""
-    return (ext[0], ext[1], ext[2], ext[3], ext[4], ext[5], ext[6], ext[7], ext[20])
+_cumulative: Callable[[Sequence[Any]], tuple[int, ...]] = itemgetter(*CUMULATIVE_TABS)
+"""The CUMULATIVE_FIELDS of a line's TAB values (TAB 0-7 and 20)."""
 
 
 # --------------------------------------------------------------------------------------------

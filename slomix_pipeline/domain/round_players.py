@@ -51,7 +51,7 @@ _PER_ROUND_TAB_27_TO_37 = (
     "constructions",
     "revives_given",
 )
-_CUMULATIVE_TABS = (0, 1, 2, 3, 4, 5, 6, 7, 20)  # CUMULATIVE_FIELDS' TAB indices
+CUMULATIVE_TABS = (0, 1, 2, 3, 4, 5, 6, 7, 20)  # CUMULATIVE_FIELDS' TAB indices
 _IDENTITY_AND_TOTALS = (
     "kills, deaths, headshots, shots, hits = totals",
     "guid8, raw_name, clean_name, player_key, is_bot = row[1]",
@@ -113,7 +113,7 @@ new_round_player_as_written = fast_constructor(
     params=("row", "totals", "time_played_seconds", "time_source", "joined_in_r2"),
     prelude=(*_IDENTITY_AND_TOTALS, "damage_given = ext[0]"),
     derived={
-        **_formulas(tuple(f"ext[{tab}]" for tab in _CUMULATIVE_TABS)),
+        **_formulas(tuple(f"ext[{tab}]" for tab in CUMULATIVE_TABS)),
         "time_played_percent": "ext[8]",
         "tank_meatshield": "ext[23]",
         "time_dead_ratio": "ext[24]",

@@ -106,7 +106,8 @@ def _player_line(
     played: Any,
     dead: Any,
 ) -> PlayerLine:
-    """One accepted player line, its identity cached (both fast paths build it here)."""
+    """One accepted player line, its identity cached (the per-line fast path; the whole-file
+    path keeps rows and looks the identity up the same way, inline)."""
     identity = _identities.get((guid, raw))
     if identity is None:
         identity = _identity(guid, raw)

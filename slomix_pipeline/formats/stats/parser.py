@@ -151,18 +151,16 @@ def _parse_stats_file(name: str, data: bytes) -> ParsedStatsFile:
 
     warnings: list[str] = list(header.warnings)
     fast = parse_rows_fast(rows, warnings)  # the whole file in one pass, when canonical
-    if fast is not None and len({row[1][3] for row in fast}) == len(fast):
-        if not terminated:
-            warnings.append("missing_final_newline")
-        # Player keys distinct: rows, read as PlayerLine records only when someone asks.
-        lazy = PlayerRows(fast, None)
-        return _new_parsed_stats_file(file, header, lazy, tuple(warnings))
     if fast is None:
         players = _parse_players(rows, terminated, len(lines), warnings)
-    else:
-        players = list(map(line_of_row, fast))
     if not terminated:
         warnings.append("missing_final_newline")
+    if fast is not None:
+        if len({row[1][3] for row in fast}) == len(fast):
+            # Player keys distinct: rows, read as PlayerLine records only when someone asks.
+            lazy = PlayerRows(fast, None)
+            return _new_parsed_stats_file(file, header, lazy, tuple(warnings))
+        players = list(map(line_of_row, fast))
     if len({p.player_key for p in players}) != len(players):
         players = _disambiguate(players, warnings)
     return _new_parsed_stats_file(file, header, tuple(players), tuple(warnings))
