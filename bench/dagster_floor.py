@@ -48,6 +48,8 @@ from history import (  # noqa: E402
     _create_database,
     _drop_database,
     _last_event_id,
+    child_environment,
+    postgres_instance_home,
     rebuild,
 )
 
@@ -124,17 +126,12 @@ def run_case(
 
     first, last = START, START + timedelta(days=days - 1)
     with tempfile.TemporaryDirectory(prefix="slomix-floor-") as tmp:
-        home = Path(tmp) / "dagster_home"
-        home.mkdir()
-        (home / "dagster.yaml").write_text(
-            (REPO / "docs" / "deploy" / "dagster.postgres.yaml").read_text()
-        )
+        home = postgres_instance_home(Path(tmp))
         judged = list(play_days(first, last)) if gates == "play" else []
         played = Path(tmp) / "play_days.txt"
         played.write_text("".join(f"{d.isoformat()}\n" for d in judged))
         instance_db, instance_url = _create_database(admin_url, "slomix_floor_dg")
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLOMIX_", "DAGSTER_"))}
-        env.update(
+        env = child_environment(
             DAGSTER_HOME=str(home),
             DAGSTER_PG_URL=instance_url,
             DAGSTER_EVENT_BATCH_SIZE=EVENT_BATCH_SIZE,  # what slomix_pipeline.definitions sets

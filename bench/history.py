@@ -220,6 +220,25 @@ def rebuild(
     )
 
 
+def postgres_instance_home(tmp: Path) -> Path:
+    """A fresh ``DAGSTER_HOME`` under ``tmp`` configured as ``docs/deploy/dagster.postgres.yaml``
+    (the instance database comes from ``DAGSTER_PG_URL``)."""
+    home = tmp / "dagster_home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text(
+        (REPO / "docs" / "deploy" / "dagster.postgres.yaml").read_text()
+    )
+    return home
+
+
+def child_environment(**values: str) -> dict[str, str]:
+    """This process's environment without its ``SLOMIX_`` / ``DAGSTER_`` settings, plus ``values``:
+    the rebuild child sees only what the bench sets."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLOMIX_", "DAGSTER_"))}
+    env.update(values)
+    return env
+
+
 def run_size(
     rounds: int,
     admin_url: str,
@@ -232,16 +251,11 @@ def run_size(
 ) -> bool:
     with tempfile.TemporaryDirectory(prefix="slomix-history-") as tmp:
         zone = (cache or Path(tmp)) / f"zone-{rounds}"
-        home = Path(tmp) / "dagster_home"
-        home.mkdir()
-        (home / "dagster.yaml").write_text(
-            (REPO / "docs" / "deploy" / "dagster.postgres.yaml").read_text()
-        )
+        home = postgres_instance_home(Path(tmp))
         simulated, generated = generate(zone, rounds)  # a cached zone: rewrites nothing
         warehouse_db, warehouse_url = _create_database(admin_url, "slomix_hist_wh")
         instance_db, instance_url = _create_database(admin_url, "slomix_hist_dg")
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLOMIX_", "DAGSTER_"))}
-        env.update(
+        env = child_environment(
             SLOMIX_DATA_DIR=str(zone),
             SLOMIX_DATABASE_URL=warehouse_url,
             DAGSTER_HOME=str(home),
